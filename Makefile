@@ -1,0 +1,75 @@
+# The two commands the README promises: `make run` and `make test`. Everything else is a step of those.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test setup setup-test system-deps system-deps-test messages makemessages migrate demo lint worker beat bench clean
+
+run: setup migrate demo
+	@echo ""
+	@echo "  The portal runs at  http://$(HOST):$(PORT)/   (stop it with Ctrl-C)"
+	@echo "  Admin (configuration): http://$(HOST):$(PORT)/admin/"
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# pytest's exit 5 ("no tests collected") is a failure here, never a silent pass.
+test: setup-test
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	 if [ $$rc -eq 5 ]; then echo "make test: no tests were collected - failing." >&2; exit 1; fi; exit $$rc
+
+setup: system-deps $(VENV)/.installed messages
+setup-test: system-deps-test $(VENV)/.installed-dev messages node_modules/axe-core/axe.min.js
+
+system-deps:
+	@sh scripts/system-deps.sh run
+
+system-deps-test:
+	@sh scripts/system-deps.sh test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+node_modules/axe-core/axe.min.js: package.json
+	@if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --silent && touch $@; \
+	 else echo "npm not found: browser accessibility checks will be skipped (or fail with REQUIRE_SERVICES=1)."; fi
+
+# Compiled catalogues are committed, so a clone without gettext works; with msgfmt they are rebuilt.
+messages:
+	@if command -v msgfmt >/dev/null 2>&1; then $(BIN)/python manage.py compilemessages -v0 --ignore='.venv/*'; fi
+
+makemessages:
+	$(BIN)/python manage.py makemessages -l ko -l en --no-location --ignore='.venv/*' --ignore='node_modules/*' --ignore='var/*'
+	$(BIN)/python manage.py makemessages -d djangojs -l ko -l en --no-location --ignore='.venv/*' --ignore='node_modules/*' --ignore='var/*' --ignore='static/vendor/*'
+
+migrate:
+	$(BIN)/python manage.py migrate --no-input -v0
+
+demo:
+	$(BIN)/python manage.py seed_demo
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+worker:
+	$(BIN)/celery -A config worker -l info -c 2
+
+beat:
+	$(BIN)/celery -A config beat -l info
+
+bench: $(VENV)/.installed-dev
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache

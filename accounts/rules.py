@@ -1,0 +1,41 @@
+"""Who may do what with accounts and organisations: small named predicates (django-rules)."""
+
+import rules
+
+from . import roles
+from .models import Membership
+
+
+def has_role(role):
+    @rules.predicate(name=f"has_role:{role}")
+    def predicate(user):
+        return bool(user and user.is_authenticated and user.has_role(role))
+
+    return predicate
+
+
+is_ministry_staff = has_role(roles.MINISTRY_STAFF)
+is_expert = has_role(roles.EXPERT)
+is_subcommittee_member = has_role(roles.SUBCOMMITTEE_MEMBER)
+is_subcommittee_chair = has_role(roles.SUBCOMMITTEE_CHAIR)
+is_secretariat = has_role(roles.SECRETARIAT)
+is_committee_member = has_role(roles.COMMITTEE_MEMBER)
+
+
+@rules.predicate
+def is_organization_member(user, organization):
+    if not user.is_authenticated or organization is None:
+        return False
+    return Membership.objects.filter(user=user, organization=organization).exists()
+
+
+@rules.predicate
+def is_organization_owner(user, organization):
+    if not user.is_authenticated or organization is None:
+        return False
+    return Membership.objects.filter(user=user, organization=organization, role=Membership.Role.OWNER).exists()
+
+
+rules.add_perm("accounts.review_organizations", is_ministry_staff)
+rules.add_perm("accounts.see_organization", is_organization_member | is_ministry_staff)
+rules.add_perm("accounts.manage_members", is_organization_owner)

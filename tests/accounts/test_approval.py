@@ -1,0 +1,83 @@
+import pytest
+from django.urls import reverse
+
+from accounts.models import Organization
+from core.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_see_pending_organizations_with_their_age(client, ministry_staff, pending_organization):
+    client.force_login(ministry_staff)
+    response = client.get(reverse("accounts:approval_queue"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert pending_organization.name_ko in html
+    assert "617-86-00006" in html
+    assert "<time" in html
+
+
+def test_staff_approve_and_the_owner_is_told(
+    client, ministry_staff, pending_organization, django_capture_on_commit_callbacks, mailoutbox
+):
+    client.force_login(ministry_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:approve", args=[pending_organization.pk]))
+    assert response.status_code == 302
+    pending_organization.refresh_from_db()
+    assert pending_organization.status == Organization.Status.APPROVED
+    assert pending_organization.decided_by == ministry_staff
+    owner = pending_organization.memberships.get().user
+    assert mailoutbox[-1].to == [owner.email]
+    assert "승인" in mailoutbox[-1].subject
+
+
+def test_approving_twice_sends_one_email(
+    client, ministry_staff, pending_organization, django_capture_on_commit_callbacks
+):
+    client.force_login(ministry_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:approve", args=[pending_organization.pk]))
+        client.post(reverse("accounts:approve", args=[pending_organization.pk]))
+    assert (
+        OutboxMessage.objects.filter(reference__contains=f"organization:{pending_organization.pk}:approved").count()
+        == 1
+    )
+
+
+def test_rejection_needs_a_reason_and_sends_it(
+    client, ministry_staff, pending_organization, django_capture_on_commit_callbacks, mailoutbox
+):
+    client.force_login(ministry_staff)
+    response = client.post(reverse("accounts:reject", args=[pending_organization.pk]), {"reason": ""}, follow=True)
+    assert "사유를" in response.content.decode()
+    pending_organization.refresh_from_db()
+    assert pending_organization.status == Organization.Status.PENDING
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:reject", args=[pending_organization.pk]), {"reason": "재직증명서가 필요합니다."})
+    pending_organization.refresh_from_db()
+    assert pending_organization.status == Organization.Status.REJECTED
+    assert "재직증명서가 필요합니다." in mailoutbox[-1].body
+
+
+@pytest.mark.parametrize("url_name", ["accounts:approval_queue"])
+def test_queue_is_closed_to_applicants_and_anonymous(client, applicant, url_name):
+    url = reverse(url_name)
+    response = client.get(url)
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+    client.force_login(applicant)
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("action", ["accounts:approve", "accounts:reject"])
+def test_applicants_cannot_decide(client, applicant, pending_organization, action):
+    client.force_login(applicant)
+    response = client.post(reverse(action, args=[pending_organization.pk]), {"reason": "x"})
+    assert response.status_code == 403
+    pending_organization.refresh_from_db()
+    assert pending_organization.status == Organization.Status.PENDING
+
+
+def test_decisions_are_post_only(client, ministry_staff, pending_organization):
+    client.force_login(ministry_staff)
+    assert client.get(reverse("accounts:approve", args=[pending_organization.pk])).status_code == 405

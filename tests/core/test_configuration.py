@@ -1,0 +1,69 @@
+"""The settings module's promises: embedded defaults, refusal without a real secret, a clean deploy check,
+migrations in step with the models, and the configured database really in use."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.db import connection
+
+from tests import services
+
+ROOT = services.ROOT
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "false",
+    "SECRET_KEY": "x7!q9v$2mZp#4Lr8tWk@1bN6yHc0sJd3fG5uEa*VoQiRlTnXwYzPgK",
+    "ALLOWED_HOSTS": "portal.motie.go.kr",
+    "DATABASE_URL": "sqlite:////tmp/portal-deploy-check.sqlite3",
+}
+
+
+def manage(*args, env_overrides=None):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update(env_overrides or {})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_is_clean_for_a_production_configuration():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_real_secret_key():
+    env = {**PRODUCTION_ENV}
+    del env["SECRET_KEY"]
+    result = manage("check", env_overrides=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_no_model_change_lacks_a_migration():
+    result = manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_the_configured_database_is_the_one_in_use():
+    url = os.environ.get("DATABASE_URL", "")
+    if services.required():
+        assert url.startswith("postgres"), "REQUIRE_SERVICES=1: the suite must run on PostgreSQL (set DATABASE_URL)"
+    if url.startswith("postgres"):
+        assert connection.vendor == "postgresql"
+    else:
+        assert connection.vendor == "sqlite"
+
+
+def test_time_zone_and_languages():
+    from django.conf import settings
+
+    assert settings.TIME_ZONE == "Asia/Seoul" and settings.USE_TZ
+    assert settings.LANGUAGE_CODE == "ko"
+    assert [code for code, _ in settings.LANGUAGES] == ["ko", "en"]
