@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.ReceivedAtMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -163,6 +164,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "core.tasks.sweep_outbox", "schedule": 120.0},
+    "receipt-sweep": {"task": "applications.tasks.sweep_receipts", "schedule": 300.0},
+    "deadline-reminders": {"task": "applications.tasks.send_deadline_reminders", "schedule": 600.0},
+    "close-due-calls": {"task": "applications.tasks.close_due_calls", "schedule": 60.0},
 }
 
 # Security: strict by default when DEBUG is off, each switch overridable for a TLS-terminating proxy.
@@ -179,6 +183,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 # Files
+PORTAL_MAX_UPLOAD_BYTES = env.int("PORTAL_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+PORTAL_MAX_APPLICATION_BYTES = env.int("PORTAL_MAX_APPLICATION_BYTES", default=300 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temporary file
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

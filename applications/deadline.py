@@ -1,0 +1,55 @@
+"""The one place that decides whether a call accepts applicant changes at a given instant.
+
+The instant is taken once, when the request arrives (`core.middleware.ReceivedAtMiddleware`), and that same
+instant is recorded as the submission time. Enforcement never depends on a scheduled task having run.
+"""
+
+import datetime
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+
+class DeadlinePassed(Exception):
+    def __init__(self, call):
+        self.call = call
+        super().__init__(deadline_passed_message(call))
+
+
+class NotOpenYet(Exception):
+    def __init__(self, call):
+        self.call = call
+        super().__init__(_("Submissions for this call open at %(opens)s (KST).") % {"opens": kst(call.opens_at)})
+
+
+def kst(instant: datetime.datetime) -> str:
+    """An instant as Korea Standard Time, e.g. 2026-02-27 18:00."""
+    return formats.date_format(timezone.localtime(instant, timezone.get_fixed_timezone(540)), "Y-m-d H:i")
+
+
+def deadline_passed_message(call) -> str:
+    return _(
+        "The deadline for this call passed at %(deadline)s (KST). Plans can no longer be changed, submitted or "
+        "withdrawn; everything saved before the deadline is kept as it was."
+    ) % {"deadline": kst(call.deadline)}
+
+
+def accepts_changes(call, instant: datetime.datetime) -> bool:
+    """True while applicants may draft, edit, upload, amend or withdraw: before the deadline of a published call."""
+    return call.published and instant < call.deadline
+
+
+def accepts_submissions(call, instant: datetime.datetime) -> bool:
+    """True while plans may be submitted: opens_at <= instant < deadline."""
+    return accepts_changes(call, instant) and instant >= call.opens_at
+
+
+def ensure_accepting_changes(call, instant: datetime.datetime) -> None:
+    if not call.published or instant >= call.deadline:
+        raise DeadlinePassed(call)
+
+
+def ensure_accepting_submissions(call, instant: datetime.datetime) -> None:
+    ensure_accepting_changes(call, instant)
+    if instant < call.opens_at:
+        raise NotOpenYet(call)

@@ -1,0 +1,145 @@
+from django import forms
+from django.db import models as db_models
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization, Region
+
+from .models import (
+    AnchorCompany,
+    Application,
+    Attachment,
+    Call,
+    InfrastructureNeed,
+    Participation,
+    PlanNarrative,
+    Site,
+)
+from .uploads import KIND_HINTS
+
+
+class RevisionMixin:
+    """Carries the section revision the editor started from, to detect a concurrent save."""
+
+    def add_revision_field(self, revision):
+        self.fields["revision"] = forms.IntegerField(widget=forms.HiddenInput, initial=revision)
+
+
+class NewApplicationForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ("organization", "field", "title")
+
+    def __init__(self, *args, call: Call, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call = call
+        self.fields["field"].queryset = call.fields.all()
+        self.fields["organization"].queryset = organizations
+        self.fields["organization"].help_text = _("The organisation that leads the plan and submits it.")
+        if len(organizations) == 1:
+            self.fields["organization"].initial = organizations[0].pk
+
+    def clean_organization(self):
+        organization = self.cleaned_data["organization"]
+        if organization.kind not in Organization.APPLICANT_KINDS:
+            raise forms.ValidationError(
+                _(
+                    "Only central administrative agencies, metropolitan cities and provinces, and related companies "
+                    "may lead an application."
+                )
+            )
+        return organization
+
+
+class OverviewForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ("title", "summary")
+        widgets = {"summary": forms.Textarea(attrs={"rows": 6})}
+
+
+class SiteForm(forms.ModelForm):
+    class Meta:
+        model = Site
+        fields = (
+            "name",
+            "region",
+            "city_county",
+            "address",
+            "area_m2",
+            "complex_type",
+            "linked_complex",
+            "value_chain_stage",
+        )
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.current()
+        if application.field.links_existing_complex:
+            self.fields["linked_complex"].queryset = application.field.existing_complexes.all()
+        else:
+            del self.fields["linked_complex"]
+            del self.fields["value_chain_stage"]
+
+
+def narrative_form(field_names):
+    class NarrativeForm(forms.ModelForm):
+        class Meta:
+            model = PlanNarrative
+            fields = field_names
+            widgets = {
+                name: forms.Textarea(attrs={"rows": 5})
+                for name in field_names
+                if isinstance(PlanNarrative._meta.get_field(name), db_models.TextField)
+            }
+
+    return NarrativeForm
+
+
+AnchorCompanyFormSet = inlineformset_factory(
+    Application,
+    AnchorCompany,
+    fields=("name", "business_number", "investment_krw", "period_start", "period_end", "direct_jobs"),
+    extra=1,
+    can_delete=True,
+)
+InfrastructureFormSet = inlineformset_factory(
+    Application,
+    InfrastructureNeed,
+    fields=("kind", "description", "amount_krw", "state_share_krw"),
+    extra=1,
+    can_delete=True,
+)
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document type"), choices=Attachment.Kind.choices)
+    file = forms.FileField(label=_("File"), allow_empty_file=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hints = "; ".join(f"{label}: {KIND_HINTS[value]}" for value, label in Attachment.Kind.choices)
+        self.fields["file"].help_text = hints
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class ParticipantForm(forms.Form):
+    business_number = forms.CharField(
+        label=_("Business registration number of a registered organisation"), max_length=12
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Participation.Role.choices)
+
+    def clean_business_number(self):
+        from accounts.validators import normalize_business_number
+
+        number = normalize_business_number(self.cleaned_data["business_number"])
+        organization = Organization.objects.approved().filter(business_number=number).first()
+        if organization is None:
+            raise forms.ValidationError(
+                _("No approved organisation is registered with this number. It must register on the portal first.")
+            )
+        self.organization = organization
+        return number

@@ -1,0 +1,52 @@
+"""The audit trail: append-only, each event chained to the previous one by a SHA-256 hash."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditChainHead(models.Model):
+    """A single row holding the hash of the newest event; locking it serialises appends to the chain."""
+
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+    last_event = models.ForeignKey("AuditEvent", null=True, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self):
+        return self.last_hash
+
+
+class AuditEvent(models.Model):
+    application = models.ForeignKey(
+        "applications.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    call = models.ForeignKey(
+        "applications.Call", null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=50)
+    from_status = models.CharField(_("from"), max_length=40, blank=True)
+    to_status = models.CharField(_("to"), max_length=40, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"#{self.pk} {self.action} {self.from_status}→{self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and not kwargs.pop("_allow_update", False):
+            raise ValueError("Audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only")

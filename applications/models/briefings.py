@@ -1,0 +1,95 @@
+"""The briefing session on a call (설명회) and the applicants' questions (질의응답)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization
+
+from .calls import Call
+
+
+class BriefingSession(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="briefings")
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    place_ko = models.CharField(_("place (Korean)"), max_length=200)
+    place_en = models.CharField(_("place (English)"), max_length=250, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity (people)"))
+    notes_ko = models.TextField(_("notes (Korean)"), blank=True)
+    notes_en = models.TextField(_("notes (English)"), blank=True)
+
+    class Meta:
+        verbose_name = _("briefing session")
+        verbose_name_plural = _("briefing sessions")
+        ordering = ["starts_at"]
+
+    def __str__(self):
+        return f"{self.call} — {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
+
+class BriefingRegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(cancelled_at__isnull=True)
+
+
+class BriefingRegistration(models.Model):
+    session = models.ForeignKey(BriefingSession, on_delete=models.CASCADE, related_name="registrations")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="briefing_registrations")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    attendees = models.PositiveSmallIntegerField(_("number of attendees"), default=1)
+    attendee_names = models.CharField(_("attendee names"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    objects = BriefingRegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("briefing registration")
+        verbose_name_plural = _("briefing registrations")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "organization"],
+                condition=Q(cancelled_at__isnull=True),
+                name="one_active_registration_per_org",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organization} @ {self.session}"
+
+
+class Question(models.Model):
+    """A question about a call. Private to the asking organisation until staff publish it, anonymised,
+    as a FAQ entry."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="questions")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="questions")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("question"))
+    created_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # The public FAQ wording is edited by staff so that it names nobody.
+    faq_published = models.BooleanField(_("published as FAQ"), default=False)
+    faq_question = models.TextField(_("FAQ question"), blank=True)
+    faq_answer = models.TextField(_("FAQ answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def is_answered(self):
+        return bool(self.answered_at)

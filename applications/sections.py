@@ -1,0 +1,233 @@
+"""The sections of a development plan: what each holds, its form, and what is still missing in it.
+
+Each section is saved on its own (with its own revision counter), and says in words what it lacks as soon
+as it is saved, so nobody discovers an incomplete section at the deadline.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from . import forms
+from .models import Application, Attachment, PlanNarrative, Site
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    intro: str
+    build: Callable  # (application, data=None) -> bound or unbound form / formset
+    missing: Callable  # (application) -> list of messages
+    formset: bool = False
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _missing_fields(instance, names, messages):
+    return [str(messages[name]) for name in names if _blank(getattr(instance, name, None))]
+
+
+def _site(application) -> Site:
+    return getattr(application, "site", None) or Site(application=application)
+
+
+def _narrative(application) -> PlanNarrative:
+    return getattr(application, "narrative", None) or PlanNarrative(application=application)
+
+
+def _overview_missing(application):
+    return _missing_fields(
+        application,
+        ["title", "summary"],
+        {
+            "title": _("Give the plan a title."),
+            "summary": _("Write a short summary of the plan."),
+        },
+    )
+
+
+def _site_missing(application):
+    site = _site(application)
+    names = ["name", "region", "city_county", "area_m2", "complex_type"]
+    messages = {
+        "name": _("Name the site."),
+        "region": _("Choose the site's region."),
+        "city_county": _("Give the city, county or district of the site."),
+        "area_m2": _("Give the site's area in m²."),
+        "complex_type": _("Say whether the complex is new or existing."),
+        "linked_complex": _("Choose the existing battery complex the plan links to."),
+        "value_chain_stage": _("Choose the value-chain stage the plan covers."),
+    }
+    if application.field.links_existing_complex:
+        names += ["linked_complex", "value_chain_stage"]
+    return _missing_fields(site, names, messages)
+
+
+def _anchors_missing(application):
+    if not application.anchor_companies.exists():
+        return [str(_("Name at least one anchor company with its planned investment."))]
+    return []
+
+
+def _infrastructure_missing(application):
+    if not application.infrastructure_needs.exists():
+        return [str(_("List at least one infrastructure need (power, water, roads...) with its cost."))]
+    return []
+
+
+def _narrative_missing(names, messages):
+    def check(application):
+        return _missing_fields(_narrative(application), names, messages)
+
+    return check
+
+
+def _local_support_missing(application):
+    narrative = _narrative(application)
+    if all(_blank(getattr(narrative, n)) for n in ("local_land", "local_tax", "local_permits", "local_budget_krw")):
+        return [str(_("Describe at least one form of local government support (land, tax, permits or budget)."))]
+    return []
+
+
+def _no_requirement(application):
+    return []
+
+
+def _model_form(form_class, instance_getter, **extra):
+    def build(application, data=None):
+        return form_class(data, instance=instance_getter(application), **{k: application for k in extra})
+
+    return build
+
+
+def _formset(formset_class, prefix):
+    def build(application, data=None):
+        return formset_class(data, instance=application, prefix=prefix)
+
+    return build
+
+
+EcosystemForm = forms.narrative_form(["participating_firms", "supplier_firms", "key_products", "ecosystem"])
+WorkforceForm = forms.narrative_form(["training_programs", "people_trained", "universities"])
+RndForm = forms.narrative_form(["rnd_scope", "rnd_targets"])
+LocalSupportForm = forms.narrative_form(["local_land", "local_tax", "local_permits", "local_budget_krw"])
+RegulatoryForm = forms.narrative_form(["regulatory_relief"])
+EffectsForm = forms.narrative_form(["indirect_jobs", "regional_balance", "expected_effects"])
+
+SECTIONS: list[Section] = [
+    Section(
+        "overview",
+        _("Overview"),
+        _("The plan's title and a short summary reviewers read first."),
+        _model_form(forms.OverviewForm, lambda a: a),
+        _overview_missing,
+    ),
+    Section(
+        "site",
+        _("Site"),
+        _("Where the complex is, how large, and whether it is new or existing."),
+        _model_form(forms.SiteForm, _site, application=True),
+        _site_missing,
+    ),
+    Section(
+        "anchors",
+        _("Anchor companies"),
+        _("Companies committing investment. Totals of investment and jobs are computed from these rows."),
+        _formset(forms.AnchorCompanyFormSet, "anchors"),
+        _anchors_missing,
+        formset=True,
+    ),
+    Section(
+        "ecosystem",
+        _("Ecosystem"),
+        _("Participating firms and the supplier-customer ecosystem."),
+        _model_form(EcosystemForm, _narrative),
+        _narrative_missing(
+            ["participating_firms", "ecosystem"],
+            {
+                "participating_firms": _("Give the number of participating firms."),
+                "ecosystem": _("Describe the supplier-customer ecosystem."),
+            },
+        ),
+    ),
+    Section(
+        "infrastructure",
+        _("Infrastructure"),
+        _("Power, industrial water, wastewater, roads and shared R&D equipment, with costs and the state's share."),
+        _formset(forms.InfrastructureFormSet, "infrastructure"),
+        _infrastructure_missing,
+        formset=True,
+    ),
+    Section(
+        "workforce",
+        _("Workforce"),
+        _("Training programs, people trained and the universities involved."),
+        _model_form(WorkforceForm, _narrative),
+        _narrative_missing(
+            ["training_programs", "people_trained"],
+            {
+                "training_programs": _("Describe the training programs."),
+                "people_trained": _("Give the number of people to be trained."),
+            },
+        ),
+    ),
+    Section(
+        "rnd",
+        _("R&D and technology"),
+        _("The technology scope and technical targets."),
+        _model_form(RndForm, _narrative),
+        _narrative_missing(["rnd_scope"], {"rnd_scope": _("Describe the R&D and technology scope.")}),
+    ),
+    Section(
+        "local_support",
+        _("Local government support"),
+        _("Land, tax, permits and budget the region provides."),
+        _model_form(LocalSupportForm, _narrative),
+        _local_support_missing,
+    ),
+    Section(
+        "regulatory",
+        _("Regulatory relief"),
+        _("Regulatory relief requested (optional)."),
+        _model_form(RegulatoryForm, _narrative),
+        _no_requirement,
+    ),
+    Section(
+        "effects",
+        _("Expected effects"),
+        _("Jobs, regional balance and other effects."),
+        _model_form(EffectsForm, _narrative),
+        _narrative_missing(
+            ["regional_balance"],
+            {
+                "regional_balance": _("Describe the contribution to balanced regional development."),
+            },
+        ),
+    ),
+]
+SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
+
+
+def attachments_missing(application) -> list[str]:
+    present = set(application.attachments.filter(removed_at__isnull=True).values_list("kind", flat=True))
+    labels = dict(Attachment.Kind.choices)
+    return [
+        str(_("Upload the %(kind)s.") % {"kind": labels[kind]})
+        for kind in Attachment.REQUIRED_KINDS
+        if kind not in present
+    ]
+
+
+def completeness(application: Application) -> list[tuple[str, str, list[str]]]:
+    """Per section (key, title, missing messages), attachments last."""
+    rows = [(s.key, str(s.title), s.missing(application)) for s in SECTIONS]
+    rows.append(("attachments", str(_("Attachments")), attachments_missing(application)))
+    return rows
+
+
+def missing_items(application: Application) -> list[str]:
+    return [message for _key, _title, messages in completeness(application) for message in messages]

@@ -1,0 +1,333 @@
+"""Every change to calls and plans: one function per action, in a transaction, audited.
+
+Each takes the actor and `at`, the instant the request arrived (the deadline is judged against it).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, Organization
+from core.outbox import queue_email
+
+from . import audit, deadline, snapshot, workflow
+from .models import (
+    Application,
+    Attachment,
+    Call,
+    DeadlineExtension,
+    Participation,
+    PlanNarrative,
+    PlanSection,
+    PlanVersion,
+    ReceiptCounter,
+    Site,
+)
+from .sections import SECTIONS_BY_KEY
+from .uploads import ALLOWED_BY_KIND, UploadRefused, human_size, inspect, safe_display_name
+
+
+class SectionConflict(Exception):
+    """Someone else saved the section since the editor loaded it."""
+
+    def __init__(self, section: PlanSection):
+        super().__init__("section changed")
+        self.section = section
+
+
+def _require(actor, perm, obj=None):
+    if not actor.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def create_application(actor, *, call: Call, field, organization: Organization, title: str, at) -> Application:
+    _require(actor, "applications.draft_for_organization", organization)
+    deadline.ensure_accepting_changes(call, at)
+    with transaction.atomic():
+        application = Application.objects.create(
+            call=call, field=field, organization=organization, title=title, created_by=actor, created_at=at
+        )
+        Site.objects.create(application=application)
+        PlanNarrative.objects.create(application=application)
+        audit.record(action="created", actor=actor, application=application, to_status=application.status, at=at)
+    return application
+
+
+def save_section(actor, application: Application, key: str, form, *, expected_revision: int, at) -> PlanSection:
+    """Save a validated section form (or formset). Refuses after the deadline and on a concurrent change."""
+    _require(actor, "applications.edit_application", application)
+    section_def = SECTIONS_BY_KEY[key]
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        deadline.ensure_accepting_changes(locked.call, at)
+        if locked.status not in (workflow.State.DRAFT, workflow.State.SUBMITTED):
+            raise workflow.TransitionError(_("This plan can no longer be changed."))
+        section, _created = PlanSection.objects.select_for_update().get_or_create(application=locked, key=key)
+        if section.revision != expected_revision:
+            raise SectionConflict(section)
+        form.save()
+        if section_def.key == "anchors":
+            _recompute_totals(locked)
+        section.revision += 1
+        section.updated_by = actor
+        section.updated_at = at
+        section.save()
+        audit.record(
+            action="section_saved",
+            actor=actor,
+            application=locked,
+            reason="",
+            data={"section": key, "revision": section.revision},
+            at=at,
+        )
+    return section
+
+
+def _recompute_totals(application: Application) -> None:
+    totals = application.anchor_companies.aggregate(investment=Sum("investment_krw"), jobs=Sum("direct_jobs"))
+    application.total_investment_krw = totals["investment"] or 0
+    application.total_direct_jobs = totals["jobs"] or 0
+    application.save(update_fields=["total_investment_krw", "total_direct_jobs", "updated_at"])
+
+
+def upload_attachment(actor, application: Application, *, kind: str, upload, at) -> Attachment:
+    _require(actor, "applications.edit_application", application)
+    deadline.ensure_accepting_changes(application.call, at)
+    detected, sha256, size = inspect(upload, allowed=ALLOWED_BY_KIND[kind])
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        deadline.ensure_accepting_changes(locked.call, at)
+        if locked.status not in (workflow.State.DRAFT, workflow.State.SUBMITTED):
+            raise workflow.TransitionError(_("This plan can no longer be changed."))
+        used = locked.attachments.filter(removed_at__isnull=True).aggregate(total=Sum("size"))["total"] or 0
+        if used + size > settings.PORTAL_MAX_APPLICATION_BYTES:
+            raise UploadRefused(
+                _(
+                    "This file would bring the plan's attachments to %(total)s; the limit is %(limit)s per plan. "
+                    "Remove an older file first."
+                )
+                % {"total": human_size(used + size), "limit": human_size(settings.PORTAL_MAX_APPLICATION_BYTES)}
+            )
+        attachment = Attachment(
+            application=locked,
+            kind=kind,
+            original_name=safe_display_name(upload.name),
+            content_type=detected,
+            size=size,
+            sha256=sha256,
+            uploaded_by=actor,
+            uploaded_at=at,
+        )
+        attachment.file.save(upload.name, upload, save=False)  # streams chunk by chunk to storage
+        attachment.save()
+        audit.record(
+            action="attachment_added",
+            actor=actor,
+            application=locked,
+            data={"kind": kind, "name": attachment.original_name, "sha256": sha256, "size": size},
+            at=at,
+        )
+    return attachment
+
+
+def remove_attachment(actor, attachment: Attachment, *, at) -> None:
+    application = attachment.application
+    _require(actor, "applications.edit_application", application)
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        deadline.ensure_accepting_changes(locked.call, at)
+        Attachment.objects.filter(pk=attachment.pk, removed_at__isnull=True).update(removed_at=at)
+        audit.record(
+            action="attachment_removed",
+            actor=actor,
+            application=locked,
+            data={"kind": attachment.kind, "name": attachment.original_name, "sha256": attachment.sha256},
+            at=at,
+        )
+
+
+def add_participant(actor, application: Application, *, organization: Organization, role: str, at) -> Participation:
+    _require(actor, "applications.edit_application", application)
+    deadline.ensure_accepting_changes(application.call, at)
+    with transaction.atomic():
+        try:
+            participation = Participation.objects.create(
+                application=application, organization=organization, role=role, added_by=actor, added_at=at
+            )
+        except IntegrityError:
+            raise workflow.TransitionError(_("This organisation already takes part in the plan.")) from None
+        audit.record(
+            action="participant_added",
+            actor=actor,
+            application=application,
+            data={"organization": organization.pk, "role": role},
+            at=at,
+        )
+    return participation
+
+
+def _next_receipt_number(application: Application) -> str:
+    counter, _created = ReceiptCounter.objects.get_or_create(call=application.call, field=application.field)
+    counter = ReceiptCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{application.call.year}-{application.field.code}-{counter.last:03d}"
+
+
+def _freeze(application: Application, actor, at) -> PlanVersion:
+    fresh = Application.objects.select_related(
+        "call", "field", "organization", "site", "narrative", "site__region", "site__linked_complex"
+    ).get(pk=application.pk)
+    content = snapshot.serialize(fresh)
+    number = (fresh.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    return PlanVersion.objects.create(
+        application=fresh,
+        number=number,
+        content=content,
+        sha256=snapshot.digest(content),
+        submitted_at=at,
+        submitted_by=actor,
+    )
+
+
+def submit(actor, application: Application, *, at) -> PlanVersion:
+    """Submit (first time) or amend (later, before the deadline): a new frozen version and a receipt."""
+    name = "submit" if application.status == workflow.State.DRAFT else "amend"
+    with transaction.atomic():
+        locked = workflow.perform(application, name, actor, at=at)
+        if name == "submit":
+            locked.receipt_number = _next_receipt_number(locked)
+            locked.submitted_at = at
+            locked.save(update_fields=["receipt_number", "submitted_at", "updated_at"])
+        version = _freeze(locked, actor, at)
+        audit.record(
+            action="version_frozen",
+            actor=actor,
+            application=locked,
+            data={"version": version.number, "sha256": version.sha256},
+            at=at,
+        )
+        transaction.on_commit(lambda: _dispatch_receipt(version.pk))
+    return version
+
+
+def _dispatch_receipt(version_id: int) -> None:
+    from .tasks import generate_receipt
+
+    try:
+        generate_receipt.delay(version_id)
+    except Exception:  # noqa: BLE001 - broker down: the receipt sweep produces it later
+        import logging
+
+        logging.getLogger(__name__).warning("Receipt %s not dispatched; the sweep will retry", version_id)
+
+
+def withdraw(actor, application: Application, *, reason: str, at) -> Application:
+    return workflow.perform(application, "withdraw", actor, at=at, reason=reason)
+
+
+def extend_deadline(actor, call: Call, *, new_deadline: datetime.datetime, reason: str, at) -> DeadlineExtension:
+    """Move a call's deadline (audited) and tell every organisation with a draft or submission."""
+    _require(actor, "applications.manage_calls")
+    with transaction.atomic():
+        locked = Call.objects.select_for_update().get(pk=call.pk)
+        if new_deadline <= locked.opens_at:
+            raise workflow.TransitionError(_("The new deadline must be after the call opens."))
+        extension = DeadlineExtension.objects.create(
+            call=locked,
+            previous_deadline=locked.deadline,
+            new_deadline=new_deadline,
+            reason=reason,
+            actor=actor,
+            created_at=at,
+        )
+        locked.deadline = new_deadline
+        locked.closed_at = None
+        locked.save(update_fields=["deadline", "closed_at"])
+        audit.record(
+            action="deadline_changed",
+            actor=actor,
+            call=locked,
+            reason=reason,
+            data={"from": extension.previous_deadline.isoformat(), "to": new_deadline.isoformat()},
+            at=at,
+        )
+        organizations = Organization.objects.filter(
+            applications__call=locked,
+            applications__status__in=[workflow.State.DRAFT, workflow.State.SUBMITTED],
+        ).distinct()
+        for organization in organizations:
+            queue_email(
+                to=_contacts(organization),
+                template="applications/email/deadline_changed",
+                context={"call": locked, "extension": extension, "organization": organization},
+                reference=f"applications.deadline:{extension.pk}:{organization.pk}",
+                created_by=actor,
+            )
+    return extension
+
+
+def _contacts(organization: Organization) -> list[str]:
+    return list(
+        organization.memberships.filter(role__in=(Membership.Role.OWNER, Membership.Role.EDITOR)).values_list(
+            "user__email", flat=True
+        )
+    )
+
+
+def close_call(call: Call, *, at=None) -> int:
+    """After the deadline: move submitted plans to received and e-mail staff a summary. Idempotent."""
+    at = at or timezone.now()
+    if at < call.deadline:
+        return 0
+    received = 0
+    for application in call.applications.filter(status=workflow.State.SUBMITTED):
+        workflow.perform(application, "receive", None, at=at)
+        received += 1
+    with transaction.atomic():
+        locked = Call.objects.select_for_update().get(pk=call.pk)
+        if locked.closed_at is None:
+            locked.closed_at = at
+            locked.save(update_fields=["closed_at"])
+            audit.record(action="call_closed", call=locked, data={"received": received}, at=at)
+            from accounts import roles
+            from accounts.models import User
+
+            staff = list(
+                User.objects.filter(groups__name=roles.MINISTRY_STAFF, is_active=True).values_list("email", flat=True)
+            )
+            counts = list(locked.applications.values_list("field__name_ko", "status"))
+            queue_email(
+                to=staff,
+                template="applications/email/call_closed",
+                context={"call": locked, "counts": _summarise(counts)},
+                reference=f"applications.call_closed:{locked.pk}:{locked.deadline.isoformat()}",
+            )
+    return received
+
+
+def _summarise(pairs):
+    summary = {}
+    for field_name, status in pairs:
+        summary.setdefault(field_name, {}).setdefault(status, 0)
+        summary[field_name][status] += 1
+    return summary
+
+
+def screen(actor, application: Application, *, eligible: bool, reason: str = "", at) -> Application:
+    name = "screen" if eligible else "declare_ineligible"
+    with transaction.atomic():
+        locked = workflow.perform(application, name, actor, at=at, reason=reason)
+        queue_email(
+            to=_contacts(locked.organization),
+            template="applications/email/screening_result",
+            context={"application": locked, "eligible": eligible, "reason": reason},
+            reference=f"applications.screening:{locked.pk}:{name}",
+            created_by=actor,
+        )
+    return locked

@@ -1,0 +1,108 @@
+"""Freeze a plan into plain JSON (a PlanVersion's content) and describe the differences between two."""
+
+import hashlib
+import json
+from decimal import Decimal
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext as _
+
+from .models import Application
+from .sections import SECTIONS
+
+ROW_FIELDS = {
+    "anchors": (
+        "anchor_companies",
+        ["name", "business_number", "investment_krw", "period_start", "period_end", "direct_jobs"],
+    ),
+    "infrastructure": ("infrastructure_needs", ["kind", "description", "amount_krw", "state_share_krw"]),
+}
+
+
+def _value(instance, name):
+    field = instance._meta.get_field(name)
+    value = getattr(instance, name)
+    if field.is_relation:
+        return str(value) if value is not None else None
+    if isinstance(value, Decimal):
+        return str(value.normalize())
+    if getattr(field, "choices", None):
+        return getattr(instance, f"get_{name}_display")() if value else ""
+    return value
+
+
+def serialize(application: Application) -> dict:
+    content = {
+        "application": {
+            "receipt_number": application.receipt_number,
+            "call": application.call.title_ko,
+            "field": application.field.name_ko,
+            "organization": application.organization.name_ko,
+            "organization_business_number": application.organization.business_number,
+            "total_investment_krw": application.total_investment_krw,
+            "total_direct_jobs": application.total_direct_jobs,
+        },
+        "sections": {},
+    }
+    for section in SECTIONS:
+        if section.key in ROW_FIELDS:
+            related, names = ROW_FIELDS[section.key]
+            content["sections"][section.key] = [
+                {name: _value(row, name) for name in names} for row in getattr(application, related).all()
+            ]
+            continue
+        form = section.build(application)
+        instance = form.instance
+        content["sections"][section.key] = {name: _value(instance, name) for name in form.fields if name != "revision"}
+    content["attachments"] = [
+        {"kind": a.kind, "name": a.original_name, "size": a.size, "sha256": a.sha256, "type": a.content_type}
+        for a in application.attachments.filter(removed_at__isnull=True).order_by("kind", "uploaded_at")
+    ]
+    return content
+
+
+def digest(content: dict) -> str:
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def diff(old: dict, new: dict) -> list[dict]:
+    """Readable differences: one row per changed field, row or attachment."""
+    labels = {s.key: str(s.title) for s in SECTIONS}
+    rows = []
+    for key, title in labels.items():
+        before, after = old.get("sections", {}).get(key), new.get("sections", {}).get(key)
+        if before == after:
+            continue
+        if isinstance(after, list) or isinstance(before, list):
+            before, after = before or [], after or []
+            for index in range(max(len(before), len(after))):
+                b = before[index] if index < len(before) else None
+                a = after[index] if index < len(after) else None
+                if a != b:
+                    rows.append(
+                        {
+                            "section": title,
+                            "field": _("Row %(n)s") % {"n": index + 1},
+                            "old": _row_text(b),
+                            "new": _row_text(a),
+                        }
+                    )
+            continue
+        for name in sorted(set(before or {}) | set(after or {})):
+            b, a = (before or {}).get(name), (after or {}).get(name)
+            if a != b:
+                rows.append({"section": title, "field": name, "old": b, "new": a})
+    old_files = {(f["kind"], f["sha256"]): f for f in old.get("attachments", [])}
+    new_files = {(f["kind"], f["sha256"]): f for f in new.get("attachments", [])}
+    for key in old_files.keys() - new_files.keys():
+        rows.append({"section": _("Attachments"), "field": old_files[key]["name"], "old": key[1][:12], "new": None})
+    for key in new_files.keys() - old_files.keys():
+        rows.append({"section": _("Attachments"), "field": new_files[key]["name"], "old": None, "new": key[1][:12]})
+    return rows
+
+
+def _row_text(row):
+    if row is None:
+        return None
+    return " · ".join(str(v) for v in row.values() if v not in (None, ""))

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from .views import briefings, calls, plans, staff
+
+app_name = "applications"
+urlpatterns = [
+    path("calls/", calls.call_list, name="calls"),
+    path("calls/<slug:slug>/", calls.call_detail, name="call"),
+    path("calls/<slug:slug>/documents/<int:pk>/", calls.call_document, name="call_document"),
+    path("calls/<slug:slug>/plans/new/", plans.create, name="create"),
+    path("plans/", plans.my_applications, name="mine"),
+    path("plans/<int:pk>/", plans.detail, name="detail"),
+    path("plans/<int:pk>/sections/<slug:key>/", plans.edit_section, name="section"),
+    path("plans/<int:pk>/attachments/", plans.attachments, name="attachments"),
+    path("plans/<int:pk>/attachments/<int:attachment_pk>/", plans.download_attachment, name="attachment"),
+    path("plans/<int:pk>/attachments/<int:attachment_pk>/remove/", plans.remove_attachment, name="remove_attachment"),
+    path("plans/<int:pk>/participants/", plans.participants, name="participants"),
+    path("plans/<int:pk>/preview/", plans.preview, name="preview"),
+    path("plans/<int:pk>/submit/", plans.submit, name="submit"),
+    path("plans/<int:pk>/withdraw/", plans.withdraw, name="withdraw"),
+    path("plans/<int:pk>/versions/", plans.versions, name="versions"),
+    path("plans/<int:pk>/versions/<int:number>/", plans.version_detail, name="version"),
+    path("plans/<int:pk>/versions/<int:number>/receipt/", plans.receipt, name="receipt"),
+    path("plans/<int:pk>/versions/<int:old>/diff/<int:new>/", plans.version_diff, name="diff"),
+    path("plans/<int:pk>/history/", plans.history, name="history"),
+    *briefings.urlpatterns,
+    *staff.urlpatterns,
+]

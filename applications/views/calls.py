@@ -1,0 +1,33 @@
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+
+from .. import deadline
+from ..models import Call, CallDocument
+
+
+def call_list(request):
+    calls = Call.objects.published().prefetch_related("fields")
+    return render(request, "applications/calls/list.html", {"calls": calls, "now": request.received_at})
+
+
+def call_detail(request, slug):
+    call = get_object_or_404(Call.objects.published().prefetch_related("fields", "documents", "briefings"), slug=slug)
+    context = {
+        "call": call,
+        "now": request.received_at,
+        "accepting": deadline.accepts_changes(call, request.received_at),
+        "deadline_kst": deadline.kst(call.deadline),
+        "opens_kst": deadline.kst(call.opens_at),
+        "faq": call.questions.filter(faq_published=True).order_by("created_at"),
+        "extensions": call.deadline_extensions.all(),
+    }
+    return render(request, "applications/calls/detail.html", context)
+
+
+def call_document(request, slug, pk):
+    document = get_object_or_404(
+        CallDocument.objects.select_related("call"), pk=pk, call__slug=slug, call__published=True
+    )
+    if not document.file:
+        raise Http404
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)

@@ -1,0 +1,3 @@
+"""Ministry staff: the applications list, exports, screening, deadline changes."""
+
+urlpatterns = []

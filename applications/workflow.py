@@ -1,0 +1,130 @@
+"""The application's life as one explicit state machine (DESIGN.md).
+
+States and transitions are plain data. `perform` is the only code that assigns `Application.status`: it locks
+the row, checks who may act and the guard, changes the state, writes the audit event and runs the
+transition's effects inside the same transaction. Later rooms (reviews, committee) add their transitions with
+`register` from their AppConfig.ready, so this module never imports them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    RECEIVED = "received", _("Received")
+    INELIGIBLE = "ineligible", _("Ineligible")
+    SCREENED = "screened", _("Eligible (screened)")
+    ADVISORY_REVIEW = "advisory_review", _("Expert advisory review")
+    SUBCOMMITTEE = "subcommittee", _("Subcommittee evaluation")
+    COMMITTEE = "committee", _("Committee deliberation")
+    DESIGNATED = "designated", _("Designated")
+    DESIGNATED_WITH_CONDITIONS = "designated_with_conditions", _("Designated with conditions")
+    NOT_DESIGNATED = "not_designated", _("Not designated")
+    DEFERRED = "deferred", _("Deferred")
+
+
+class TransitionError(Exception):
+    """A transition was refused; `message` is for the user (translated)."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+# A guard returns None when the transition may happen, or a translated message saying why not.
+Guard = Callable[["object", "datetime.datetime"], "str | None"]
+# The permission check: (user, application) -> bool. None means "the system" (scheduled tasks).
+Allowed = Callable[["object", "object"], bool]
+Effect = Callable[["object", "object", "datetime.datetime", dict], None]
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    label: str
+    allowed: Allowed
+    guards: tuple[Guard, ...] = ()
+    effects: tuple[Effect, ...] = field(default=())
+    requires_reason: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {}
+
+
+def register(transition: Transition) -> None:
+    if transition.name in TRANSITIONS and TRANSITIONS[transition.name] != transition:
+        raise ValueError(f"Transition {transition.name!r} is already registered differently")
+    TRANSITIONS[transition.name] = transition
+
+
+def available(application, user) -> list[Transition]:
+    """Transitions the user could trigger now from the application's state (guards not evaluated)."""
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if application.status in t.sources and user is not None and t.allowed(user, application)
+    ]
+
+
+def perform(
+    application, name: str, actor, *, at: datetime.datetime | None = None, reason: str = "", data: dict | None = None
+):
+    """Carry out transition `name` on `application` as `actor` (None: the system) at instant `at`.
+
+    Returns the locked, updated application. Raises TransitionError with a user-facing message.
+    """
+    from . import audit
+    from .models import Application
+
+    at = at or timezone.now()
+    try:
+        transition = TRANSITIONS[name]
+    except KeyError:
+        raise TransitionError(_("This action does not exist.")) from None
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().select_related("call", "organization").get(pk=application.pk)
+        if locked.status not in transition.sources:
+            raise TransitionError(
+                _("This action is not possible while the plan is “%(status)s”.")
+                % {"status": locked.get_status_display()}
+            )
+        if actor is not None and not transition.allowed(actor, locked):
+            raise TransitionError(_("You may not do this."))
+        if transition.requires_reason and not reason.strip():
+            raise TransitionError(_("Please give a reason."))
+        for guard in transition.guards:
+            problem = guard(locked, at)
+            if problem:
+                raise TransitionError(problem)
+        previous = locked.status
+        locked.status = transition.target
+        if reason:
+            locked.status_reason = reason
+        locked.save(update_fields=["status", "status_reason", "updated_at"])
+        audit.record(
+            action=transition.name,
+            actor=actor,
+            application=locked,
+            call=locked.call,
+            from_status=previous,
+            to_status=transition.target,
+            reason=reason,
+            data=data or {},
+            at=at,
+        )
+        for effect in transition.effects:
+            effect(locked, actor, at, data or {})
+    application.status = locked.status
+    return locked
