@@ -1,5 +1,6 @@
 """Append events to the tamper-evident audit chain, and verify it."""
 
+import datetime
 import hashlib
 import json
 
@@ -22,7 +23,7 @@ def _digest(event: AuditEvent) -> str:
         "to": event.to_status,
         "reason": event.reason,
         "data": event.data,
-        "at": event.created_at.astimezone(timezone.UTC).isoformat(),
+        "at": event.created_at.astimezone(datetime.UTC).isoformat(),
         "prev": event.prev_hash,
     }
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder, separators=(",", ":"))

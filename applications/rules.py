@@ -43,3 +43,31 @@ rules.add_perm("applications.edit_application", is_lead_editor)
 rules.add_perm("applications.draft_for_organization", is_organization_editor)
 rules.add_perm("applications.manage_applications", is_ministry_staff)
 rules.add_perm("applications.manage_calls", is_ministry_staff)
+
+
+# --- briefing sessions (설명회) and questions (질의응답) ---------------------------------------------
+
+
+@rules.predicate
+def is_registration_editor(user, registration):
+    """An owner or editor of the organisation a briefing registration belongs to."""
+    if not user.is_authenticated or registration is None:
+        return False
+    return Membership.objects.filter(
+        user=user, organization_id=registration.organization_id, role__in=EDIT_ROLES
+    ).exists()
+
+
+@rules.predicate
+def is_question_member(user, question):
+    """Any member of the organisation that asked; other organisations do not learn the question exists."""
+    if not user.is_authenticated or question is None:
+        return False
+    return Membership.objects.filter(user=user, organization_id=question.organization_id).exists()
+
+
+rules.add_perm("applications.register_for_briefing", is_organization_editor)
+rules.add_perm("applications.cancel_briefing_registration", is_registration_editor)
+rules.add_perm("applications.ask_question", is_organization_editor)
+rules.add_perm("applications.view_question", is_question_member | is_ministry_staff)
+rules.add_perm("applications.answer_questions", is_ministry_staff)

@@ -25,7 +25,7 @@ def _value(instance, name):
     if field.is_relation:
         return str(value) if value is not None else None
     if isinstance(value, Decimal):
-        return str(value.normalize())
+        return format(value.normalize(), "f")
     if getattr(field, "choices", None):
         return getattr(instance, f"get_{name}_display")() if value else ""
     return value
@@ -92,7 +92,7 @@ def diff(old: dict, new: dict) -> list[dict]:
         for name in sorted(set(before or {}) | set(after or {})):
             b, a = (before or {}).get(name), (after or {}).get(name)
             if a != b:
-                rows.append({"section": title, "field": name, "old": b, "new": a})
+                rows.append({"section": title, "field": _label(name), "old": b, "new": a})
     old_files = {(f["kind"], f["sha256"]): f for f in old.get("attachments", [])}
     new_files = {(f["kind"], f["sha256"]): f for f in new.get("attachments", [])}
     for key in old_files.keys() - new_files.keys():
@@ -106,3 +106,25 @@ def _row_text(row):
     if row is None:
         return None
     return " · ".join(str(v) for v in row.values() if v not in (None, ""))
+
+
+def _label(name: str) -> str:
+    from .models import PlanNarrative, Site
+
+    for model in (Application, Site, PlanNarrative):
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except Exception:  # noqa: BLE001,S112 - not a field of this model, try the next
+            continue
+    return name
+
+
+def readable(content: dict) -> list[tuple[str, str, list[tuple[str, object]]]]:
+    """The field sections of a content snapshot as (key, title, [(label, value)]) for display."""
+    rows = []
+    for section in SECTIONS:
+        values = content.get("sections", {}).get(section.key)
+        if section.key in ("overview", *ROW_FIELDS) or not isinstance(values, dict):
+            continue
+        rows.append((section.key, str(section.title), [(_label(n), v) for n, v in values.items()]))
+    return rows

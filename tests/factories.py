@@ -98,6 +98,7 @@ class CallFactory(factory.django.DjangoModelFactory):
 class ApplicationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Application
+        skip_postgeneration_save = True
 
     call = factory.SubFactory(CallFactory)
     field = factory.LazyAttribute(lambda o: o.call.fields.first())

@@ -6,6 +6,24 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+ACTION_LABELS = {
+    "created": _("Plan created"),
+    "section_saved": _("Section saved"),
+    "attachment_added": _("File uploaded"),
+    "attachment_removed": _("File removed"),
+    "participant_added": _("Participant added"),
+    "submit": _("Submitted"),
+    "amend": _("Amended version submitted"),
+    "version_frozen": _("Version frozen"),
+    "withdraw": _("Withdrawn"),
+    "receive": _("Received after the deadline"),
+    "screen": _("Found eligible"),
+    "declare_ineligible": _("Found ineligible"),
+    "deadline_changed": _("Deadline changed"),
+    "call_closed": _("Call closed"),
+}
+
+
 class AuditChainHead(models.Model):
     """A single row holding the hash of the newest event; locking it serialises appends to the chain."""
 
@@ -42,6 +60,10 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.action} {self.from_status}→{self.to_status}"
+
+    @property
+    def label(self):
+        return ACTION_LABELS.get(self.action, self.action)
 
     def save(self, *args, **kwargs):
         if self.pk and not kwargs.pop("_allow_update", False):

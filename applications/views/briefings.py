@@ -1,3 +1,284 @@
-"""Briefing sessions (설명회) and Q&A (질의응답) on a call."""
+"""Briefing sessions (설명회) and Q&A (질의응답) on a call: the applicants' pages and the staff's."""
 
-urlpatterns = []
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.permissions import get_permitted_object_or_404, role_required
+
+from .. import briefing_services as services
+from ..briefing_forms import AnswerForm, BriefingRegistrationForm, FaqForm, QuestionForm
+from ..models import BriefingRegistration, BriefingSession, Call, Question
+
+PAGE_SIZE = 50
+
+
+def _published_call(slug):
+    return get_object_or_404(Call.objects.published(), slug=slug)
+
+
+# --- applicants: briefing registration ------------------------------------------------------------------
+
+
+@login_required
+def briefing_register(request, slug, pk):
+    call = _published_call(slug)
+    session = get_object_or_404(services.sessions_with_seats(call.briefings.all()), pk=pk)
+    services.describe_session(session, request.received_at)
+    organizations = services.acting_organizations(request.user)
+    form = BriefingRegistrationForm(request.POST or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.register_for_briefing(request.user, session, **form.cleaned_data, at=request.received_at)
+        except services.BriefingRefused as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(organization)s is registered for the briefing session.")
+                % {"organization": form.cleaned_data["organization"].name},
+            )
+            return redirect("applications:call", slug=call.slug)
+    return render(
+        request,
+        "applications/briefings/register.html",
+        {"call": call, "session": session, "form": form, "organizations": organizations},
+    )
+
+
+@require_POST
+@login_required
+def briefing_cancel(request, slug, pk):
+    registration = get_permitted_object_or_404(
+        request.user,
+        "applications.cancel_briefing_registration",
+        BriefingRegistration.objects.select_related("organization", "session"),
+        pk=pk,
+        session__call__slug=slug,
+        session__call__published=True,
+    )
+    try:
+        services.cancel_briefing_registration(request.user, registration, at=request.received_at)
+    except services.BriefingRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The registration of %(organization)s was cancelled; its seats are free again.")
+            % {"organization": registration.organization.name},
+        )
+    return redirect("applications:call", slug=slug)
+
+
+# --- staff: registrations per session -------------------------------------------------------------------
+
+
+@role_required("applications.manage_calls")
+def staff_briefings(request):
+    sessions = services.sessions_with_seats(BriefingSession.objects.select_related("call")).order_by("-starts_at")
+    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    for session in page:
+        services.describe_session(session, request.received_at)
+    return render(request, "applications/briefings/staff_list.html", {"page": page, "now": request.received_at})
+
+
+def _registrations(session):
+    return session.registrations.select_related("organization", "registered_by").order_by("created_at", "pk")
+
+
+@role_required("applications.manage_calls")
+def staff_briefing(request, pk):
+    session = get_object_or_404(services.sessions_with_seats(BriefingSession.objects.select_related("call")), pk=pk)
+    services.describe_session(session, request.received_at)
+    registrations = list(_registrations(session))
+    context = {
+        "session": session,
+        "active": [r for r in registrations if not r.cancelled_at],
+        "cancelled": [r for r in registrations if r.cancelled_at],
+    }
+    return render(request, "applications/briefings/staff_detail.html", context)
+
+
+def _cell(value):
+    """Text a spreadsheet would run as a formula is kept as text (CSV/formula injection)."""
+    value = "" if value is None else value
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _export_rows(session):
+    yield [
+        _("Organisation (Korean)"),
+        _("Organisation (English)"),
+        _("Number of attendees"),
+        _("Attendee names"),
+        _("Registered by"),
+        _("E-mail"),
+        _("Phone"),
+        _("Registered at (KST)"),
+    ]
+    for registration in _registrations(session).filter(cancelled_at__isnull=True):
+        organization, person = registration.organization, registration.registered_by
+        yield [
+            _cell(organization.name_ko),
+            _cell(organization.name_en),
+            registration.attendees,
+            _cell(registration.attendee_names),
+            _cell(person.full_name),
+            _cell(person.email),
+            _cell(person.phone),
+            timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
+        ]
+
+
+@role_required("applications.manage_calls")
+def staff_briefing_export(request, pk, fmt):
+    session = get_object_or_404(BriefingSession.objects.select_related("call"), pk=pk)
+    filename = f"briefing-{session.pk}-{timezone.localtime(session.starts_at):%Y%m%d}-registrations.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        # A byte-order mark makes Excel read the file as UTF-8, so Korean names survive.
+        response.write("\ufeff")
+        csv.writer(response).writerows(_export_rows(session))
+    elif fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(_("Registrations")[:31])
+        for row in _export_rows(session):
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- applicants: questions ------------------------------------------------------------------------------
+
+
+@login_required
+def questions(request, slug):
+    call = _published_call(slug)
+    organizations = services.acting_organizations(request.user)
+    form = QuestionForm(request.POST or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        question = services.ask_question(request.user, call, **form.cleaned_data, at=request.received_at)
+        messages.success(request, _("Your question was sent to ministry staff. You will be told by e-mail."))
+        return redirect("applications:question", slug=call.slug, pk=question.pk)
+    mine = services.questions_of_user(request.user, call).select_related("organization", "asked_by")
+    return render(
+        request,
+        "applications/questions/mine.html",
+        {"call": call, "questions": mine, "form": form, "organizations": organizations, "now": request.received_at},
+    )
+
+
+@login_required
+def question(request, slug, pk):
+    item = get_permitted_object_or_404(
+        request.user,
+        "applications.view_question",
+        Question.objects.select_related("call", "organization", "asked_by"),
+        pk=pk,
+        call__slug=slug,
+        call__published=True,
+    )
+    return render(request, "applications/questions/detail.html", {"call": item.call, "question": item})
+
+
+# --- staff: the question queue --------------------------------------------------------------------------
+
+
+@role_required("applications.answer_questions")
+def staff_questions(request):
+    queue = Question.objects.all()
+    call = None
+    if request.GET.get("call"):
+        call = get_object_or_404(Call, slug=request.GET["call"])
+        queue = queue.filter(call=call)
+    waiting = queue.filter(answered_at__isnull=True).count()
+    # Unanswered first, oldest waiting at the top; then answered, most recent answer first.
+    queue = queue.select_related("call", "organization", "asked_by").order_by(
+        F("answered_at").desc(nulls_first=True), "created_at", "pk"
+    )
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "applications/questions/staff_list.html",
+        {"page": page, "call": call, "waiting": waiting, "now": request.received_at},
+    )
+
+
+@role_required("applications.answer_questions")
+def staff_question(request, pk):
+    item = get_object_or_404(Question.objects.select_related("call", "organization", "asked_by", "answered_by"), pk=pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    answer_form = AnswerForm(
+        request.POST if action == "answer" else None, prefix="answer", initial={"answer": item.answer}
+    )
+    faq_form = FaqForm(
+        request.POST if action == "faq" else None,
+        prefix="faq",
+        question=item,
+        initial={
+            "faq_published": item.faq_published,
+            "faq_question": item.faq_question or item.body,
+            "faq_answer": item.faq_answer or item.answer,
+        },
+    )
+    if action == "answer" and answer_form.is_valid():
+        services.answer_question(request.user, item, answer=answer_form.cleaned_data["answer"], at=request.received_at)
+        messages.success(request, _("The answer was saved and the asking organisation was told by e-mail."))
+        return redirect("applications:staff_question", pk=item.pk)
+    if action == "faq" and faq_form.is_valid():
+        try:
+            services.publish_faq(
+                request.user,
+                item,
+                published=faq_form.cleaned_data["faq_published"],
+                faq_question=faq_form.cleaned_data["faq_question"],
+                faq_answer=faq_form.cleaned_data["faq_answer"],
+                at=request.received_at,
+            )
+        except services.BriefingRefused as exc:
+            faq_form.add_error(None, exc.message)
+        else:
+            if faq_form.cleaned_data["faq_published"]:
+                messages.success(request, _("The FAQ entry is published on the call page."))
+            else:
+                messages.success(request, _("The question is not shown on the call page."))
+            return redirect("applications:staff_question", pk=item.pk)
+    return render(
+        request,
+        "applications/questions/staff_detail.html",
+        {"question": item, "answer_form": answer_form, "faq_form": faq_form, "now": request.received_at},
+    )
+
+
+urlpatterns = [
+    path("calls/<slug:slug>/briefing/<int:pk>/register/", briefing_register, name="briefing_register"),
+    path("calls/<slug:slug>/briefing/registrations/<int:pk>/cancel/", briefing_cancel, name="briefing_cancel"),
+    path("calls/<slug:slug>/questions/", questions, name="questions"),
+    path("calls/<slug:slug>/questions/<int:pk>/", question, name="question"),
+    path("staff/briefings/", staff_briefings, name="staff_briefings"),
+    path("staff/briefings/<int:pk>/", staff_briefing, name="staff_briefing"),
+    path("staff/briefings/<int:pk>/export/<slug:fmt>/", staff_briefing_export, name="staff_briefing_export"),
+    path("staff/questions/", staff_questions, name="staff_questions"),
+    path("staff/questions/<int:pk>/", staff_question, name="staff_question"),
+]

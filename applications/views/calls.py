@@ -1,7 +1,7 @@
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
-from .. import deadline
+from .. import briefing_services, deadline
 from ..models import Call, CallDocument
 
 
@@ -21,6 +21,8 @@ def call_detail(request, slug):
         "faq": call.questions.filter(faq_published=True).order_by("created_at"),
         "extensions": call.deadline_extensions.all(),
     }
+    # Briefing seats and the user's registrations / questions, for the two blocks at the foot of the page.
+    context.update(briefing_services.call_page_context(call, request.user, request.received_at))
     return render(request, "applications/calls/detail.html", context)
 
 

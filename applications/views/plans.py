@@ -292,7 +292,9 @@ def participants(request, pk):
 def preview(request, pk):
     application = load_application(request, pk)
     content = snapshot.serialize(_fresh(application))
-    return render(request, "applications/plans/preview.html", _context(request, application, content=content))
+    return render(request, "applications/plans/preview.html", _context(
+        request, application, content=content, readable=snapshot.readable(content),
+    ))
 
 
 @login_required

@@ -1,3 +1,274 @@
 """Ministry staff: the applications list, exports, screening, deadline changes."""
 
-urlpatterns = []
+import csv
+import io
+import zoneinfo
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Organization
+from core.permissions import role_required
+
+from .. import deadline as deadlines
+from .. import selectors, services, workflow
+from ..models import Attachment, Call, Site
+from ..staff_forms import DeadlineExtensionForm, ScreeningForm, StaffApplicationFilterForm
+from .common import load_application
+
+PAGE_SIZE = 25
+SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
+
+# Export columns: (header, width in characters for the XLSX sheet).
+EXPORT_COLUMNS = (
+    (gettext_lazy("Receipt number"), 16),
+    (gettext_lazy("Plan title"), 48),
+    (gettext_lazy("Applicant organisation"), 28),
+    (gettext_lazy("Call"), 40),
+    (gettext_lazy("Field"), 28),
+    (gettext_lazy("Region of the site"), 16),
+    (gettext_lazy("Status"), 22),
+    (gettext_lazy("Submitted at (KST)"), 18),
+    (gettext_lazy("Total planned investment (KRW)"), 24),
+    (gettext_lazy("Direct jobs"), 12),
+)
+INVESTMENT_COLUMN = 9  # 1-based, for the XLSX number format
+SUBMITTED_COLUMN = 8
+# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _filtered(request):
+    form = StaffApplicationFilterForm(request.GET or None)
+    filters = form.filters() if form.is_bound else {}
+    return form, selectors.staff_application_list(request.user, filters)
+
+
+@role_required("applications.manage_applications")
+def application_list(request):
+    form, queryset = _filtered(request)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "counts": selectors.counts(queryset),
+    }
+    return render(request, "applications/staff/list.html", context)
+
+
+def _organization_name(organization) -> str:
+    return organization.name or organization.name_ko
+
+
+def _region(application):
+    try:
+        region = application.site.region
+    except Site.DoesNotExist:
+        return None
+    return region
+
+
+def _export_rows(queryset):
+    """One list of plain values per plan: text, a naive KST datetime, integers."""
+    for application in queryset.iterator(chunk_size=500):
+        region = _region(application)
+        submitted = application.submitted_at
+        yield [
+            application.receipt_number or "",
+            application.title,
+            _organization_name(application.organization),
+            application.call.title,
+            application.field.name,
+            region.name if region else "",
+            str(application.get_status_display()),
+            timezone.localtime(submitted, SEOUL).replace(tzinfo=None) if submitted else None,
+            application.total_investment_krw,
+            application.total_direct_jobs,
+        ]
+
+
+def _filename(request, extension: str) -> str:
+    stamp = timezone.localtime(request.received_at, SEOUL).strftime("%Y%m%d-%H%M")
+    return f"plans-{stamp}.{extension}"
+
+
+class _Echo:
+    """A file-like object whose write returns the line, so csv.writer can feed a streaming response."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return str(value)
+
+
+@role_required("applications.manage_applications")
+def export_csv(request):
+    _form, queryset = _filtered(request)
+    language = translation.get_language()
+    header = [str(label) for label, _width in EXPORT_COLUMNS]
+
+    def lines():
+        writer = csv.writer(_Echo())
+        # The byte-order mark tells Excel the file is UTF-8, so Korean text is not garbled.
+        yield "\ufeff" + writer.writerow(header)
+        # The body is produced after the view returns: keep the request's language for status names.
+        with translation.override(language):
+            for row in _export_rows(queryset):
+                yield writer.writerow([_csv_cell(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(request, "csv")}"'
+    return response
+
+
+@role_required("applications.manage_applications")
+def export_xlsx(request):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    _form, queryset = _filtered(request)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Development plans")[:31]
+    sheet.append([str(label) for label, _width in EXPORT_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, (_label, width) in enumerate(EXPORT_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for row_number, row in enumerate(_export_rows(queryset), start=2):
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(row=row_number, column=column, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever the applicant typed
+        sheet.cell(row=row_number, column=INVESTMENT_COLUMN).number_format = "#,##0"
+        sheet.cell(row=row_number, column=SUBMITTED_COLUMN).number_format = "yyyy-mm-dd hh:mm"
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(request, "xlsx")}"'
+    return response
+
+
+@role_required("applications.manage_applications")
+def screen(request, pk):
+    application = load_application(request, pk, perm="applications.manage_applications")
+    version = application.versions.select_related("submitted_by").order_by("-number").first()
+    form = ScreeningForm(request.POST or None)
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.screen(
+                request.user,
+                application,
+                eligible=form.eligible,
+                reason=form.cleaned_data["reason"].strip(),
+                at=request.received_at,
+            )
+        except workflow.TransitionError as exc:
+            refusal = exc.message
+        else:
+            if form.eligible:
+                messages.success(request, _("The plan was found eligible. The applicant has been informed."))
+            else:
+                messages.success(request, _("The plan was found ineligible. The applicant has been informed."))
+            return redirect("applications:staff_screen", pk=application.pk)
+    elif application.status != workflow.State.RECEIVED:
+        refusal = _screening_not_possible(application)
+    context = {
+        "application": application,
+        "version": version,
+        "form": form,
+        "refusal": refusal,
+        "can_screen": application.status == workflow.State.RECEIVED,
+        "required_documents": _required_documents(version),
+    }
+    return render(request, "applications/staff/screen.html", context, status=409 if refusal and form.is_bound else 200)
+
+
+def _required_documents(version) -> list[tuple[str, bool]]:
+    if version is None:
+        return []
+    kinds = {item.get("kind") for item in version.content.get("attachments", [])}
+    return [(Attachment.Kind(kind).label, kind in kinds) for kind in Attachment.REQUIRED_KINDS]
+
+
+def _screening_not_possible(application) -> str:
+    if application.status in (workflow.State.DRAFT, workflow.State.SUBMITTED):
+        return _(
+            "This plan is “%(status)s”. Plans are checked for eligibility once the call's deadline has passed "
+            "and they have been received."
+        ) % {"status": application.get_status_display()}
+    return _("This plan is “%(status)s”; its eligibility check is no longer open.") % {
+        "status": application.get_status_display()
+    }
+
+
+@role_required("applications.manage_calls")
+def deadline(request, slug):
+    call = get_object_or_404(Call, slug=slug)
+    form = DeadlineExtensionForm(request.POST or None, call=call, now=request.received_at)
+    if request.method == "POST" and form.is_valid():
+        try:
+            extension = services.extend_deadline(
+                request.user,
+                call,
+                new_deadline=form.cleaned_data["new_deadline"],
+                reason=form.cleaned_data["reason"],
+                at=request.received_at,
+            )
+        except workflow.TransitionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("The deadline is now %(deadline)s (KST). Applicants are being informed by e-mail.")
+                % {"deadline": deadlines.kst(extension.new_deadline)},
+            )
+            return redirect("applications:staff_deadline", slug=call.slug)
+    informed = (
+        Organization.objects.filter(
+            Q(applications__call=call),
+            Q(applications__status__in=[workflow.State.DRAFT, workflow.State.SUBMITTED]),
+        )
+        .distinct()
+        .count()
+    )
+    context = {
+        "call": call,
+        "form": form,
+        "deadline_kst": deadlines.kst(call.deadline),
+        "extensions": call.deadline_extensions.select_related("actor").order_by("-created_at", "-pk"),
+        "informed": informed,
+        "received": call.applications.filter(status=workflow.State.RECEIVED).exists(),
+    }
+    return render(request, "applications/staff/deadline.html", context)
+
+
+urlpatterns = [
+    path("staff/plans/", application_list, name="staff_applications"),
+    path("staff/plans/export.csv", export_csv, name="staff_export_csv"),
+    path("staff/plans/export.xlsx", export_xlsx, name="staff_export_xlsx"),
+    path("staff/plans/<int:pk>/screening/", screen, name="staff_screen"),
+    path("staff/calls/<slug:slug>/deadline/", deadline, name="staff_deadline"),
+]

@@ -1,0 +1,97 @@
+"""Reads for the ministry staff's lists and exports: one queryset, filtered, with a constant number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
+
+from .models import Application, Field
+from .workflow import State
+
+# Columns the staff list and the exports read; nothing else is loaded.
+LIST_COLUMNS = (
+    "receipt_number",
+    "title",
+    "status",
+    "submitted_at",
+    "created_at",
+    "total_investment_krw",
+    "total_direct_jobs",
+    "call__slug",
+    "call__title_ko",
+    "call__title_en",
+    "field__code",
+    "field__name_ko",
+    "field__name_en",
+    "organization__name_ko",
+    "organization__name_en",
+    "site__region__name_ko",
+    "site__region__name_en",
+)
+
+
+def staff_application_list(user, filters: dict | None = None) -> QuerySet[Application]:
+    """The plans `user` may see, narrowed by the staff list's filters (call, field, region, status, q).
+
+    `filters` holds cleaned values; missing or empty ones do not filter.
+    """
+    filters = filters or {}
+    queryset = (
+        Application.objects.visible_to(user)
+        .select_related("call", "field", "organization", "site__region")
+        .only(*LIST_COLUMNS)
+    )
+    if filters.get("call"):
+        queryset = queryset.filter(call=filters["call"])
+    if filters.get("field"):
+        queryset = queryset.filter(field=filters["field"])
+    if filters.get("region"):
+        queryset = queryset.filter(site__region=filters["region"])
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    term = (filters.get("q") or "").strip()
+    if term:
+        queryset = queryset.filter(
+            Q(title__icontains=term)
+            | Q(organization__name_ko__icontains=term)
+            | Q(organization__name_en__icontains=term)
+            | Q(receipt_number__icontains=term)
+        )
+    # Submitted plans in receipt-number order, drafts (no number yet) after them.
+    return queryset.order_by("-call__deadline", F("receipt_number").asc(nulls_last=True), "-created_at", "pk")
+
+
+@dataclass(frozen=True)
+class Tally:
+    key: str
+    label: str
+    count: int
+
+
+def counts_by_field(queryset: QuerySet[Application]) -> list[Tally]:
+    """Plans per field in the (filtered) queryset: one aggregate query."""
+    rows = (
+        queryset.order_by()
+        .values("field__code", "field__name_ko", "field__name_en", "field__sort_order")
+        .annotate(n=Count("pk"))
+        .order_by("field__sort_order", "field__code")
+    )
+    return [
+        Tally(
+            row["field__code"],
+            Field(name_ko=row["field__name_ko"], name_en=row["field__name_en"]).name,
+            row["n"],
+        )
+        for row in rows
+    ]
+
+
+def counts_by_status(queryset: QuerySet[Application]) -> list[Tally]:
+    """Plans per workflow state in the (filtered) queryset, in the workflow's order: one aggregate query."""
+    found = {row["status"]: row["n"] for row in queryset.order_by().values("status").annotate(n=Count("pk"))}
+    return [Tally(state.value, state.label, found[state.value]) for state in State if state.value in found]
+
+
+def counts(queryset: QuerySet[Application]) -> dict[str, list[Tally]]:
+    return {"by_field": counts_by_field(queryset), "by_status": counts_by_status(queryset)}

@@ -1,0 +1,108 @@
+"""Forms of the ministry staff pages: list filters, the eligibility check, a deadline change."""
+
+import datetime
+import zoneinfo
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Region
+
+from .deadline import kst
+from .models import Call, Field
+from .workflow import State
+
+SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
+
+
+class StaffApplicationFilterForm(forms.Form):
+    """The GET form above the staff list. Invalid values are reported and ignored; valid ones still filter."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_("Plan title, organisation name or receipt number."),
+    )
+    call = forms.ModelChoiceField(label=_("Call"), queryset=Call.objects.all(), required=False, empty_label=_("All"))
+    field = forms.ModelChoiceField(label=_("Field"), queryset=Field.objects.all(), required=False, empty_label=_("All"))
+    region = forms.ModelChoiceField(
+        label=_("Region of the site"), queryset=Region.objects.all(), required=False, empty_label=_("All")
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *State.choices], required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["call"].label_from_instance = lambda call: call.title
+
+    def filters(self) -> dict:
+        """The cleaned values of the fields that validated (call after is_valid())."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class ScreeningForm(forms.Form):
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+
+    decision = forms.ChoiceField(
+        label=_("Result of the eligibility check"),
+        choices=[
+            (ELIGIBLE, _("Eligible: the plan goes on to the expert advisory review")),
+            (INELIGIBLE, _("Ineligible: the plan is not reviewed further")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when the plan is ineligible; it is sent to the applicant."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.INELIGIBLE and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Say why the plan is ineligible; the applicant receives this reason."))
+        return cleaned
+
+    @property
+    def eligible(self) -> bool:
+        return self.cleaned_data["decision"] == self.ELIGIBLE
+
+
+class DeadlineExtensionForm(forms.Form):
+    """A new deadline typed as Korean local time (whatever the browser's time zone) and the reason."""
+
+    new_deadline = forms.DateTimeField(
+        label=_("New deadline (KST)"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Korea Standard Time, e.g. 2026-03-06 18:00."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to every organisation with a draft or a submitted plan, and kept in the history."),
+        error_messages={"required": _("Give a reason for the change; applicants receive it.")},
+    )
+
+    def __init__(self, *args, call: Call, now: datetime.datetime, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.call = call
+        self.now = now
+
+    def clean_new_deadline(self):
+        value = self.cleaned_data["new_deadline"]
+        # The input has no zone: read the wall-clock time as Seoul time, not the server's or the browser's.
+        value = value.replace(tzinfo=None).replace(tzinfo=SEOUL)
+        if value <= self.now:
+            raise forms.ValidationError(_("The new deadline must be in the future."))
+        if value <= self.call.deadline:
+            raise forms.ValidationError(
+                _("The new deadline must be later than the current one (%(deadline)s KST).")
+                % {"deadline": kst(self.call.deadline)}
+            )
+        return value

@@ -1,0 +1,139 @@
+"""In Chromium, the applicant's path end to end: register, be approved, draft over two sittings, upload,
+submit, download the receipt, amend, and be refused after the deadline. Each page passes axe-core."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+
+from accounts.models import Organization
+from applications.models import Application
+from tests.factories import KST, CallFactory, FieldFactory, UserFactory, complete_plan
+from tests.fixtures import assert_accessible
+
+from ..applications.conftest import PDF_BYTES
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FEB_20 = datetime.datetime(2026, 2, 20, 10, 0, tzinfo=KST)
+AFTER = datetime.datetime(2026, 2, 27, 18, 0, 1, tzinfo=KST)
+
+
+@pytest.fixture
+def setting_up(settings):
+    # The browser's clock is today's; the server travels to February 2026. A session cookie without an
+    # expiry date keeps the two clocks from disagreeing about whether the login cookie is still valid.
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    call = CallFactory(slug="2026", fields=[FieldFactory(code="BAT")])
+    staff = UserFactory(email="staff@example.kr", roles=["ministry_staff"])
+    return call, staff
+
+
+def log_in(page, email, password):
+    page.goto("/accounts/login/")
+    page.get_by_label("이메일 주소").fill(email)
+    page.get_by_label("비밀번호").fill(password)
+    page.get_by_role("button", name="로그인").click()
+    page.wait_for_url(re.compile(r"/dashboard/$"))
+
+
+def log_out(page):
+    page.get_by_role("button", name="로그아웃").click()
+
+
+def test_applicant_from_registration_to_refusal_after_the_deadline(page, browser, live_server, setting_up, tmp_path):
+    call, staff = setting_up
+    traveller = time_machine.travel(FEB_20, tick=True)
+    traveller.start()
+    try:
+        # 1. register the organisation (a company; pending until staff approve it)
+        page.goto("/accounts/register/")
+        page.get_by_label("이메일 주소").fill("planner@hanbit.co.kr")
+        page.get_by_label("성명").fill("김계획")
+        page.get_by_label("비밀번호", exact=True).fill("Strong-Passw0rd-2026")
+        page.get_by_label("비밀번호 확인").fill("Strong-Passw0rd-2026")
+        page.get_by_label("기관 구분").select_option("company")
+        page.get_by_label("명칭(국문)").fill("한빛이차전지소재 주식회사")
+        page.get_by_label("사업자등록번호").fill("617-86-00006")
+        page.get_by_role("button", name="가입 신청").click()
+        page.wait_for_url(re.compile(r"/dashboard/$"))
+        assert page.get_by_text("승인 대기").first.is_visible()
+
+        # 2. a pending organisation can already draft: create the plan and fill the overview (first sitting)
+        page.goto(f"/calls/{call.slug}/")
+        assert_accessible(page, context="call page")
+        page.get_by_role("link", name="육성계획 작성 시작").click()
+        page.get_by_label("계획 명칭").fill("온산 이차전지 원료 특화단지")
+        page.get_by_role("button", name="계획서 만들기").click()
+        assert_accessible(page, context="plan sections")
+        page.get_by_role("link", name="개요").click()
+        page.get_by_label("요약").fill("울산 온산국가산단 중심의 리튬·니켈 정련 공급망")
+        page.get_by_role("button", name="이 항목 저장").click()
+        assert page.get_by_text("저장되었습니다").is_visible()
+        assert_accessible(page, context="section form")
+        log_out(page)
+
+        # staff approve the organisation in their own browser context
+        staff_context = browser.new_context(base_url=live_server.url, locale="ko-KR")
+        staff_page = staff_context.new_page()
+        log_in(staff_page, staff.email, "correct-horse-battery-staple")
+        staff_page.goto("/accounts/organizations/pending/")
+        staff_page.get_by_role("button", name="한빛이차전지소재 주식회사 승인").click()
+        staff_context.close()
+        assert Organization.objects.get(name_ko="한빛이차전지소재 주식회사").status == "approved"
+
+        # 3. second sitting: the rest of the sections (the site via the browser, the others prepared)
+        log_in(page, "planner@hanbit.co.kr", "Strong-Passw0rd-2026")
+        application = Application.objects.get()
+        complete_plan(application)
+        page.goto(f"/plans/{application.pk}/sections/site/")
+        page.get_by_label("부지 명칭").fill("온산 원료 특화단지")
+        page.get_by_role("button", name="이 항목 저장").click()
+        assert page.get_by_text("저장되었습니다").is_visible()
+
+        # 4. upload the three required documents
+        page.goto(f"/plans/{application.pk}/attachments/")
+        for kind in ("plan_document", "investment_mou", "site_map"):
+            path = tmp_path / f"{kind}.pdf"
+            path.write_bytes(PDF_BYTES)
+            page.get_by_label("문서 종류").select_option(kind)
+            page.get_by_label("파일", exact=True).set_input_files(str(path))
+            page.get_by_role("button", name="올리기").click()
+            assert page.get_by_text("업로드되었습니다").is_visible()
+        assert_accessible(page, context="attachments")
+
+        # 5. submit and download the receipt
+        page.goto(f"/plans/{application.pk}/submit/")
+        assert_accessible(page, context="submit")
+        page.get_by_role("button", name="계획서 제출").click()
+        assert page.get_by_text("2026-BAT-001").first.is_visible()
+        page.goto(f"/plans/{application.pk}/versions/")
+        with page.expect_download() as download:
+            page.get_by_role("link", name="PDF").click()
+        receipt = tmp_path / "receipt.pdf"
+        download.value.save_as(receipt)
+        assert receipt.read_bytes().startswith(b"%PDF")
+
+        # 6. amend before the deadline: a second version, same receipt number
+        page.goto(f"/plans/{application.pk}/sections/overview/")
+        page.get_by_label("요약").fill("울산 온산국가산단 중심의 리튬·니켈·코발트 정련 공급망")
+        page.get_by_role("button", name="이 항목 저장").click()
+        page.goto(f"/plans/{application.pk}/submit/")
+        page.get_by_role("button", name="수정본 제출").click()
+        assert application.versions.count() == 2
+        page.goto(f"/plans/{application.pk}/versions/2/")
+        page.get_by_role("link", name=re.compile("1에서 2")).click()
+        assert page.get_by_text("코발트").is_visible()
+        assert_accessible(page, context="version diff")
+    finally:
+        traveller.stop()
+
+    # 7. after 18:00 KST nothing can change, and the page says when the deadline was
+    with time_machine.travel(AFTER, tick=True):
+        page.goto(f"/plans/{application.pk}/sections/overview/")
+        page.get_by_label("요약").fill("마감 후 수정 시도")
+        page.get_by_role("button", name="이 항목 저장").click()
+        assert page.get_by_text("2026-02-27 18:00").first.is_visible()
+    application.refresh_from_db()
+    assert application.summary.endswith("코발트 정련 공급망")
