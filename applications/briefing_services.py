@@ -14,6 +14,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Organization, User
 from core.outbox import queue_email
@@ -111,7 +112,8 @@ def register_for_briefing(
     _require(actor, "applications.register_for_briefing", organization)
     with transaction.atomic():
         # The session row is the lock: two organisations taking the last seats are served one after the other.
-        locked = BriefingSession.objects.select_for_update().select_related("call").get(pk=session.pk)
+        # Only that row is locked (no select_related), so the call and organisations stay free for others.
+        locked = BriefingSession.objects.select_for_update().get(pk=session.pk)
         if at >= locked.starts_at:
             raise BriefingRefused(_("This briefing session has already started; registration is closed."))
         active = locked.registrations.active()
@@ -126,7 +128,12 @@ def register_for_briefing(
             raise BriefingRefused(_("This briefing session is full."))
         if attendees > left:
             raise BriefingRefused(
-                _("Only %(left)s seats are left in this briefing session; register fewer attendees.") % {"left": left}
+                ngettext(
+                    "Only %(left)s seat is left in this briefing session; register fewer attendees.",
+                    "Only %(left)s seats are left in this briefing session; register fewer attendees.",
+                    left,
+                )
+                % {"left": left}
             )
         try:
             with transaction.atomic():
@@ -157,9 +164,7 @@ def cancel_briefing_registration(actor, registration: BriefingRegistration, *, a
     """Cancel before the session starts; the seats become free at once. Cancelling twice changes nothing."""
     _require(actor, "applications.cancel_briefing_registration", registration)
     with transaction.atomic():
-        locked = (
-            BriefingRegistration.objects.select_for_update().select_related("session__call").get(pk=registration.pk)
-        )
+        locked = BriefingRegistration.objects.select_for_update().get(pk=registration.pk)
         if locked.cancelled_at:
             return locked
         if at >= locked.session.starts_at:
@@ -249,9 +254,7 @@ def publish_faq(actor, question: Question, *, published: bool, faq_question: str
     """Publish (or withdraw) the staff-edited, anonymous wording of an answered question on the call page."""
     _require(actor, "applications.answer_questions")
     with transaction.atomic():
-        locked = (
-            Question.objects.select_for_update().select_related("call", "organization", "asked_by").get(pk=question.pk)
-        )
+        locked = Question.objects.select_for_update().get(pk=question.pk)
         if published:
             if not locked.answered_at:
                 raise BriefingRefused(_("Answer the question before publishing it."))

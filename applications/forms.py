@@ -34,7 +34,10 @@ class NewApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.call = call
         self.fields["field"].queryset = call.fields.all()
-        self.fields["organization"].queryset = organizations
+        fields = list(self.fields["field"].queryset[:2])
+        if len(fields) == 1:
+            self.fields["field"].initial = fields[0].pk
+        self.fields["organization"].queryset = Organization.objects.filter(pk__in=[o.pk for o in organizations])
         self.fields["organization"].help_text = _("The organisation that leads the plan and submits it.")
         if len(organizations) == 1:
             self.fields["organization"].initial = organizations[0].pk

@@ -5,7 +5,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
 ACTION_LABELS = {
     "created": _("Plan created"),
     "section_saved": _("Section saved"),
@@ -61,14 +60,14 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"#{self.pk} {self.action} {self.from_status}→{self.to_status}"
 
-    @property
-    def label(self):
-        return ACTION_LABELS.get(self.action, self.action)
-
     def save(self, *args, **kwargs):
-        if self.pk and not kwargs.pop("_allow_update", False):
+        if self.pk:
             raise ValueError("Audit events are append-only")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only")
+
+    @property
+    def label(self):
+        return ACTION_LABELS.get(self.action, self.action)

@@ -292,9 +292,16 @@ def participants(request, pk):
 def preview(request, pk):
     application = load_application(request, pk)
     content = snapshot.serialize(_fresh(application))
-    return render(request, "applications/plans/preview.html", _context(
-        request, application, content=content, readable=snapshot.readable(content),
-    ))
+    return render(
+        request,
+        "applications/plans/preview.html",
+        _context(
+            request,
+            application,
+            content=content,
+            readable=snapshot.readable(content),
+        ),
+    )
 
 
 @login_required
@@ -380,6 +387,8 @@ def version_detail(request, pk, number):
             application,
             version=version,
             content=version.content,
+            readable=snapshot.readable(version.content),
+            previous=application.versions.filter(number__lt=number).order_by("-number").first(),
         ),
     )
 

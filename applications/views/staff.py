@@ -51,6 +51,10 @@ def _filtered(request):
     return form, selectors.staff_application_list(request.user, filters)
 
 
+def _selected_call(form):
+    return form.cleaned_data.get("call") if form.is_bound and hasattr(form, "cleaned_data") else None
+
+
 @role_required("applications.manage_applications")
 def application_list(request):
     form, queryset = _filtered(request)
@@ -60,6 +64,7 @@ def application_list(request):
         "page": page,
         "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "counts": selectors.counts(queryset),
+        "selected_call": _selected_call(form),
     }
     return render(request, "applications/staff/list.html", context)
 

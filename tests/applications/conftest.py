@@ -29,8 +29,15 @@ def complete(plan, applicant, settings, tmp_path):
 
     complete_plan(plan)
     for kind in Attachment.REQUIRED_KINDS:
-        attachment = Attachment(application=plan, kind=kind, original_name=f"{kind}.pdf", content_type="application/pdf",
-                                size=len(PDF_BYTES), sha256="0" * 64, uploaded_by=applicant)
+        attachment = Attachment(
+            application=plan,
+            kind=kind,
+            original_name=f"{kind}.pdf",
+            content_type="application/pdf",
+            size=len(PDF_BYTES),
+            sha256="0" * 64,
+            uploaded_by=applicant,
+        )
         attachment.file.save(f"{kind}.pdf", ContentFile(PDF_BYTES), save=False)
         attachment.save()
     return plan

@@ -57,8 +57,9 @@ def test_submit_at_1800_is_refused_and_nothing_changes(complete, applicant):
     assert complete.receipt_number is None
 
 
-@pytest.mark.parametrize("url_name", ["applications:section", "applications:attachments", "applications:submit",
-                                      "applications:withdraw"])
+@pytest.mark.parametrize(
+    "url_name", ["applications:section", "applications:attachments", "applications:submit", "applications:withdraw"]
+)
 def test_every_applicant_write_after_the_deadline_is_refused_with_the_deadline(client, complete, applicant, url_name):
     client.force_login(applicant)
     kwargs = {"pk": complete.pk, **({"key": "overview"} if url_name == "applications:section" else {})}

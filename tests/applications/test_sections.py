@@ -22,8 +22,9 @@ def section_url(plan, key):
 
 def test_a_saved_section_says_what_is_still_missing(client, plan, applicant):
     client.force_login(applicant)
-    response = client.post(section_url(plan, "site"), {"name": "온산 특화단지", "revision": "0"}, follow=True,
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        section_url(plan, "site"), {"name": "온산 특화단지", "revision": "0"}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
     html = response.content.decode()
     assert "was saved" in html
     assert "Give the site&#x27;s area in m²." in html or "Give the site's area in m²." in html
@@ -33,9 +34,16 @@ def test_a_saved_section_says_what_is_still_missing(client, plan, applicant):
 
 def test_invalid_input_keeps_everything_typed(client, plan, applicant):
     client.force_login(applicant)
-    response = client.post(section_url(plan, "site"), {
-        "name": "온산 특화단지", "city_county": "울주군", "area_m2": "넓음", "revision": "0",
-    }, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        section_url(plan, "site"),
+        {
+            "name": "온산 특화단지",
+            "city_county": "울주군",
+            "area_m2": "넓음",
+            "revision": "0",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert 'value="온산 특화단지"' in html and 'value="울주군"' in html and 'value="넓음"' in html
@@ -47,12 +55,23 @@ def test_invalid_input_keeps_everything_typed(client, plan, applicant):
 def test_anchor_rows_compute_the_totals(client, plan, applicant):
     client.force_login(applicant)
     data = {
-        "revision": "0", "anchors-TOTAL_FORMS": "2", "anchors-INITIAL_FORMS": "0",
-        "anchors-MIN_NUM_FORMS": "0", "anchors-MAX_NUM_FORMS": "1000",
-        "anchors-0-name": "한빛소재", "anchors-0-business_number": "617-86-00006", "anchors-0-investment_krw": "700000000000",
-        "anchors-0-period_start": "2026", "anchors-0-period_end": "2030", "anchors-0-direct_jobs": "300",
-        "anchors-1-name": "울산정련", "anchors-1-business_number": "124-81-00998", "anchors-1-investment_krw": "300000000000",
-        "anchors-1-period_start": "2027", "anchors-1-period_end": "2029", "anchors-1-direct_jobs": "150",
+        "revision": "0",
+        "anchors-TOTAL_FORMS": "2",
+        "anchors-INITIAL_FORMS": "0",
+        "anchors-MIN_NUM_FORMS": "0",
+        "anchors-MAX_NUM_FORMS": "1000",
+        "anchors-0-name": "한빛소재",
+        "anchors-0-business_number": "617-86-00006",
+        "anchors-0-investment_krw": "700000000000",
+        "anchors-0-period_start": "2026",
+        "anchors-0-period_end": "2030",
+        "anchors-0-direct_jobs": "300",
+        "anchors-1-name": "울산정련",
+        "anchors-1-business_number": "124-81-00998",
+        "anchors-1-investment_krw": "300000000000",
+        "anchors-1-period_start": "2027",
+        "anchors-1-period_end": "2029",
+        "anchors-1-direct_jobs": "150",
     }
     response = client.post(section_url(plan, "anchors"), data)
     assert response.status_code == 302
@@ -64,10 +83,17 @@ def test_anchor_rows_compute_the_totals(client, plan, applicant):
 def test_bad_business_number_in_a_row_is_explained(client, plan, applicant):
     client.force_login(applicant)
     data = {
-        "revision": "0", "anchors-TOTAL_FORMS": "1", "anchors-INITIAL_FORMS": "0",
-        "anchors-MIN_NUM_FORMS": "0", "anchors-MAX_NUM_FORMS": "1000",
-        "anchors-0-name": "한빛소재", "anchors-0-business_number": "617-86-00007", "anchors-0-investment_krw": "1",
-        "anchors-0-period_start": "2030", "anchors-0-period_end": "2026", "anchors-0-direct_jobs": "1",
+        "revision": "0",
+        "anchors-TOTAL_FORMS": "1",
+        "anchors-INITIAL_FORMS": "0",
+        "anchors-MIN_NUM_FORMS": "0",
+        "anchors-MAX_NUM_FORMS": "1000",
+        "anchors-0-name": "한빛소재",
+        "anchors-0-business_number": "617-86-00007",
+        "anchors-0-investment_krw": "1",
+        "anchors-0-period_start": "2030",
+        "anchors-0-period_end": "2026",
+        "anchors-0-direct_jobs": "1",
     }
     html = client.post(section_url(plan, "anchors"), data, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "check digit does not match" in html
@@ -81,8 +107,11 @@ def test_two_editors_never_overwrite_each_other_silently(client, plan, applicant
     client.force_login(colleague)
     client.post(section_url(plan, "overview"), {"title": "동료의 제목", "summary": "동료 요약", "revision": "0"})
     client.force_login(applicant)
-    response = client.post(section_url(plan, "overview"), {"title": "나의 제목", "summary": "나의 요약", "revision": "0"},
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        section_url(plan, "overview"),
+        {"title": "나의 제목", "summary": "나의 요약", "revision": "0"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     html = response.content.decode()
     assert "Someone else saved this section" in html
     assert "동료의 제목" in html and 'value="나의 제목"' in html  # both versions shown
@@ -90,14 +119,18 @@ def test_two_editors_never_overwrite_each_other_silently(client, plan, applicant
     assert plan.title == "동료의 제목"
     # saving again, knowingly, replaces theirs
     revision = PlanSection.objects.get(application=plan, key="overview").revision
-    client.post(section_url(plan, "overview"), {"title": "나의 제목", "summary": "나의 요약", "revision": str(revision)})
+    client.post(
+        section_url(plan, "overview"), {"title": "나의 제목", "summary": "나의 요약", "revision": str(revision)}
+    )
     plan.refresh_from_db()
     assert plan.title == "나의 제목"
 
 
 def test_an_expired_session_does_not_lose_the_typed_form(client, plan, applicant):
     url = section_url(plan, "rnd")
-    response = client.post(url, {"rnd_scope": "고순도 수산화리튬 정련 기술 개발", "rnd_targets": "순도 99.9%", "revision": "0"})
+    response = client.post(
+        url, {"rnd_scope": "고순도 수산화리튬 정련 기술 개발", "rnd_targets": "순도 99.9%", "revision": "0"}
+    )
     assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
     response = client.post(response["Location"], {"username": applicant.email, "password": PASSWORD})
     assert response["Location"] == url

@@ -19,7 +19,9 @@ from .conftest import BEFORE
 pytestmark = pytest.mark.django_db
 
 
-def test_submit_freezes_a_version_and_numbers_the_receipt(client, complete, applicant, django_capture_on_commit_callbacks, mailoutbox, tmp_path):
+def test_submit_freezes_a_version_and_numbers_the_receipt(
+    client, complete, applicant, django_capture_on_commit_callbacks, mailoutbox, tmp_path
+):
     client.force_login(applicant)
     with time_machine.travel(BEFORE, tick=False), django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("applications:submit", args=[complete.pk]), follow=True)
@@ -55,8 +57,16 @@ def test_receipt_numbers_count_per_call_and_field(complete, applicant, call):
     from applications.models import Attachment
 
     for a in complete.attachments.all():
-        Attachment.objects.create(application=other, kind=a.kind, file=a.file.name, original_name=a.original_name,
-                                  content_type=a.content_type, size=a.size, sha256=a.sha256, uploaded_by=applicant)
+        Attachment.objects.create(
+            application=other,
+            kind=a.kind,
+            file=a.file.name,
+            original_name=a.original_name,
+            content_type=a.content_type,
+            size=a.size,
+            sha256=a.sha256,
+            uploaded_by=applicant,
+        )
     services.submit(applicant, other, at=BEFORE)
     other.refresh_from_db()
     assert other.receipt_number == "2026-BAT-002"
@@ -73,7 +83,9 @@ def test_amend_makes_a_new_version_with_a_readable_diff(client, complete, applic
     assert complete.receipt_number == "2026-BAT-001"
     assert list(complete.versions.values_list("number", flat=True)) == [1, 2]
     client.force_login(applicant)
-    html = client.get(reverse("applications:diff", args=[complete.pk, 1, 2]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(
+        reverse("applications:diff", args=[complete.pk, 1, 2]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "1250000" in html and "1300000" in html
     assert "area (m²)" in html
 
@@ -121,8 +133,15 @@ def test_two_concurrent_submits_make_one_submission(applicant, call):
     from applications.models import Attachment
 
     for kind in Attachment.REQUIRED_KINDS:
-        a = Attachment(application=plan, kind=kind, original_name="f.pdf", content_type="application/pdf", size=10,
-                       sha256="0" * 64, uploaded_by=applicant)
+        a = Attachment(
+            application=plan,
+            kind=kind,
+            original_name="f.pdf",
+            content_type="application/pdf",
+            size=10,
+            sha256="0" * 64,
+            uploaded_by=applicant,
+        )
         a.file.save("f.pdf", ContentFile(b"%PDF-1.4 x"), save=False)
         a.save()
     barrier = threading.Barrier(2)

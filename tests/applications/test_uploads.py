@@ -23,7 +23,9 @@ def before_deadline():
 def upload(client, plan, kind, name, content, **extra):
     return client.post(
         reverse("applications:attachments", args=[plan.pk]),
-        {"kind": kind, "file": SimpleUploadedFile(name, content)}, HTTP_ACCEPT_LANGUAGE="en", **extra,
+        {"kind": kind, "file": SimpleUploadedFile(name, content)},
+        HTTP_ACCEPT_LANGUAGE="en",
+        **extra,
     )
 
 

@@ -49,13 +49,13 @@ def test_applicant_from_registration_to_refusal_after_the_deadline(page, browser
     try:
         # 1. register the organisation (a company; pending until staff approve it)
         page.goto("/accounts/register/")
-        page.get_by_label("이메일 주소").fill("planner@hanbit.co.kr")
-        page.get_by_label("성명").fill("김계획")
-        page.get_by_label("비밀번호", exact=True).fill("Strong-Passw0rd-2026")
-        page.get_by_label("비밀번호 확인").fill("Strong-Passw0rd-2026")
-        page.get_by_label("기관 구분").select_option("company")
-        page.get_by_label("명칭(국문)").fill("한빛이차전지소재 주식회사")
-        page.get_by_label("사업자등록번호").fill("617-86-00006")
+        page.locator("#id_user-email").fill("planner@hanbit.co.kr")
+        page.locator("#id_user-full_name").fill("김계획")
+        page.locator("#id_user-password1").fill("Strong-Passw0rd-2026")
+        page.locator("#id_user-password2").fill("Strong-Passw0rd-2026")
+        page.locator("#id_org-kind").select_option("company")
+        page.locator("#id_org-name_ko").fill("한빛이차전지소재 주식회사")
+        page.locator("#id_org-business_number").fill("617-86-00006")
         page.get_by_role("button", name="가입 신청").click()
         page.wait_for_url(re.compile(r"/dashboard/$"))
         assert page.get_by_text("승인 대기").first.is_visible()
@@ -64,11 +64,12 @@ def test_applicant_from_registration_to_refusal_after_the_deadline(page, browser
         page.goto(f"/calls/{call.slug}/")
         assert_accessible(page, context="call page")
         page.get_by_role("link", name="육성계획 작성 시작").click()
-        page.get_by_label("계획 명칭").fill("온산 이차전지 원료 특화단지")
+        page.locator("#id_field").select_option(label="이차전지 기초 원료")
+        page.locator("#id_title").fill("온산 이차전지 원료 특화단지")
         page.get_by_role("button", name="계획서 만들기").click()
         assert_accessible(page, context="plan sections")
         page.get_by_role("link", name="개요").click()
-        page.get_by_label("요약").fill("울산 온산국가산단 중심의 리튬·니켈 정련 공급망")
+        page.locator("#id_summary").fill("울산 온산국가산단 중심의 리튬·니켈 정련 공급망")
         page.get_by_role("button", name="이 항목 저장").click()
         assert page.get_by_text("저장되었습니다").is_visible()
         assert_accessible(page, context="section form")
@@ -88,7 +89,7 @@ def test_applicant_from_registration_to_refusal_after_the_deadline(page, browser
         application = Application.objects.get()
         complete_plan(application)
         page.goto(f"/plans/{application.pk}/sections/site/")
-        page.get_by_label("부지 명칭").fill("온산 원료 특화단지")
+        page.locator("#id_name").fill("온산 원료 특화단지")
         page.get_by_role("button", name="이 항목 저장").click()
         assert page.get_by_text("저장되었습니다").is_visible()
 
@@ -97,8 +98,8 @@ def test_applicant_from_registration_to_refusal_after_the_deadline(page, browser
         for kind in ("plan_document", "investment_mou", "site_map"):
             path = tmp_path / f"{kind}.pdf"
             path.write_bytes(PDF_BYTES)
-            page.get_by_label("문서 종류").select_option(kind)
-            page.get_by_label("파일", exact=True).set_input_files(str(path))
+            page.locator("#id_kind").select_option(kind)
+            page.locator("#id_file").set_input_files(str(path))
             page.get_by_role("button", name="올리기").click()
             assert page.get_by_text("업로드되었습니다").is_visible()
         assert_accessible(page, context="attachments")
@@ -117,7 +118,7 @@ def test_applicant_from_registration_to_refusal_after_the_deadline(page, browser
 
         # 6. amend before the deadline: a second version, same receipt number
         page.goto(f"/plans/{application.pk}/sections/overview/")
-        page.get_by_label("요약").fill("울산 온산국가산단 중심의 리튬·니켈·코발트 정련 공급망")
+        page.locator("#id_summary").fill("울산 온산국가산단 중심의 리튬·니켈·코발트 정련 공급망")
         page.get_by_role("button", name="이 항목 저장").click()
         page.goto(f"/plans/{application.pk}/submit/")
         page.get_by_role("button", name="수정본 제출").click()
@@ -131,8 +132,9 @@ def test_applicant_from_registration_to_refusal_after_the_deadline(page, browser
 
     # 7. after 18:00 KST nothing can change, and the page says when the deadline was
     with time_machine.travel(AFTER, tick=True):
+        log_in(page, "planner@hanbit.co.kr", "Strong-Passw0rd-2026")  # a week later the session has expired
         page.goto(f"/plans/{application.pk}/sections/overview/")
-        page.get_by_label("요약").fill("마감 후 수정 시도")
+        page.locator("#id_summary").fill("마감 후 수정 시도")
         page.get_by_role("button", name="이 항목 저장").click()
         assert page.get_by_text("2026-02-27 18:00").first.is_visible()
     application.refresh_from_db()

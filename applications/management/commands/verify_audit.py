@@ -9,6 +9,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         checked, broken, why = verify_chain()
         if why:
-            where = f"event #{broken.pk} ({broken.action}, {broken.created_at:%Y-%m-%d %H:%M:%S%z})" if broken else "the chain"
+            where = (
+                f"event #{broken.pk} ({broken.action}, {broken.created_at:%Y-%m-%d %H:%M:%S%z})"
+                if broken
+                else "the chain"
+            )
             raise CommandError(f"Audit trail broken at {where}: {why}. {checked} events before it are intact.")
         self.stdout.write(self.style.SUCCESS(f"Audit trail intact: {checked} events checked."))
