@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from applications.models import AuditEvent, Call
+from applications.models import Call
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
