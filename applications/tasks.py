@@ -41,9 +41,9 @@ def generate_receipt(self, version_id: int) -> str:
                 locked.save(update_fields=["receipt_pdf", "receipt_sha256"])
             version = locked
     application = version.application
-    contacts = list(
-        application.organization.memberships.filter(role__in=("owner", "editor")).values_list("user__email", flat=True)
-    )
+    from .services import _contacts
+
+    contacts = _contacts(application.organization)
     with transaction.atomic():
         queue_email(
             to=contacts,

@@ -2,16 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership
-
 from . import deadline
 from .workflow import State, Transition, register
 
 
 def _lead_editor(user, application):
-    return Membership.objects.filter(
-        user=user, organization_id=application.organization_id, role__in=(Membership.Role.OWNER, Membership.Role.EDITOR)
-    ).exists()
+    return user.has_perm("applications.edit_application", application)
 
 
 def _staff(user, application):
