@@ -11,5 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("", include("applications.urls")),
+    path("reviews/", include("reviews.urls")),
+    path("", include("committee.urls")),
     path("", include("core.urls")),
 ]

@@ -5,3 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = _("Advisory panel and subcommittee reviews")
+
+    def ready(self):
+        from applications.models.audit import ACTION_LABELS
+
+        from . import aggregates, tasks  # noqa: F401  (the SQLite median, the Celery tasks)
+        from .transitions import register_all
+
+        register_all()
+        ACTION_LABELS.update(
+            {
+                "start_advisory_review": _("Expert review started"),
+                "to_subcommittee": _("Moved to the subcommittee"),
+                "to_subcommittee_override": _("Moved to the subcommittee before all reviews were in"),
+                "refer_to_committee": _("Referred to the committee"),
+                "review_reopened": _("Review reopened"),
+                "conflict_pinned": _("Conflict of interest set by staff"),
+                "conflict_declared": _("Conflict of interest declared"),
+                "recommendation_finalised": _("Subcommittee recommendation finalised"),
+            }
+        )

@@ -161,3 +161,112 @@ def complete_plan(application):
     application.total_direct_jobs = 850
     application.save()
     return application
+
+
+# --- reviews ------------------------------------------------------------------------------------------
+from decimal import Decimal as _D  # noqa: E402
+
+from applications import snapshot as _snapshot  # noqa: E402
+from applications.models import PlanVersion  # noqa: E402
+from applications.workflow import State as _State  # noqa: E402
+from reviews.models import Assignment, Criterion, ExpertProfile, Panel, Review, Rubric, Score, Stage  # noqa: E402
+
+REVIEW_DUE = _dt.datetime(2026, 5, 29, 18, 0, tzinfo=KST)
+# The evaluation themes of past rounds (DOMAIN.md), maxima totalling 100.
+DEMO_CRITERIA = (
+    ("앵커기업 투자 규모와 확실성", "Anchor-company investment and its certainty", 25),
+    ("생태계 조성(공급망 협력·클러스터 잠재력)", "Ecosystem (supplier-customer cooperation, cluster potential)", 20),
+    ("기반시설 준비도", "Infrastructure readiness", 15),
+    ("인력 양성", "Workforce", 10),
+    ("지역 산업·계획과의 정합성", "Fit with regional industry and plans", 10),
+    ("국가 균형발전 기여", "Balanced regional development", 10),
+    ("시급성", "Urgency", 10),
+)
+
+
+def make_rubric(call, stage=Stage.ADVISORY, *, due_at=REVIEW_DUE, criteria=DEMO_CRITERIA, **settings):
+    rubric = Rubric.objects.create(call=call, stage=stage, due_at=due_at, **settings)
+    for position, (ko, en, points) in enumerate(criteria):
+        Criterion.objects.create(rubric=rubric, position=position, title_ko=ko, title_en=en, max_points=_D(points))
+    return rubric
+
+
+class ExpertFactory(UserFactory):
+    """An evaluator: the advisory-expert role and a profile (affiliation optional)."""
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create:
+            self.groups.set(Group.objects.filter(name__in=extracted or ["advisory_expert"]))
+            self.save()
+
+    @factory.post_generation
+    def profile(self, create, extracted, **kwargs):
+        if create:
+            ExpertProfile.objects.create(user=self, affiliation=extracted)
+
+
+def reviewable_plan(call, *, organization=None, status=_State.ADVISORY_REVIEW, field=None, **kwargs):
+    """A submitted, frozen plan placed in `status` (test setup only: the app itself moves plans by workflow)."""
+    application = ApplicationFactory(
+        call=call, field=field or call.fields.first(), organization=organization or OrganizationFactory(), **kwargs
+    )
+    complete_plan(application)
+    Application.objects.filter(pk=application.pk).update(
+        status=status, receipt_number=f"{call.pk}-{application.field.code}-{application.pk:03d}"
+    )
+    application.refresh_from_db()
+    content = _snapshot.serialize(application)
+    PlanVersion.objects.create(
+        application=application,
+        number=1,
+        content=content,
+        sha256=_snapshot.digest(content),
+        submitted_at=DEADLINE_2026 - _dt.timedelta(days=1),
+        submitted_by=application.created_by,
+    )
+    return application
+
+
+def make_panel(call, *, field=None, stage=Stage.ADVISORY, members=(), reviewers_per_plan=5, created_by=None):
+    panel = Panel.objects.create(
+        call=call,
+        field=field or call.fields.first(),
+        stage=stage,
+        name=f"패널 {stage}",
+        reviewers_per_plan=reviewers_per_plan,
+        created_by=created_by or UserFactory(),
+    )
+    panel.members.set(members)
+    return panel
+
+
+def assign(panel, application, reviewer, declaration=Assignment.Declaration.NO_CONFLICT):
+    return Assignment.objects.create(
+        panel=panel,
+        application=application,
+        reviewer=reviewer,
+        declaration=declaration,
+        assigned_by=panel.created_by,
+    )
+
+
+def submitted_review(assignment, points, *, comment="검토 의견", at=None):
+    """A submitted review whose criterion scores are `points` (in criterion order)."""
+    criteria = list(Criterion.objects.filter(rubric__call=assignment.panel.call, rubric__stage=assignment.panel.stage))
+    review = Review.objects.create(
+        assignment=assignment,
+        version=assignment.application.versions.order_by("-number").first(),
+        overall_opinion="종합 의견",
+    )
+    Score.objects.bulk_create(
+        Score(review=review, criterion=c, points=_D(str(p)), comment=comment)
+        for c, p in zip(criteria, points, strict=True)
+    )
+    Review.objects.filter(pk=review.pk).update(
+        status=Review.Status.SUBMITTED,
+        total=sum((_D(str(p)) for p in points), _D(0)),
+        submitted_at=at or REVIEW_DUE - _dt.timedelta(days=1),
+    )
+    review.refresh_from_db()
+    return review

@@ -1,0 +1,19 @@
+from .evaluations import Recommendation, Review, ReviewPacket, Score, SubcommitteeNote
+from .panels import Assignment, Conflict, ExpertProfile, Panel
+from .rubrics import Criterion, Rubric, RubricLocked, Stage
+
+__all__ = [
+    "Assignment",
+    "Conflict",
+    "Criterion",
+    "ExpertProfile",
+    "Panel",
+    "Recommendation",
+    "Review",
+    "ReviewPacket",
+    "Rubric",
+    "RubricLocked",
+    "Score",
+    "Stage",
+    "SubcommitteeNote",
+]

@@ -1,0 +1,185 @@
+"""Reads of the reviews room: what an evaluator sees, and the score aggregation (in the database).
+
+Per plan and stage: count, mean, median, trimmed mean (highest and lowest total dropped once at least
+`trim_min_reviews` reviews are in), population standard deviation, spread and a disagreement flag. Each
+is an annotation, so a ranking of any length is one query.
+"""
+
+from __future__ import annotations
+
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    Min,
+    Q,
+    StdDev,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+
+from applications.models import Application
+
+from .aggregates import Median
+from .models import Assignment, Conflict, Review, Rubric, Score, Stage
+
+
+def evaluator_assignments(user):
+    """The user's assignments they may still see: conflicted ones do not exist for them."""
+    return (
+        Assignment.objects.filter(reviewer=user)
+        .exclude(declaration=Assignment.Declaration.CONFLICT)
+        .exclude(application__conflicts__user=user)
+        .select_related("panel", "panel__call", "panel__field", "application", "application__organization", "review")
+        .order_by("panel__stage", "application__receipt_number", "pk")
+    )
+
+
+def open_advisory_assignments(application):
+    """Assignments of the advisory stage still waiting for a submitted review (conflicted ones excluded)."""
+    conflicted_users = Conflict.objects.filter(application=application).values("user")
+    return (
+        Assignment.objects.filter(application=application, panel__stage=Stage.ADVISORY)
+        .exclude(declaration=Assignment.Declaration.CONFLICT)
+        .exclude(reviewer__in=conflicted_users)
+        .exclude(review__status=Review.Status.SUBMITTED)
+    )
+
+
+def with_review_summary(queryset, rubric: Rubric, prefix: str = ""):
+    """Annotate plans with the submitted-review statistics of `rubric`'s stage."""
+    stage = rubric.stage
+    submitted = Q(
+        review_assignments__panel__stage=stage,
+        review_assignments__panel__call_id=rubric.call_id,
+        review_assignments__review__status=Review.Status.SUBMITTED,
+    )
+    total = Cast("review_assignments__review__total", FloatField())
+    n = f"{prefix}review_count"
+    queryset = queryset.annotate(
+        **{
+            n: Count("review_assignments__review", filter=submitted),
+            f"{prefix}score_sum": Sum(total, filter=submitted),
+            f"{prefix}score_max": Max(total, filter=submitted),
+            f"{prefix}score_min": Min(total, filter=submitted),
+            f"{prefix}score_mean": Avg(total, filter=submitted),
+            f"{prefix}score_median": Median(total, filter=submitted),
+            f"{prefix}score_stddev": StdDev(total, filter=submitted),
+        }
+    )
+    trimmed = Case(
+        When(
+            **{f"{n}__gte": max(rubric.trim_min_reviews, 3)},
+            then=ExpressionWrapper(
+                (F(f"{prefix}score_sum") - F(f"{prefix}score_max") - F(f"{prefix}score_min"))
+                / Cast(F(n) - 2, FloatField()),
+                output_field=FloatField(),
+            ),
+        ),
+        default=F(f"{prefix}score_mean"),
+        output_field=FloatField(),
+    )
+    queryset = queryset.annotate(
+        **{
+            f"{prefix}trimmed_mean": trimmed,
+            f"{prefix}spread": ExpressionWrapper(
+                F(f"{prefix}score_max") - F(f"{prefix}score_min"), output_field=FloatField()
+            ),
+        }
+    )
+    queryset = queryset.annotate(
+        **{
+            f"{prefix}disagreement": Case(
+                When(
+                    **{f"{prefix}spread__gt": Value(float(rubric.disagreement_threshold))},
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            f"{prefix}ranking_score": {
+                Rubric.RankingRule.TRIMMED_MEAN: F(f"{prefix}trimmed_mean"),
+                Rubric.RankingRule.MEAN: F(f"{prefix}score_mean"),
+                Rubric.RankingRule.MEDIAN: F(f"{prefix}score_median"),
+            }[rubric.ranking_rule],
+        }
+    )
+    return queryset
+
+
+def ranking(rubric: Rubric, field=None):
+    """Plans of the rubric's call (and field) ranked by the stage's ranking score, best first."""
+    panel_plans = Application.objects.filter(
+        call_id=rubric.call_id, review_assignments__panel__stage=rubric.stage
+    ).values("pk")
+    queryset = Application.objects.filter(pk__in=panel_plans).select_related("organization", "field")
+    if field is not None:
+        queryset = queryset.filter(field=field)
+    return with_review_summary(queryset, rubric).order_by(
+        F("ranking_score").desc(nulls_last=True), "receipt_number", "pk"
+    )
+
+
+def criterion_averages(rubric: Rubric, applications=None) -> dict[int, dict[int, float]]:
+    """{application_id: {criterion_id: mean points}} over submitted reviews, in one query."""
+    rows = Score.objects.filter(
+        criterion__rubric=rubric,
+        review__status=Review.Status.SUBMITTED,
+        review__assignment__panel__stage=rubric.stage,
+    )
+    if applications is not None:
+        rows = rows.filter(review__assignment__application__in=applications)
+    result: dict[int, dict[int, float]] = {}
+    for row in rows.values("review__assignment__application_id", "criterion_id").annotate(mean=Avg("points")):
+        result.setdefault(row["review__assignment__application_id"], {})[row["criterion_id"]] = float(row["mean"])
+    return result
+
+
+def _rounded(value):
+    return None if value is None else round(float(value), 2)
+
+
+def stage_summary(application) -> dict:
+    """The stage results of one plan (never who gave which score): for the subcommittee, the committee and
+    the decision notice. JSON-serialisable."""
+    summary = {}
+    for rubric in Rubric.objects.filter(call_id=application.call_id).prefetch_related("criteria").order_by("stage"):
+        row = with_review_summary(Application.objects.filter(pk=application.pk), rubric).values(
+            "review_count",
+            "score_mean",
+            "score_median",
+            "trimmed_mean",
+            "score_stddev",
+            "ranking_score",
+            "disagreement",
+        )[0]
+        if not row["review_count"]:
+            continue
+        averages = criterion_averages(rubric, [application.pk]).get(application.pk, {})
+        summary[rubric.stage] = {
+            "reviews": row["review_count"],
+            "mean": _rounded(row["score_mean"]),
+            "median": _rounded(row["score_median"]),
+            "trimmed_mean": _rounded(row["trimmed_mean"]),
+            "stddev": _rounded(row["score_stddev"]),
+            "score": _rounded(row["ranking_score"]),
+            "rule": rubric.ranking_rule,
+            "disagreement": bool(row["disagreement"]),
+            "criteria": [
+                {
+                    "title_ko": c.title_ko,
+                    "title_en": c.title_en,
+                    "max": float(c.max_points),
+                    "mean": _rounded(averages.get(c.pk)),
+                }
+                for c in rubric.criteria.all()
+            ],
+        }
+    return summary

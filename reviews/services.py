@@ -1,0 +1,383 @@
+"""Every state change of the reviews room: plain functions taking the actor, each in one transaction.
+
+Refusals raise ReviewRefused with a translated message for the user; nothing here touches the request.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications import audit, workflow
+from applications.workflow import State
+
+from . import conflicts as detection
+from . import due
+from .models import (
+    Assignment,
+    Conflict,
+    Criterion,
+    Panel,
+    Recommendation,
+    Review,
+    Rubric,
+    Score,
+    Stage,
+    SubcommitteeNote,
+)
+
+
+class ReviewRefused(Exception):
+    def __init__(self, message, field_errors: dict | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field_errors = field_errors or {}
+
+
+# --- panels and assignment -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_panel(actor, *, call, field, stage=Stage.ADVISORY, name: str, reviewers_per_plan: int = 5) -> Panel:
+    if not Rubric.objects.filter(call=call, stage=stage).exists():
+        raise ReviewRefused(_("Set up the rubric of this call and stage first (administration: rubrics)."))
+    if Panel.objects.filter(call=call, field=field, stage=stage).exists():
+        raise ReviewRefused(_("This call already has a panel for this field and stage."))
+    return Panel.objects.create(
+        call=call, field=field, stage=stage, name=name, reviewers_per_plan=reviewers_per_plan, created_by=actor
+    )
+
+
+@transaction.atomic
+def set_panel_members(actor, panel: Panel, users) -> None:
+    assigned = set(panel.assignments.values_list("reviewer_id", flat=True))
+    keep = {u.pk for u in users}
+    missing = assigned - keep
+    if missing:
+        raise ReviewRefused(_("Members who already have assignments cannot be removed from the panel."))
+    panel.members.set(users)
+    sync_detected_conflicts(panel)
+
+
+def sync_detected_conflicts(panel: Panel) -> int:
+    """Record the conflicts detected between the panel's members and its plans (idempotent)."""
+    applications = list(panel.plans())
+    found = detection.detect(applications, list(panel.members.all()))
+    existing = set(
+        Conflict.objects.filter(
+            source=Conflict.Source.DETECTED, application__in=applications, user__in=panel.members.all()
+        ).values_list("application_id", "user_id")
+    )
+    new = [
+        Conflict(application_id=a, user_id=u, source=Conflict.Source.DETECTED, reason=reason)
+        for (a, u), reason in found.items()
+        if (a, u) not in existing
+    ]
+    Conflict.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def _blocking_conflict(application, user):
+    return (
+        Conflict.objects.filter(
+            application=application, user=user, source__in=(Conflict.Source.DETECTED, Conflict.Source.PINNED)
+        ).first()
+        or Conflict.objects.filter(application=application, user=user).first()
+    )
+
+
+@transaction.atomic
+def assign(actor, panel: Panel, application, reviewer, *, at=None) -> Assignment:
+    if application.call_id != panel.call_id or application.field_id != panel.field_id:
+        raise ReviewRefused(_("This plan does not belong to the panel's call and field."))
+    if application.status not in panel.stage_states():
+        raise ReviewRefused(_("Only plans that reached this stage can be assigned."))
+    if not panel.members.filter(pk=reviewer.pk).exists():
+        raise ReviewRefused(_("%(name)s is not a member of this panel.") % {"name": reviewer})
+    found = detection.detect([application], [reviewer])
+    if found:
+        Conflict.objects.get_or_create(
+            application=application,
+            user=reviewer,
+            source=Conflict.Source.DETECTED,
+            defaults={"reason": next(iter(found.values()))},
+        )
+    conflict = _blocking_conflict(application, reviewer)
+    if conflict:
+        raise ReviewRefused(
+            _("%(name)s cannot evaluate “%(plan)s”: %(reason)s")
+            % {"name": reviewer, "plan": application, "reason": conflict.reason or conflict.get_source_display()}
+        )
+    assignment, created = Assignment.objects.get_or_create(
+        panel=panel,
+        application=application,
+        reviewer=reviewer,
+        defaults={"assigned_by": actor, "assigned_at": at or timezone.now()},
+    )
+    return assignment
+
+
+@transaction.atomic
+def bulk_assign(actor, panel: Panel, pairs, *, at=None) -> int:
+    """Assign every (application, reviewer) pair, all or nothing."""
+    created = 0
+    for application, reviewer in pairs:
+        before = Assignment.objects.filter(panel=panel, application=application, reviewer=reviewer).exists()
+        assign(actor, panel, application, reviewer, at=at)
+        created += not before
+    return created
+
+
+@transaction.atomic
+def unassign(actor, assignment: Assignment) -> None:
+    if Review.objects.filter(assignment=assignment, status=Review.Status.SUBMITTED).exists():
+        raise ReviewRefused(_("This evaluator has already submitted a review; the assignment stays."))
+    assignment.delete()
+
+
+def propose_assignments(panel: Panel) -> list[tuple[int, int]]:
+    """An assignment proposal: every plan gets up to `reviewers_per_plan` evaluators, the load spread evenly,
+    conflicted evaluators skipped. Returns new (application_id, user_id) pairs; nothing is saved."""
+    sync_detected_conflicts(panel)
+    plans = list(panel.plans().order_by("receipt_number", "pk").values_list("pk", flat=True))
+    members = list(panel.members.order_by("pk").values_list("pk", flat=True))
+    current = set(panel.assignments.values_list("application_id", "reviewer_id"))
+    blocked = set(Conflict.objects.filter(application_id__in=plans).values_list("application_id", "user_id"))
+    load = {m: 0 for m in members}
+    for _application, reviewer in current:
+        if reviewer in load:
+            load[reviewer] += 1
+    proposal = []
+    # Plans with the fewest evaluators available go first, so scarce evaluators are kept for them.
+    available = {p: [m for m in members if (p, m) not in blocked and (p, m) not in current] for p in plans}
+    for plan in sorted(plans, key=lambda p: (len(available[p]), plans.index(p))):
+        have = sum(1 for (a, _r) in current if a == plan)
+        for member in sorted(available[plan], key=lambda m: (load[m], m))[: max(panel.reviewers_per_plan - have, 0)]:
+            proposal.append((plan, member))
+            load[member] += 1
+    return proposal
+
+
+@transaction.atomic
+def pin_conflict(actor, application, user, reason: str) -> Conflict:
+    if not reason.strip():
+        raise ReviewRefused(_("Please give a reason."))
+    conflict, _created = Conflict.objects.update_or_create(
+        application=application,
+        user=user,
+        source=Conflict.Source.PINNED,
+        defaults={"reason": reason, "recorded_by": actor},
+    )
+    audit.record(action="conflict_pinned", actor=actor, application=application, reason=reason, data={"user": user.pk})
+    return conflict
+
+
+# --- evaluators ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def declare(actor, assignment: Assignment, *, conflict: bool, reason: str = "", pledge: bool = False, at=None):
+    at = at or timezone.now()
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.declaration != Assignment.Declaration.PENDING:
+        raise ReviewRefused(_("You have already made your declaration for this plan."))
+    if conflict:
+        if not reason.strip():
+            raise ReviewRefused(
+                _("Please describe the conflict briefly."), {"reason": _("Please describe the conflict briefly.")}
+            )
+        assignment.declaration = Assignment.Declaration.CONFLICT
+        Conflict.objects.get_or_create(
+            application_id=assignment.application_id,
+            user=actor,
+            source=Conflict.Source.DECLARED,
+            defaults={"reason": reason, "recorded_by": actor},
+        )
+        audit.record(action="conflict_declared", actor=actor, application=assignment.application, reason=reason, at=at)
+    else:
+        if not pledge:
+            raise ReviewRefused(
+                _("Please confirm the pledge to continue."), {"pledge": _("Please confirm the pledge to continue.")}
+            )
+        assignment.declaration = Assignment.Declaration.NO_CONFLICT
+    assignment.declared_at = at
+    assignment.save(update_fields=["declaration", "declared_at"])
+    return assignment
+
+
+def _review_for(assignment: Assignment) -> Review:
+    review = Review.objects.filter(assignment=assignment).first()
+    if review:
+        return review
+    version = assignment.application.versions.order_by("-number").first()
+    if version is None:
+        raise ReviewRefused(_("This plan has no submitted version to review."))
+    try:
+        with transaction.atomic():
+            return Review.objects.create(assignment=assignment, version=version)
+    except IntegrityError:
+        return Review.objects.get(assignment=assignment)
+
+
+def _check_points(criterion: Criterion, points) -> str | None:
+    if points is None:
+        return None
+    if points < 0 or points > criterion.max_points:
+        return _("Enter a score from 0 to %(max)s.") % {"max": criterion.max_points}
+    if (points * 2) != (points * 2).to_integral_value():
+        return _("Points are given in steps of 0.5.")
+    return None
+
+
+@transaction.atomic
+def save_review(actor, assignment: Assignment, *, scores: dict, opinion: str, at=None) -> Review:
+    """Save a draft: {criterion_id: (points or None, comment)}. Out-of-range points are refused, per field."""
+    at = at or timezone.now()
+    review = _review_for(assignment)
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.is_submitted:
+        raise ReviewRefused(_("This review has been submitted; ask ministry staff to reopen it to change it."))
+    problem = due.review_closed_message(assignment.panel, review, at)
+    if problem:
+        raise ReviewRefused(problem)
+    criteria = {
+        c.pk: c
+        for c in Criterion.objects.filter(rubric__call=assignment.panel.call, rubric__stage=assignment.panel.stage)
+    }
+    errors = {}
+    for criterion_id, (points, _comment) in scores.items():
+        message = _check_points(criteria[criterion_id], points)
+        if message:
+            errors[f"score_{criterion_id}"] = message
+    if errors:
+        raise ReviewRefused(_("Some scores are not valid; see the marked fields."), errors)
+    for criterion_id, (points, comment) in scores.items():
+        Score.objects.update_or_create(
+            review=review, criterion_id=criterion_id, defaults={"points": points, "comment": comment}
+        )
+    review.overall_opinion = opinion
+    review.revision += 1
+    review.save(update_fields=["overall_opinion", "revision", "updated_at"])
+    return review
+
+
+def missing_for_submission(review: Review) -> dict:
+    criteria = Criterion.objects.filter(
+        rubric__call=review.assignment.panel.call, rubric__stage=review.assignment.panel.stage
+    )
+    scores = {s.criterion_id: s for s in review.scores.all()}
+    errors = {}
+    for criterion in criteria:
+        score = scores.get(criterion.pk)
+        if score is None or score.points is None:
+            errors[f"score_{criterion.pk}"] = _("Give a score for this criterion.")
+        elif criterion.comment_required and not score.comment.strip():
+            errors[f"comment_{criterion.pk}"] = _("A comment is required for this criterion.")
+    if not review.overall_opinion.strip():
+        errors["overall_opinion"] = _("Write your overall opinion.")
+    return errors
+
+
+@transaction.atomic
+def submit_review(actor, assignment: Assignment, *, at=None) -> Review:
+    at = at or timezone.now()
+    review = Review.objects.select_for_update().get(assignment=assignment)
+    if review.is_submitted:
+        raise ReviewRefused(_("This review has already been submitted."))
+    problem = due.review_closed_message(assignment.panel, review, at)
+    if problem:
+        raise ReviewRefused(problem)
+    errors = missing_for_submission(review)
+    if errors:
+        raise ReviewRefused(_("The review is not complete yet; see the marked fields."), errors)
+    # The total is summed by the database, from exactly the rows stored.
+    Review.objects.filter(pk=review.pk).update(
+        status=Review.Status.SUBMITTED,
+        submitted_at=at,
+        total=Subquery(
+            Score.objects.filter(review=OuterRef("pk")).values("review").annotate(t=Sum("points")).values("t")[:1]
+        ),
+    )
+    review.refresh_from_db()
+    return review
+
+
+@transaction.atomic
+def reopen_review(actor, review: Review, *, until: datetime.datetime, reason: str, at=None) -> Review:
+    at = at or timezone.now()
+    if not reason.strip():
+        raise ReviewRefused(_("Please give a reason."))
+    if until <= at:
+        raise ReviewRefused(_("The new due time must be in the future."))
+    review = Review.objects.select_for_update().select_related("assignment__application").get(pk=review.pk)
+    was = review.status
+    Review.objects.filter(pk=review.pk).update(
+        status=Review.Status.DRAFT, submitted_at=None, total=None, reopened_until=until
+    )
+    audit.record(
+        action="review_reopened",
+        actor=actor,
+        application=review.assignment.application,
+        reason=reason,
+        data={"review": review.pk, "reviewer": review.assignment.reviewer_id, "was": was, "until": until},
+        at=at,
+    )
+    review.refresh_from_db()
+    return review
+
+
+# --- workflow steps --------------------------------------------------------------------------------------
+
+
+def start_advisory_review(actor, applications, *, at=None) -> int:
+    moved = 0
+    for application in applications:
+        if application.status == State.SCREENED:
+            workflow.perform(application, "start_advisory_review", actor, at=at)
+            moved += 1
+    return moved
+
+
+def move_to_subcommittee(actor, application, *, reason: str = "", at=None):
+    name = "to_subcommittee_override" if reason.strip() else "to_subcommittee"
+    return workflow.perform(application, name, actor, at=at, reason=reason)
+
+
+@transaction.atomic
+def add_note(actor, application, *, kind: str, text: str, held_on=None) -> SubcommitteeNote:
+    if not text.strip():
+        raise ReviewRefused(_("Write the notes first."), {"text": _("Write the notes first.")})
+    return SubcommitteeNote.objects.create(application=application, author=actor, kind=kind, text=text, held_on=held_on)
+
+
+@transaction.atomic
+def finalise_recommendation(actor, application, *, decision: str, reasons: str, conditions: str = "", at=None):
+    from .selectors import stage_summary
+
+    at = at or timezone.now()
+    errors = {}
+    if not reasons.strip():
+        errors["reasons"] = _("Give the reasons for the recommendation.")
+    if decision == Recommendation.Decision.RECOMMEND_WITH_CONDITIONS and not conditions.strip():
+        errors["conditions"] = _("State the conditions.")
+    if errors:
+        raise ReviewRefused(_("The recommendation is not complete; see the marked fields."), errors)
+    if application.status != State.SUBCOMMITTEE:
+        raise ReviewRefused(_("Only plans under subcommittee evaluation can be referred to the committee."))
+    if Recommendation.objects.filter(application=application).exists():
+        raise ReviewRefused(_("The recommendation for this plan has already been finalised."))
+    recommendation = Recommendation.objects.create(
+        application=application,
+        decision=decision,
+        conditions=conditions if decision == Recommendation.Decision.RECOMMEND_WITH_CONDITIONS else "",
+        reasons=reasons,
+        summary=stage_summary(application),
+        finalised_by=actor,
+        finalised_at=at,
+    )
+    workflow.perform(application, "refer_to_committee", actor, at=at, reason=reasons, data={"recommendation": decision})
+    return recommendation

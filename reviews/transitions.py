@@ -1,0 +1,81 @@
+"""The reviews room's transitions: screened -> advisory review -> subcommittee -> committee."""
+
+from django.utils.translation import gettext_lazy as _
+
+from applications.workflow import State, Transition, register
+
+
+def _staff(user, application):
+    return user.has_perm("reviews.manage_panels")
+
+
+def _chair(user, application):
+    return user.has_perm("reviews.finalise_recommendation", application)
+
+
+def all_reviews_in(application, at):
+    from .selectors import open_advisory_assignments
+
+    if open_advisory_assignments(application).exists():
+        return _(
+            "Not all assigned evaluators have submitted their review yet. Wait for them, or move the plan on "
+            "with a reason."
+        )
+    return None
+
+
+def has_advisory_reviews(application, at):
+    from .models import Review, Stage
+
+    if not Review.objects.filter(
+        assignment__application=application,
+        assignment__panel__stage=Stage.ADVISORY,
+        status=Review.Status.SUBMITTED,
+    ).exists():
+        return _("No evaluator has submitted a review of this plan yet.")
+    return None
+
+
+def has_recommendation(application, at):
+    from .models import Recommendation
+
+    if not Recommendation.objects.filter(application=application).exists():
+        return _("The subcommittee's recommendation has not been recorded.")
+    return None
+
+
+def register_all():
+    register(
+        Transition("start_advisory_review", (State.SCREENED,), State.ADVISORY_REVIEW, _("Start expert review"), _staff)
+    )
+    register(
+        Transition(
+            "to_subcommittee",
+            (State.ADVISORY_REVIEW,),
+            State.SUBCOMMITTEE,
+            _("Move to the subcommittee"),
+            _staff,
+            guards=(has_advisory_reviews, all_reviews_in),
+        )
+    )
+    register(
+        Transition(
+            "to_subcommittee_override",
+            (State.ADVISORY_REVIEW,),
+            State.SUBCOMMITTEE,
+            _("Move to the subcommittee before all reviews are in"),
+            _staff,
+            guards=(has_advisory_reviews,),
+            requires_reason=True,
+        )
+    )
+    register(
+        Transition(
+            "refer_to_committee",
+            (State.SUBCOMMITTEE,),
+            State.COMMITTEE,
+            _("Refer to the committee"),
+            _chair,
+            guards=(has_recommendation,),
+        )
+    )

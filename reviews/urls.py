@@ -1,0 +1,6 @@
+from .views import staff
+
+app_name = "reviews"
+urlpatterns = [
+    *staff.urlpatterns,
+]
