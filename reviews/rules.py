@@ -6,7 +6,7 @@ views turn that into 404 (core.permissions.get_permitted_object_or_404).
 
 import rules
 
-from accounts.rules import is_ministry_staff, is_subcommittee_chair, is_subcommittee_member
+from accounts.rules import is_expert, is_ministry_staff, is_subcommittee_chair, is_subcommittee_member
 
 from .models import Assignment, Conflict, Review, Rubric
 
@@ -66,7 +66,8 @@ rules.add_perm(
     "reviews.see_other_reviews",
     is_own_assignment & has_declared_no_conflict & own_review_submitted & stage_shows_others,
 )
-rules.add_perm("reviews.has_assignments", rules.is_authenticated)
+# Anyone who may be assigned: advisory experts and subcommittee members (and the chair).
+rules.add_perm("reviews.evaluate", is_expert | is_subcommittee_member | is_subcommittee_chair)
 
 # The subcommittee.
 rules.add_perm("reviews.view_subcommittee", is_subcommittee_member | is_subcommittee_chair | is_ministry_staff)

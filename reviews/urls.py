@@ -1,6 +1,8 @@
-from .views import staff
+from .views import evaluator, staff, subcommittee
 
 app_name = "reviews"
 urlpatterns = [
+    *evaluator.urlpatterns,
+    *subcommittee.urlpatterns,
     *staff.urlpatterns,
 ]

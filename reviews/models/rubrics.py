@@ -117,14 +117,6 @@ class Criterion(Bilingual, models.Model):
     def __str__(self):
         return self.title
 
-    @property
-    def title(self):
-        return self.localized("title")
-
-    @property
-    def guidance(self):
-        return self.localized("guidance")
-
     def save(self, *args, **kwargs):
         # The last line of defence: views and admin refuse earlier, with a message.
         self.rubric.ensure_editable()
@@ -133,3 +125,11 @@ class Criterion(Bilingual, models.Model):
     def delete(self, *args, **kwargs):
         self.rubric.ensure_editable()
         return super().delete(*args, **kwargs)
+
+    @property
+    def title(self):
+        return self.localized("title")
+
+    @property
+    def guidance(self):
+        return self.localized("guidance")

@@ -1,0 +1,131 @@
+"""Forms of evaluators and the subcommittee: declaration, the score sheet, notes, the recommendation."""
+
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Recommendation, SubcommitteeNote
+
+
+class DeclarationForm(forms.Form):
+    CHOICES = (
+        ("no_conflict", _("I have no conflict of interest with this plan")),
+        ("conflict", _("I have a conflict of interest and recuse myself")),
+    )
+    answer = forms.ChoiceField(label=_("Declaration"), choices=CHOICES, widget=forms.RadioSelect)
+    pledge = forms.BooleanField(
+        label=_(
+            "I pledge that I have no personal, financial or organisational interest in this plan, its applicant, "
+            "its participants or its anchor companies, and that I will keep its content confidential."
+        ),
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Nature of the conflict"),
+        required=False,
+        max_length=300,
+        help_text=_("For example: employed by a participating organisation in the last three years."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean(self):
+        data = super().clean()
+        if data.get("answer") == "no_conflict" and not data.get("pledge"):
+            self.add_error("pledge", _("Please confirm the pledge to continue."))
+        if data.get("answer") == "conflict" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Please describe the conflict briefly."))
+        return data
+
+
+class ScoreSheetForm(forms.Form):
+    """One score and comment per criterion, plus the overall opinion. Range checks here; completeness is
+    checked only when submitting (services.missing_for_submission)."""
+
+    overall_opinion = forms.CharField(
+        label=_("Overall opinion"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args, criteria, scores=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        scores = scores or {}
+        for criterion in self.criteria:
+            score = scores.get(criterion.pk)
+            self.fields[f"score_{criterion.pk}"] = forms.DecimalField(
+                label=_("Score (0–%(max)s)") % {"max": criterion.max_points},
+                required=False,
+                min_value=Decimal(0),
+                max_value=criterion.max_points,
+                max_digits=4,
+                decimal_places=1,
+                step_size=Decimal("0.5"),
+                initial=score.points if score else None,
+                error_messages={
+                    "max_value": _("Enter a score from 0 to %(max)s.") % {"max": criterion.max_points},
+                    "min_value": _("Enter a score from 0 to %(max)s.") % {"max": criterion.max_points},
+                    "step_size": _("Points are given in steps of 0.5."),
+                    "invalid": _("Enter a number, for example 12.5."),
+                    "max_decimal_places": _("Points are given in steps of 0.5."),
+                },
+                widget=forms.NumberInput(attrs={"step": "0.5", "min": "0", "max": str(criterion.max_points)}),
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment"),
+                required=False,
+                initial=score.comment if score else "",
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def rows(self):
+        """(criterion, score field, comment field) for the template, in the rubric's order."""
+        return [(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
+
+    def scores(self) -> dict:
+        return {
+            c.pk: (self.cleaned_data.get(f"score_{c.pk}"), self.cleaned_data.get(f"comment_{c.pk}", ""))
+            for c in self.criteria
+        }
+
+    def attach_errors(self, errors: dict):
+        for name, message in errors.items():
+            if name in self.fields:
+                self.add_error(name, message)
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = SubcommitteeNote
+        fields = ["kind", "held_on", "text"]
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}), "text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class RecommendationForm(forms.ModelForm):
+    class Meta:
+        model = Recommendation
+        fields = ["decision", "conditions", "reasons"]
+        widgets = {
+            "decision": forms.RadioSelect,
+            "conditions": forms.Textarea(attrs={"rows": 3}),
+            "reasons": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {"conditions": _("Only for a recommendation with conditions.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reasons"].required = False  # the service says what is missing, tied to the field
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

@@ -1,0 +1,188 @@
+"""Evaluators (advisory experts and subcommittee members): declare, read the frozen plan, score, submit.
+
+Every object is loaded through a rules permission; a conflicted evaluator gets 404 for the plan, its files,
+its reviews and its notes, as if they did not exist.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+
+from applications import snapshot
+from applications.models import Attachment
+from core.permissions import get_permitted_object_or_404, role_required
+
+from .. import due, selectors, services
+from ..forms import DeclarationForm, ScoreSheetForm
+from ..models import Assignment, Criterion, Review, Rubric, Stage
+
+ASSIGNMENTS = Assignment.objects.select_related(
+    "panel", "panel__call", "panel__field", "application", "application__organization", "application__field"
+)
+
+
+def _assignment(request, pk, perm):
+    return get_permitted_object_or_404(request.user, perm, ASSIGNMENTS, pk=pk)
+
+
+def _stage_context(assignment):
+    rubric = Rubric.objects.filter(call=assignment.panel.call, stage=assignment.panel.stage).first()
+    return {"assignment": assignment, "application": assignment.application, "rubric": rubric}
+
+
+@role_required("reviews.evaluate")
+def my_assignments(request):
+    assignments = list(selectors.evaluator_assignments(request.user))
+    rubrics = {
+        (r.call_id, r.stage): r
+        for r in Rubric.objects.filter(call__in={a.panel.call_id for a in assignments}).only(
+            "call_id", "stage", "due_at"
+        )
+    }
+    rows = [(a, rubrics.get((a.panel.call_id, a.panel.stage))) for a in assignments]
+    return render(request, "reviews/evaluator/list.html", {"rows": rows, "now": request.received_at})
+
+
+@login_required
+def declare(request, pk):
+    assignment = _assignment(request, pk, "reviews.declare_conflict")
+    if assignment.declaration == Assignment.Declaration.NO_CONFLICT:
+        return redirect("reviews:review", pk=pk)
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        conflict = form.cleaned_data["answer"] == "conflict"
+        try:
+            services.declare(
+                request.user,
+                assignment,
+                conflict=conflict,
+                reason=form.cleaned_data.get("reason", ""),
+                pledge=form.cleaned_data.get("pledge", False),
+                at=request.received_at,
+            )
+        except services.ReviewRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            if conflict:
+                messages.success(
+                    request, _("Your conflict of interest was recorded. The plan was removed from your list.")
+                )
+                return redirect("reviews:mine")
+            return redirect("reviews:review", pk=pk)
+    participants = assignment.application.participations.select_related("organization")
+    anchors = assignment.application.anchor_companies.only("name")
+    return render(
+        request,
+        "reviews/evaluator/declare.html",
+        {**_stage_context(assignment), "form": form, "participants": participants, "anchors": anchors},
+    )
+
+
+def _review_page(request, assignment, form, review):
+    context = _stage_context(assignment)
+    closed = due.review_closed_message(assignment.panel, review, request.received_at)
+    context.update(
+        form=form,
+        review=review,
+        closed_message=closed,
+        may_see_others=request.user.has_perm("reviews.see_other_reviews", assignment),
+    )
+    if assignment.panel.stage == Stage.SUBCOMMITTEE:
+        context["advisory"] = selectors.stage_summary(assignment.application).get(Stage.ADVISORY)
+        context["notes"] = assignment.application.subcommittee_notes.select_related("author")
+    return render(request, "reviews/evaluator/review.html", context)
+
+
+@login_required
+def review(request, pk):
+    assignment = _assignment(request, pk, "reviews.declare_conflict")
+    if assignment.declaration == Assignment.Declaration.PENDING:
+        return redirect("reviews:declare", pk=pk)
+    assignment = _assignment(request, pk, "reviews.review_plan")
+    existing = Review.objects.filter(assignment=assignment).first()
+    criteria = Criterion.objects.filter(rubric__call=assignment.panel.call, rubric__stage=assignment.panel.stage)
+    scores = {s.criterion_id: s for s in existing.scores.all()} if existing else {}
+    if request.method != "POST":
+        form = ScoreSheetForm(
+            criteria=criteria, scores=scores, initial={"overall_opinion": getattr(existing, "overall_opinion", "")}
+        )
+        return _review_page(request, assignment, form, existing)
+    form = ScoreSheetForm(request.POST, criteria=criteria, scores=scores)
+    if not form.is_valid():
+        messages.error(request, _("Some scores are not valid; see the marked fields. Nothing was saved."))
+        return _review_page(request, assignment, form, existing)
+    try:
+        saved = services.save_review(
+            request.user,
+            assignment,
+            scores=form.scores(),
+            opinion=form.cleaned_data["overall_opinion"],
+            at=request.received_at,
+        )
+        if "submit" in request.POST:
+            services.submit_review(request.user, assignment, at=request.received_at)
+    except services.ReviewRefused as exc:
+        form.attach_errors(exc.field_errors)
+        messages.error(request, exc.message)
+        return _review_page(request, assignment, form, Review.objects.filter(assignment=assignment).first())
+    if "submit" in request.POST:
+        messages.success(request, _("Your review was submitted. Thank you."))
+    else:
+        messages.success(request, _("Draft saved (revision %(n)s).") % {"n": saved.revision})
+    return redirect("reviews:review", pk=pk)
+
+
+@login_required
+def plan(request, pk):
+    assignment = _assignment(request, pk, "reviews.review_plan")
+    version = assignment.application.versions.order_by("-number").first()
+    if version is None:
+        raise Http404
+    context = _stage_context(assignment)
+    context.update(version=version, content=version.content, readable=snapshot.readable(version.content))
+    return render(request, "reviews/evaluator/plan.html", context)
+
+
+@login_required
+def plan_file(request, pk, sha256):
+    assignment = _assignment(request, pk, "reviews.review_plan")
+    version = assignment.application.versions.order_by("-number").first()
+    listed = {f["sha256"] for f in (version.content.get("attachments", []) if version else [])}
+    if sha256 not in listed:
+        raise Http404
+    attachment = get_object_or_404(
+        Attachment.objects.filter(application=assignment.application, sha256=sha256).order_by("pk")[:1]
+    )
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def others(request, pk):
+    assignment = _assignment(request, pk, "reviews.see_other_reviews")
+    reviews = (
+        Review.objects.filter(
+            assignment__application=assignment.application,
+            assignment__panel=assignment.panel,
+            status=Review.Status.SUBMITTED,
+        )
+        .exclude(assignment=assignment)
+        .exclude(assignment__reviewer__conflicts__application=assignment.application)
+        .prefetch_related("scores__criterion")
+        .order_by("submitted_at", "pk")
+    )
+    return render(request, "reviews/evaluator/others.html", {**_stage_context(assignment), "reviews": reviews})
+
+
+urlpatterns = [
+    path("", my_assignments, name="mine"),
+    path("assignments/<int:pk>/", review, name="review"),
+    path("assignments/<int:pk>/declare/", declare, name="declare"),
+    path("assignments/<int:pk>/plan/", plan, name="plan"),
+    path("assignments/<int:pk>/plan/files/<str:sha256>/", plan_file, name="plan_file"),
+    path("assignments/<int:pk>/others/", others, name="others"),
+]

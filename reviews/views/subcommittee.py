@@ -1,0 +1,134 @@
+"""The specialized complex subcommittee: plans with the advisory results, notes, the chair's recommendation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import roles
+from applications import snapshot
+from applications.models import Application
+from applications.workflow import State
+from core.permissions import get_permitted_object_or_404, role_required
+
+from .. import selectors, services
+from ..forms import NoteForm, RecommendationForm
+from ..models import Assignment, Rubric, Stage
+
+PLANS = Application.objects.select_related("call", "field", "organization")
+
+
+def _visible_plans(user):
+    plans = PLANS.filter(status__in=(State.SUBCOMMITTEE, State.COMMITTEE)).exclude(conflicts__user=user)
+    if user.has_role(roles.SUBCOMMITTEE_CHAIR) or user.has_role(roles.MINISTRY_STAFF):
+        return plans
+    return plans.filter(
+        Q(
+            review_assignments__reviewer=user,
+            review_assignments__panel__stage=Stage.SUBCOMMITTEE,
+            review_assignments__declaration=Assignment.Declaration.NO_CONFLICT,
+        )
+    ).distinct()
+
+
+@role_required("reviews.view_subcommittee")
+def plan_list(request):
+    calls = Application.objects.filter(status__in=(State.SUBCOMMITTEE, State.COMMITTEE)).values("call")
+    sections = []
+    for rubric in Rubric.objects.filter(stage=Stage.ADVISORY, call__in=calls).select_related("call"):
+        plans = selectors.with_review_summary(
+            _visible_plans(request.user).filter(call=rubric.call), rubric, prefix="advisory_"
+        )
+        sections.append((rubric.call, plans.select_related("recommendation").order_by("-advisory_ranking_score", "pk")))
+    return render(request, "reviews/subcommittee/list.html", {"sections": sections})
+
+
+def _plan_context(request, application, note_form=None, recommendation_form=None):
+    version = application.versions.order_by("-number").first()
+    summary = selectors.stage_summary(application)
+    return {
+        "application": application,
+        "advisory": summary.get(Stage.ADVISORY),
+        "subcommittee": summary.get(Stage.SUBCOMMITTEE),
+        "notes": application.subcommittee_notes.select_related("author"),
+        "version": version,
+        "content": version.content if version else None,
+        "readable": snapshot.readable(version.content) if version else [],
+        "note_form": note_form or NoteForm(),
+        "recommendation_form": recommendation_form or RecommendationForm(),
+        "may_note": request.user.has_perm("reviews.add_subcommittee_note", application),
+        "may_recommend": application.status == State.SUBCOMMITTEE
+        and request.user.has_perm("reviews.finalise_recommendation", application),
+        "recommendation": getattr(application, "recommendation", None),
+    }
+
+
+def _load(request, pk):
+    return get_permitted_object_or_404(request.user, "reviews.view_subcommittee_plan", PLANS, pk=pk)
+
+
+@login_required
+def plan_detail(request, pk):
+    application = _load(request, pk)
+    return render(request, "reviews/subcommittee/plan.html", _plan_context(request, application))
+
+
+@require_POST
+@login_required
+def add_note(request, pk):
+    application = get_permitted_object_or_404(request.user, "reviews.add_subcommittee_note", PLANS, pk=pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_note(request.user, application, **form.cleaned_data)
+        except services.ReviewRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The notes were added."))
+            return redirect("reviews:subcommittee_plan", pk=pk)
+    return render(
+        request, "reviews/subcommittee/plan.html", _plan_context(request, application, note_form=form), status=400
+    )
+
+
+@require_POST
+@login_required
+def recommend(request, pk):
+    application = get_permitted_object_or_404(request.user, "reviews.finalise_recommendation", PLANS, pk=pk)
+    form = RecommendationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.finalise_recommendation(
+                request.user,
+                application,
+                decision=form.cleaned_data["decision"],
+                reasons=form.cleaned_data["reasons"],
+                conditions=form.cleaned_data["conditions"],
+                at=request.received_at,
+            )
+        except services.ReviewRefused as exc:
+            for name, message in exc.field_errors.items():
+                form.add_error(name, message)
+            messages.error(request, exc.message)
+        except services.workflow.TransitionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The recommendation was finalised and the plan referred to the committee."))
+            return redirect("reviews:subcommittee_plan", pk=pk)
+    return render(
+        request,
+        "reviews/subcommittee/plan.html",
+        _plan_context(request, application, recommendation_form=form),
+        status=400,
+    )
+
+
+urlpatterns = [
+    path("subcommittee/", plan_list, name="subcommittee"),
+    path("subcommittee/plans/<int:pk>/", plan_detail, name="subcommittee_plan"),
+    path("subcommittee/plans/<int:pk>/notes/", add_note, name="subcommittee_note"),
+    path("subcommittee/plans/<int:pk>/recommend/", recommend, name="recommend"),
+]

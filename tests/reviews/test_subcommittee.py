@@ -1,0 +1,84 @@
+"""The subcommittee: advisory results without names, notes, the chair's recommendation referring to the committee."""
+
+import pytest
+from django.urls import reverse
+
+from accounts import roles
+from applications.models import Application, AuditEvent
+from applications.workflow import State
+from reviews.models import Assignment, Conflict, Recommendation, Stage
+from tests.factories import ExpertFactory, UserFactory, assign, make_panel, make_rubric, submitted_review
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def in_subcommittee(panel_setup, review_call):
+    plan = panel_setup["plan"]
+    submitted_review(panel_setup["assignments"]["ready"], (25, 20, 15, 10, 10, 10, 10))
+    submitted_review(panel_setup["assignments"]["peer"], (20, 15, 10, 8, 8, 7, 7))
+    Application.objects.filter(pk=plan.pk).update(status=State.SUBCOMMITTEE)
+    make_rubric(review_call, Stage.SUBCOMMITTEE)
+    member = ExpertFactory(roles=[roles.SUBCOMMITTEE_MEMBER], full_name="분과위원 갑")
+    panel = make_panel(review_call, stage=Stage.SUBCOMMITTEE, members=[member])
+    assign(panel, plan, member)
+    return plan, member
+
+
+def test_member_sees_advisory_summary_without_names(client, in_subcommittee, panel_setup):
+    plan, member = in_subcommittee
+    client.force_login(member)
+    page = client.get(reverse("reviews:subcommittee_plan", args=[plan.pk])).content.decode()
+    assert "87.50" in page  # mean of 100 and 75
+    for expert in panel_setup["experts"].values():
+        assert expert.full_name not in page
+    assignment = Assignment.objects.get(reviewer=member)
+    sheet = client.get(reverse("reviews:review", args=[assignment.pk])).content.decode()
+    assert "87.50" in sheet
+
+
+def test_notes_and_recommendation_by_the_chair(client, in_subcommittee, chair):
+    plan, member = in_subcommittee
+    client.force_login(member)
+    client.post(
+        reverse("reviews:subcommittee_note", args=[plan.pk]), {"kind": "site_visit", "text": "현장 부지 확인 완료"}
+    )
+    assert plan.subcommittee_notes.get().text == "현장 부지 확인 완료"
+    # A member is not the chair: finalising does not exist for them.
+    assert (
+        client.post(reverse("reviews:recommend", args=[plan.pk]), {"decision": "recommend", "reasons": "x"}).status_code
+        == 404
+    )
+    client.force_login(chair)
+    url = reverse("reviews:recommend", args=[plan.pk])
+    response = client.post(
+        url, {"decision": "recommend_with_conditions", "reasons": "투자 확실성 높음"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert "State the conditions." in response.context["recommendation_form"].errors["conditions"]
+    assert "투자 확실성 높음" in response.content.decode()
+    response = client.post(
+        url,
+        {"decision": "recommend_with_conditions", "reasons": "투자 확실성 높음", "conditions": "용수 확보 계획 보완"},
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == State.COMMITTEE
+    recommendation = Recommendation.objects.get(application=plan)
+    assert recommendation.summary["advisory"]["reviews"] == 2 and recommendation.finalised_by == chair
+    assert AuditEvent.objects.filter(application=plan, action="refer_to_committee", to_status=State.COMMITTEE).exists()
+    # Finalised once: a second attempt is refused (the plan has moved on).
+    assert client.post(url, {"decision": "recommend", "reasons": "다시"}).status_code == 400
+
+
+def test_conflicted_chair_and_other_roles(client, in_subcommittee, chair, applicant):
+    plan, _member = in_subcommittee
+    Conflict.objects.create(application=plan, user=chair, source=Conflict.Source.PINNED, reason="지역 연고")
+    client.force_login(chair)
+    assert client.get(reverse("reviews:subcommittee_plan", args=[plan.pk])).status_code == 404
+    assert plan.title not in client.get(reverse("reviews:subcommittee")).content.decode()
+    client.force_login(applicant)
+    assert client.get(reverse("reviews:subcommittee")).status_code == 403
+    assert client.get(reverse("reviews:subcommittee_plan", args=[plan.pk])).status_code == 404
+    client.force_login(UserFactory(roles=[roles.EXPERT]))
+    assert client.get(reverse("reviews:subcommittee_plan", args=[plan.pk])).status_code == 404
