@@ -137,4 +137,9 @@ def seed():
             "capacity": 3,
         },
     )
+    from accounts.models import User
+
+    from . import demo_plans
+
+    demo_plans.seed(call, User.objects.get(email="staff@demo.kr"))
     return []

@@ -7,12 +7,18 @@ region where the plan's site lies.
 
 from collections import defaultdict
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Organization
 from applications.models import AnchorCompany, Participation, Site
 
 from .models import ExpertProfile
+
+# Stored untranslated (the catalogue's msgid) and translated where shown, so the reason reads in the reader's language.
+LEADS = gettext_noop("The evaluator's organisation leads this plan.")
+PARTICIPATES = gettext_noop("The evaluator's organisation takes part in this plan.")
+ANCHOR = gettext_noop("The evaluator's organisation is an anchor company of this plan.")
+LOCAL_GOVERNMENT = gettext_noop("The evaluator's organisation is the local government of this plan's site.")
 
 
 def detect(applications, users) -> dict[tuple[int, int], str]:
@@ -39,19 +45,17 @@ def detect(applications, users) -> dict[tuple[int, int], str]:
     found: dict[tuple[int, int], str] = {}
     for application in applications:
         for user_id in by_org.get(application.organization_id, ()):
-            found.setdefault((application.pk, user_id), _("The evaluator's organisation leads this plan."))
+            found.setdefault((application.pk, user_id), LEADS)
     for application_id, organization_id in Participation.objects.filter(application_id__in=application_ids).values_list(
         "application_id", "organization_id"
     ):
         for user_id in by_org.get(organization_id, ()):
-            found.setdefault((application_id, user_id), _("The evaluator's organisation takes part in this plan."))
+            found.setdefault((application_id, user_id), PARTICIPATES)
     for application_id, number in AnchorCompany.objects.filter(
         application_id__in=application_ids, business_number__in=list(by_number)
     ).values_list("application_id", "business_number"):
         for user_id in by_number.get(number, ()):
-            found.setdefault(
-                (application_id, user_id), _("The evaluator's organisation is an anchor company of this plan.")
-            )
+            found.setdefault((application_id, user_id), ANCHOR)
     if by_region:
         for application_id, region_id in Site.objects.filter(
             application_id__in=application_ids, region_id__in=list(by_region)
@@ -59,6 +63,6 @@ def detect(applications, users) -> dict[tuple[int, int], str]:
             for user_id in by_region.get(region_id, ()):
                 found.setdefault(
                     (application_id, user_id),
-                    _("The evaluator's organisation is the local government of this plan's site."),
+                    LOCAL_GOVERNMENT,
                 )
     return found

@@ -110,7 +110,11 @@ def assign(actor, panel: Panel, application, reviewer, *, at=None) -> Assignment
     if conflict:
         raise ReviewRefused(
             _("%(name)s cannot evaluate “%(plan)s”: %(reason)s")
-            % {"name": reviewer, "plan": application, "reason": conflict.reason or conflict.get_source_display()}
+            % {
+                "name": reviewer,
+                "plan": application,
+                "reason": _(conflict.reason) if conflict.reason else conflict.get_source_display(),
+            }
         )
     assignment, created = Assignment.objects.get_or_create(
         panel=panel,
