@@ -37,7 +37,7 @@ def register(request):
         user = services.register_applicant(
             user_form=user_form, organization_form=organization_form, language=get_language()
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.ModelPermissionBackend")
         messages.success(
             request,
             _(

@@ -5,3 +5,32 @@ from django.utils.translation import gettext_lazy as _
 class CommitteeConfig(AppConfig):
     name = "committee"
     verbose_name = _("Committee resolutions and decision notices")
+
+    def ready(self):
+        from applications.models.audit import ACTION_LABELS
+
+        from . import tasks  # noqa: F401  (register the Celery tasks)
+        from .transitions import register_all
+
+        register_all()
+        ACTION_LABELS.update(
+            {
+                "designate": _("Designated by the committee"),
+                "designate_with_conditions": _("Designated with conditions by the committee"),
+                "not_designate": _("Not designated by the committee"),
+                "defer": _("Deferred by the committee"),
+                "put_on_agenda": _("Put on a new committee agenda"),
+                "committee_meeting_saved": _("Committee meeting saved"),
+                "agenda_item_added": _("Put on the committee's agenda"),
+                "resolution_recorded": _("Committee resolution recorded"),
+                "notice_sent": _("Decision notice sent"),
+                "notice_delivery_retried": _("Decision notice e-mail retried"),
+                **{name: _("Committee resolution corrected") for name in _correction_names()},
+            }
+        )
+
+
+def _correction_names():
+    from .transitions import CORRECT
+
+    return CORRECT.values()

@@ -98,7 +98,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.ModelPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -167,6 +167,9 @@ CELERY_BEAT_SCHEDULE = {
     "receipt-sweep": {"task": "applications.tasks.sweep_receipts", "schedule": 300.0},
     "deadline-reminders": {"task": "applications.tasks.send_deadline_reminders", "schedule": 600.0},
     "close-due-calls": {"task": "applications.tasks.close_due_calls", "schedule": 60.0},
+    "review-reminders": {"task": "reviews.tasks.send_review_reminders", "schedule": 600.0},
+    "review-packet-sweep": {"task": "reviews.tasks.sweep_review_packets", "schedule": 300.0},
+    "committee-notice-sweep": {"task": "committee.tasks.sweep_notices", "schedule": 300.0},
 }
 
 # Security: strict by default when DEBUG is off, each switch overridable for a TLS-terminating proxy.

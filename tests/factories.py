@@ -270,3 +270,119 @@ def submitted_review(assignment, points, *, comment="검토 의견", at=None):
     )
     review.refresh_from_db()
     return review
+
+
+# --- reviews staff ------------------------------------------------------------------------------------
+
+
+def bulk_plans(call, count, *, status=_State.ADVISORY_REVIEW, field=None, organization=None):
+    """`count` plans with a frozen version each, written in a few queries (for query-count tests and benches)."""
+    field = field or call.fields.first()
+    organization = organization or OrganizationFactory()
+    author = UserFactory()
+    start = Application.objects.count()
+    plans = Application.objects.bulk_create(
+        Application(
+            call=call,
+            field=field,
+            organization=organization,
+            title=f"대량 시험 육성계획 {start + i}",
+            status=status,
+            receipt_number=f"{call.pk}-{field.code}-B{start + i:04d}",
+            created_by=author,
+        )
+        for i in range(count)
+    )
+    content = {"application": {}, "sections": {}, "attachments": []}
+    PlanVersion.objects.bulk_create(
+        PlanVersion(
+            application=plan,
+            number=1,
+            content=content,
+            sha256=_snapshot.digest(content),
+            submitted_at=DEADLINE_2026 - _dt.timedelta(days=1),
+            submitted_by=author,
+        )
+        for plan in plans
+    )
+    return plans
+
+
+def seed_submitted_reviews(panel, plan, reviewers, totals, *, at=None):
+    """Submitted reviews with the given totals (no criterion scores), written directly: cheap aggregation data."""
+    version = plan.versions.order_by("-number").first()
+    assignments = Assignment.objects.bulk_create(
+        Assignment(
+            panel=panel,
+            application=plan,
+            reviewer=reviewer,
+            declaration=Assignment.Declaration.NO_CONFLICT,
+            assigned_by=panel.created_by,
+        )
+        for reviewer, _total in zip(reviewers, totals, strict=False)
+    )
+    Review.objects.bulk_create(
+        Review(
+            assignment=assignment,
+            version=version,
+            status=Review.Status.SUBMITTED,
+            total=_D(str(total)),
+            submitted_at=at or REVIEW_DUE - _dt.timedelta(days=1),
+        )
+        for assignment, total in zip(assignments, totals, strict=False)
+    )
+    return assignments
+
+
+# --- committee ----------------------------------------------------------------------------------------
+from committee.models import Meeting as _Meeting  # noqa: E402
+from reviews.models import Recommendation as _Recommendation  # noqa: E402
+
+SUMMARY_EXAMPLE = {
+    "advisory": {
+        "reviews": 5,
+        "mean": 81.2,
+        "median": 82.0,
+        "trimmed_mean": 81.5,
+        "stddev": 3.1,
+        "score": 81.5,
+        "rule": "trimmed_mean",
+        "disagreement": False,
+        "criteria": [
+            {"title_ko": ko, "title_en": en, "max": float(points), "mean": round(points * 0.8, 2)}
+            for ko, en, points in DEMO_CRITERIA
+        ],
+    }
+}
+
+
+def referred_plan(call, *, decision="recommend", conditions="", **kwargs):
+    """A plan referred to the committee with the subcommittee's recommendation (test setup only)."""
+    application = reviewable_plan(call, status=_State.COMMITTEE, **kwargs)
+    _Recommendation.objects.create(
+        application=application,
+        decision=decision,
+        conditions=conditions,
+        reasons="앵커기업 투자 확실성과 공급망 연계가 우수함",
+        summary=SUMMARY_EXAMPLE,
+        finalised_by=UserFactory(roles=["subcommittee_chair"]),
+        finalised_at=REVIEW_DUE,
+    )
+    return application
+
+
+def make_meeting(call, *, members=5, present=3, created_by=None, number=7, **kwargs):
+    """A committee meeting with `members` committee members of whom the first `present` attended."""
+    people = [UserFactory(roles=["committee_member"]) for _ in range(members)]
+    meeting = _Meeting.objects.create(
+        call=call,
+        number=number,
+        held_at=kwargs.pop("held_at", _dt.datetime(2026, 7, 15, 10, 0, tzinfo=KST)),
+        place=kwargs.pop("place", "정부서울청사 국무회의실"),
+        chair=people[0],
+        created_by=created_by or UserFactory(roles=["committee_secretariat"]),
+        **kwargs,
+    )
+    meeting.members.set(people)
+    meeting.attendees.set(people[:present])
+    return meeting

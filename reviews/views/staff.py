@@ -1,3 +1,283 @@
-"""Ministry staff: panels, assignment, conflicts, the dashboard and ranking, exports, workflow steps."""
+"""Ministry staff: panels, members, the assignment table, conflicts, the panel dashboard and the ranking.
 
-urlpatterns: list = []
+The per-plan page, workflow steps, exports and packets are in staff_plans. Every view checks the role
+"reviews.manage_panels"; objects are looked up inside the call/panel of the URL (else 404).
+"""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications import workflow
+from applications.models import Call
+from core.permissions import role_required
+
+from .. import charts, conflicts, services, staff_selectors
+from ..models import Assignment, Conflict, Panel, Rubric, Stage
+from ..selectors import criterion_averages, ranking
+from ..services import ReviewRefused
+from ..staff_forms import PanelForm, PanelMembersForm, PinConflictForm, parse_pairs
+from . import staff_plans
+
+PERM = "reviews.manage_panels"
+
+
+def load_panel(pk) -> Panel:
+    return get_object_or_404(Panel.objects.select_related("call", "field"), pk=pk)
+
+
+def _refusal(form, exc: ReviewRefused):
+    for name, message in exc.field_errors.items():
+        form.add_error(name if name in form.fields else None, message)
+    if not exc.field_errors:
+        form.add_error(None, exc.message)
+
+
+@role_required(PERM)
+def calls(request):
+    return render(request, "reviews/staff/calls.html", {"calls": staff_selectors.calls_with_panel_counts()})
+
+
+@role_required(PERM)
+def panels(request, slug):
+    call = get_object_or_404(Call, slug=slug)
+    form = PanelForm(request.POST if request.method == "POST" else None, call=call)
+    if request.method == "POST" and form.is_valid():
+        try:
+            panel = services.create_panel(request.user, call=call, **form.cleaned_data)
+        except ReviewRefused as exc:
+            _refusal(form, exc)
+        else:
+            messages.success(request, _("The panel “%(name)s” was created. Now choose its members.") % {"name": panel})
+            return redirect("reviews:staff_members", pk=panel.pk)
+    rubrics = {r.stage: r for r in Rubric.objects.filter(call=call)}
+    context = {
+        "call": call,
+        "panels": staff_selectors.panels_of_call(call),
+        "stages": [(value, label, rubrics.get(value)) for value, label in Stage.choices],
+        "form": form,
+    }
+    return render(request, "reviews/staff/panels.html", context, status=409 if form.errors else 200)
+
+
+@role_required(PERM)
+def members(request, pk):
+    panel = load_panel(pk)
+    form = PanelMembersForm(
+        request.POST if request.method == "POST" else None, panel=panel, initial={"members": panel.members.all()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_panel_members(request.user, panel, list(form.cleaned_data["members"]))
+        except ReviewRefused as exc:
+            form.add_error("members", exc.message)
+        else:
+            messages.success(request, _("The members of the panel were saved."))
+            return redirect("reviews:staff_assignments", pk=panel.pk)
+    return render(request, "reviews/staff/members.html", {"panel": panel, "form": form})
+
+
+def _matrix_rows(panel, checked: set, detected: dict):
+    plans, people, assignments, stored = staff_selectors.assignment_matrix(panel)
+    rows = []
+    for plan in plans:
+        cells = []
+        for member in people:
+            key = (plan.pk, member.pk)
+            found = stored.get(key, [])
+            reason = None
+            if not found and key in detected:
+                reason = detected[key]
+            cells.append(
+                {
+                    "member": member,
+                    "value": f"{plan.pk}:{member.pk}",
+                    "assignment": assignments.get(key),
+                    "conflicts": found,
+                    "detected": reason,
+                    "blocked": bool(found or reason),
+                    "checked": key in checked,
+                }
+            )
+        load = sum(1 for cell in cells if cell["assignment"])
+        rows.append({"plan": plan, "cells": cells, "assigned": load})
+    return plans, people, rows
+
+
+@role_required(PERM)
+def assignments(request, pk):
+    panel = load_panel(pk)
+    checked: set[tuple[int, int]] = set()
+    status = 200
+    if request.method == "POST":
+        plans, people, _assignments, _stored = staff_selectors.assignment_matrix(panel)
+        action = request.POST.get("action")
+        if action == "propose":
+            checked = set(services.propose_assignments(panel))
+            messages.info(
+                request,
+                _("Proposed %(count)s new assignments. Nothing is saved yet: check the table and save.")
+                % {"count": len(checked)},
+            )
+        else:
+            pairs = parse_pairs(request.POST.getlist("pair"), {p.pk for p in plans}, {m.pk for m in people})
+            if pairs is None:
+                messages.error(request, _("The table was changed in the meantime; please try again."))
+                return redirect("reviews:staff_assignments", pk=panel.pk)
+            by_plan, by_member = {p.pk: p for p in plans}, {m.pk: m for m in people}
+            try:
+                created = services.bulk_assign(
+                    request.user, panel, [(by_plan[a], by_member[u]) for a, u in pairs], at=request.received_at
+                )
+            except ReviewRefused as exc:
+                messages.error(request, _("Nothing was saved. %(reason)s") % {"reason": exc.message})
+                checked, status = set(pairs), 409
+            else:
+                messages.success(request, _("%(count)s assignments were saved.") % {"count": created})
+                return redirect("reviews:staff_assignments", pk=panel.pk)
+    plans, people, _assignments, _stored = staff_selectors.assignment_matrix(panel)
+    detected = conflicts.detect(plans, people)
+    plans, people, rows = _matrix_rows(panel, checked, detected)
+    context = {"panel": panel, "people": people, "rows": rows, "proposal": bool(checked) and status == 200}
+    return render(request, "reviews/staff/assignments.html", context, status=status)
+
+
+@role_required(PERM)
+@require_POST
+def unassign(request, pk):
+    panel = load_panel(pk)
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("application", "reviewer"),
+        pk=request.POST.get("assignment") or 0,
+        panel=panel,
+    )
+    try:
+        services.unassign(request.user, assignment)
+    except ReviewRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s no longer evaluates “%(plan)s”.")
+            % {"name": assignment.reviewer.full_name, "plan": assignment.application.title},
+        )
+    return redirect("reviews:staff_assignments", pk=panel.pk)
+
+
+@role_required(PERM)
+def conflict_list(request, pk):
+    panel = load_panel(pk)
+    form = PinConflictForm(request.POST if request.method == "POST" else None, panel=panel)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pin_conflict(
+                request.user, form.cleaned_data["application"], form.cleaned_data["user"], form.cleaned_data["reason"]
+            )
+        except ReviewRefused as exc:
+            _refusal(form, exc)
+        else:
+            messages.success(request, _("The conflict of interest was recorded."))
+            return redirect("reviews:staff_conflicts", pk=panel.pk)
+    context = {
+        "panel": panel,
+        "form": form,
+        "conflicts": staff_selectors.panel_conflicts(panel),
+        "sources": Conflict.Source,
+    }
+    return render(request, "reviews/staff/conflicts.html", context)
+
+
+def ranking_rows(rubric, rows, totals):
+    """Attach each plan's anonymous score distribution chart to its ranking row."""
+    result = []
+    for position, row in enumerate(rows, start=1):
+        row.rank = position if row.review_count else None
+        row.chart = charts.score_distribution(
+            totals.get(row.pk, []),
+            mean=row.score_mean,
+            trimmed_mean=row.trimmed_mean if row.review_count else None,
+            chart_id=f"dist-{rubric.stage}-{row.pk}",
+            label=_("Score distribution of “%(plan)s”") % {"plan": row.title},
+        )
+        result.append(row)
+    return result
+
+
+def _averages_rows(plans, averages, criteria):
+    return [
+        {"plan": plan, "values": [averages.get(plan.pk, {}).get(c.pk) for c in criteria]}
+        for plan in plans
+        if plan.pk in averages
+    ]
+
+
+@role_required(PERM)
+def dashboard(request, pk):
+    panel = load_panel(pk)
+    rubric = Rubric.objects.filter(call=panel.call, stage=panel.stage).first()
+    progress = list(staff_selectors.plan_progress(panel))
+    context = {"panel": panel, "rubric": rubric, "progress": progress}
+    context["screened"] = sum(1 for plan in progress if plan.status == workflow.State.SCREENED)
+    if rubric is not None:
+        rows = list(ranking(rubric, panel.field))
+        totals = staff_selectors.submitted_totals(rubric, [row.pk for row in rows])
+        criteria = staff_selectors.criteria_of(rubric)
+        averages = criterion_averages(rubric, [row.pk for row in rows])
+        context.update(
+            ranking=ranking_rows(rubric, rows, totals),
+            criteria=criteria,
+            averages=_averages_rows(rows, averages, criteria),
+        )
+    return render(request, "reviews/staff/dashboard.html", context)
+
+
+@role_required(PERM)
+@require_POST
+def start_all(request, pk):
+    panel = load_panel(pk)
+    screened = panel.plans().filter(status=workflow.State.SCREENED).order_by("receipt_number", "pk")
+    try:
+        moved = services.start_advisory_review(request.user, list(screened), at=request.received_at)
+    except workflow.TransitionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Expert review started for %(count)s plans.") % {"count": moved})
+    return redirect("reviews:staff_dashboard", pk=panel.pk)
+
+
+@role_required(PERM)
+def call_ranking(request, slug, stage):
+    call = get_object_or_404(Call, slug=slug)
+    if stage not in Stage.values:
+        raise Http404
+    rubric = get_object_or_404(Rubric, call=call, stage=stage)
+    rows = list(ranking(rubric))
+    totals = staff_selectors.submitted_totals(rubric, [row.pk for row in rows])
+    criteria = staff_selectors.criteria_of(rubric)
+    averages = criterion_averages(rubric, [row.pk for row in rows])
+    groups: dict[int, dict] = {}
+    for row in rows:  # rows keep the ranking order within each field
+        groups.setdefault(row.field_id, {"field": row.field, "rows": []})["rows"].append(row)
+    fields = sorted(groups.values(), key=lambda group: (group["field"].sort_order, group["field"].pk))
+    for group in fields:
+        group["rows"] = ranking_rows(rubric, group["rows"], totals)
+        group["averages"] = _averages_rows(group["rows"], averages, criteria)
+    context = {"call": call, "rubric": rubric, "fields": fields, "criteria": criteria}
+    return render(request, "reviews/staff/ranking.html", context)
+
+
+urlpatterns = [
+    path("staff/", calls, name="staff_calls"),
+    path("staff/calls/<slug:slug>/panels/", panels, name="staff_panels"),
+    path("staff/calls/<slug:slug>/ranking/<str:stage>/", call_ranking, name="staff_ranking"),
+    path("staff/panels/<int:pk>/", dashboard, name="staff_dashboard"),
+    path("staff/panels/<int:pk>/start/", start_all, name="staff_start_all"),
+    path("staff/panels/<int:pk>/members/", members, name="staff_members"),
+    path("staff/panels/<int:pk>/assignments/", assignments, name="staff_assignments"),
+    path("staff/panels/<int:pk>/assignments/unassign/", unassign, name="staff_unassign"),
+    path("staff/panels/<int:pk>/conflicts/", conflict_list, name="staff_conflicts"),
+    *staff_plans.urlpatterns,
+]

@@ -1,0 +1,13 @@
+from .meetings import AgendaItem, Meeting, Threshold
+from .notices import DecisionNotice, NoticeCounter
+from .resolutions import Decision, Resolution
+
+__all__ = [
+    "AgendaItem",
+    "Decision",
+    "DecisionNotice",
+    "Meeting",
+    "NoticeCounter",
+    "Resolution",
+    "Threshold",
+]

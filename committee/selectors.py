@@ -1,0 +1,165 @@
+"""Reads of the committee room: the agenda, the announcement embargo, what applicants and the public see."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from applications.models import AnchorCompany, Application, Call
+from applications.workflow import State
+
+from .models import AgendaItem, DecisionNotice, Meeting, Resolution
+from .models.resolutions import DESIGNATIONS
+
+
+def is_announced(call: Call, at: datetime.datetime | None = None) -> bool:
+    """The embargo: nothing of the committee's results is shown outside the secretariat before this instant."""
+    return call.announcement_at is not None and (at or timezone.now()) >= call.announcement_at
+
+
+def announcement_display(call: Call) -> str:
+    if call.announcement_at is None:
+        return "—"
+    return date_format(timezone.localtime(call.announcement_at), "Y-m-d H:i")
+
+
+def latest_resolution(application: Application) -> Resolution | None:
+    return (
+        Resolution.objects.current()
+        .filter(agenda_item__application=application)
+        .order_by("-confirmed_at", "-pk")
+        .first()
+    )
+
+
+def open_agenda_items():
+    """Agenda items still waiting for a confirmed resolution."""
+    confirmed = Resolution.objects.filter(agenda_item=OuterRef("pk")).exclude(status=Resolution.Status.DRAFT)
+    return AgendaItem.objects.exclude(Exists(confirmed))
+
+
+def meeting_for_page(pk: int) -> Meeting:
+    return Meeting.objects.select_related("call", "chair").prefetch_related("members", "attendees").get(pk=pk)
+
+
+def agenda(meeting: Meeting):
+    """The meeting's agenda with everything the page shows, in a fixed number of queries."""
+    live = Resolution.objects.exclude(status=Resolution.Status.SUPERSEDED).select_related("notice")
+    return (
+        meeting.agenda_items.select_related(
+            "application__organization",
+            "application__field",
+            "application__recommendation",
+            "application__site__region",
+        )
+        .prefetch_related(Prefetch("resolutions", queryset=live, to_attr="live_resolutions"))
+        .order_by("position", "pk")
+    )
+
+
+def plans_for_agenda(meeting: Meeting):
+    """Plans of the meeting's call that can be put on its agenda: referred, or deferred earlier."""
+    return (
+        Application.objects.filter(call_id=meeting.call_id, status__in=(State.COMMITTEE, State.DEFERRED))
+        .exclude(pk__in=open_agenda_items().values("application"))
+        .select_related("organization")
+        .order_by("receipt_number", "pk")
+    )
+
+
+def meetings():
+    return Meeting.objects.select_related("call").annotate(item_count=Count("agenda_items")).order_by("-held_at")
+
+
+def notices_of(meeting: Meeting):
+    return (
+        DecisionNotice.objects.filter(resolution__agenda_item__meeting=meeting)
+        .select_related("message", "resolution__agenda_item__application__organization")
+        .order_by("sequence")
+    )
+
+
+def progress(meeting: Meeting) -> dict:
+    """How far the notices of a meeting have got: generated, sent, and e-mails delivered or failed."""
+    counts = notices_of(meeting).aggregate(
+        total=Count("pk"),
+        ready=Count("pk", filter=~Q(pdf="")),
+        sent=Count("pk", filter=Q(message__isnull=False)),
+        delivered=Count("pk", filter=Q(message__status="sent")),
+        failed=Count("pk", filter=Q(message__status="failed")),
+    )
+    counts["generating"] = counts["total"] - counts["ready"]
+    counts["delivering"] = counts["sent"] - counts["delivered"] - counts["failed"]
+    counts["done"] = counts["generating"] == 0 and counts["delivering"] == 0
+    counts["percent"] = round(100 * counts["ready"] / counts["total"]) if counts["total"] else 100
+    return counts
+
+
+@dataclass(frozen=True)
+class Result:
+    """What an applicant may see of the committee's result after the announcement."""
+
+    decision: str
+    decision_label: str
+    conditions: str
+    reasons: str
+    meeting: Meeting
+    notice: DecisionNotice | None
+
+
+def result_for(application: Application, at: datetime.datetime | None = None) -> Result | None:
+    """The committee's result for the plan page, or None before the announcement (or while there is none)."""
+    if not is_announced(application.call, at):
+        return None
+    resolution = (
+        Resolution.objects.current()
+        .filter(agenda_item__application=application)
+        .select_related("agenda_item__meeting", "notice")
+        .order_by("-confirmed_at", "-pk")
+        .first()
+    )
+    if resolution is None:
+        return None
+    notice = getattr(resolution, "notice", None)
+    return Result(
+        decision=resolution.decision,
+        decision_label=resolution.get_decision_display(),
+        conditions=resolution.conditions,
+        reasons=resolution.reasons,
+        meeting=resolution.agenda_item.meeting,
+        notice=notice if notice is not None and notice.is_sent else None,
+    )
+
+
+def designations(at: datetime.datetime | None = None):
+    """Designated complexes of announced calls, by field and region, for the public page and its CSV."""
+    at = at or timezone.now()
+    current = Resolution.objects.current().filter(decision__in=DESIGNATIONS).select_related("notice")
+    designated = Resolution.objects.current().filter(agenda_item__application=OuterRef("pk"), decision__in=DESIGNATIONS)
+    return (
+        Application.objects.filter(
+            status__in=(State.DESIGNATED, State.DESIGNATED_WITH_CONDITIONS),
+            call__announcement_at__lte=at,
+        )
+        .filter(Exists(designated))
+        .select_related("call", "field", "organization", "site__region")
+        .prefetch_related(
+            Prefetch("anchor_companies", queryset=AnchorCompany.objects.order_by("position", "pk")),
+            Prefetch("agenda_items__resolutions", queryset=current, to_attr="designating"),
+        )
+        .order_by("field__sort_order", "site__region__sort_order", "title")
+    )
+
+
+def designation_notice(application: Application) -> DecisionNotice | None:
+    """The notice of the designating resolution (from the prefetch made by `designations`)."""
+    for item in application.agenda_items.all():
+        for resolution in item.designating:
+            notice = getattr(resolution, "notice", None)
+            if notice is not None and notice.is_ready:
+                return notice
+    return None

@@ -1,0 +1,284 @@
+"""Every change the committee room makes: plain functions taking the actor, atomic, audited; the notice PDF is
+rendered by Celery after commit (the notice row is written first, so the sweep finds it if the broker is down)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications import audit, uploads, workflow
+from applications.models import Application
+from applications.workflow import State
+from core.models import OutboxMessage
+
+from . import selectors
+from .models import AgendaItem, DecisionNotice, Meeting, NoticeCounter, Resolution
+from .models.notices import new_verification_code
+from .transitions import CONFIRM, CORRECT
+from .validation import resolution_problems
+
+RESOLUTION_FIELDS = ("decision", "conditions", "reasons", "votes_for", "votes_against", "votes_abstaining")
+
+
+class CommitteeRefusal(Exception):
+    """A refused action; `message` is for the user (translated)."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def _refuse_problems(meeting: Meeting, data: dict) -> None:
+    problems = resolution_problems(meeting, data)
+    if problems:
+        raise ValidationError({key or "__all__": [message] for key, message in problems.items()})
+
+
+# --- meetings and the agenda -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_meeting(actor, *, meeting: Meeting | None = None, members, attendees, **fields) -> Meeting:
+    members, attendees = set(members), set(attendees)
+    if fields.get("chair") not in members:
+        raise ValidationError({"chair": [_("The chair must be one of the members.")]})
+    if not attendees <= members:
+        raise ValidationError({"attendees": [_("Only members of the committee can be present.")]})
+    meeting = meeting or Meeting(created_by=actor)
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.full_clean(exclude=["created_by"])
+    meeting.save()
+    meeting.members.set(members)
+    meeting.attendees.set(attendees)
+    audit.record(
+        action="committee_meeting_saved",
+        actor=actor,
+        call=meeting.call,
+        data={"meeting": meeting.pk, "number": meeting.number, "members": len(members), "present": len(attendees)},
+    )
+    return meeting
+
+
+@transaction.atomic
+def add_to_agenda(actor, meeting: Meeting, application: Application) -> AgendaItem:
+    """Put a referred plan (or one deferred at an earlier meeting) on the meeting's agenda."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.call_id != meeting.call_id:
+        raise CommitteeRefusal(_("This plan belongs to another call."))
+    if application.status not in (State.COMMITTEE, State.DEFERRED):
+        raise CommitteeRefusal(_("Only plans referred to the committee or deferred can be put on the agenda."))
+    if selectors.open_agenda_items().filter(application=application).exists():
+        raise CommitteeRefusal(_("This plan is already on an agenda without a resolution."))
+    if application.status == State.DEFERRED:
+        workflow.perform(application, "put_on_agenda", actor, data={"meeting": meeting.pk})
+    position = (meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0) + 1
+    item = AgendaItem.objects.create(meeting=meeting, application=application, position=position, added_by=actor)
+    audit.record(action="agenda_item_added", actor=actor, application=application, data={"meeting": meeting.pk})
+    return item
+
+
+# --- resolutions ----------------------------------------------------------------------------------------
+
+
+def _store_minutes(resolution: Resolution, upload) -> None:
+    try:
+        _type, digest, _size = uploads.inspect(upload, allowed=(uploads.PDF,))
+    except uploads.UploadRefused as exc:
+        raise ValidationError({"minutes": [exc.message]}) from exc
+    resolution.minutes.save(uploads.generated_name(upload.name), upload, save=False)
+    resolution.minutes_name = uploads.safe_display_name(upload.name)
+    resolution.minutes_sha256 = digest
+
+
+@transaction.atomic
+def record_resolution(actor, item: AgendaItem, *, minutes=None, **data) -> Resolution:
+    """Record (or revise) the draft resolution on an agenda item. A confirmed one is only ever corrected."""
+    item = AgendaItem.objects.select_for_update().select_related("meeting", "application").get(pk=item.pk)
+    meeting = Meeting.objects.prefetch_related("members", "attendees").get(pk=item.meeting_id)
+    live = item.resolutions.exclude(status=Resolution.Status.SUPERSEDED).first()
+    if live and live.is_locked:
+        raise CommitteeRefusal(_("This resolution is confirmed and locked. Record a correction instead."))
+    if item.application.status != State.COMMITTEE:
+        raise CommitteeRefusal(_("This plan is no longer awaiting the committee's resolution."))
+    _refuse_problems(meeting, data)
+    resolution = live or Resolution(agenda_item=item, recorded_by=actor)
+    for name in RESOLUTION_FIELDS:
+        setattr(resolution, name, data[name])
+    resolution.members_present, resolution.members_total = meeting.counts()
+    resolution.recorded_by, resolution.recorded_at = actor, timezone.now()
+    if minutes is not None:
+        _store_minutes(resolution, minutes)
+    elif not resolution.minutes:
+        raise ValidationError({"minutes": [_("Attach the minutes (PDF).")]})
+    resolution.save()
+    audit.record(
+        action="resolution_recorded",
+        actor=actor,
+        application=item.application,
+        data={"resolution": resolution.pk, "decision": resolution.decision, "meeting": meeting.pk},
+    )
+    return resolution
+
+
+def _number_notice(resolution: Resolution, language: str, at: datetime.datetime) -> DecisionNotice:
+    """Allocate the call's next document number under a row lock and write the notice row (no PDF yet)."""
+    application = resolution.agenda_item.application
+    call = application.call
+    NoticeCounter.objects.get_or_create(call=call)
+    counter = NoticeCounter.objects.select_for_update().get(call=call)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    notice = DecisionNotice.objects.create(
+        resolution=resolution,
+        call=call,
+        sequence=counter.last,
+        document_number=f"{call.document_number_prefix}-{counter.last:04d}",
+        verification_code=new_verification_code(),
+        language=language,
+        issued_on=timezone.localdate(at),
+        recipient=application.organization.name_ko,
+        decision=resolution.decision,
+    )
+    from .tasks import generate_notice
+
+    transaction.on_commit(lambda: _dispatch(generate_notice, notice.pk))
+    return notice
+
+
+def _dispatch(task, notice_id: int) -> None:
+    """Queue the PDF task; a broker outage is logged, not raised (sweep_notices renders it later)."""
+    import logging
+
+    try:
+        task.delay(notice_id)
+    except Exception:  # noqa: BLE001 - the notice row stays pending for the sweep
+        logging.getLogger(__name__).warning("Could not queue notice %s; the sweep will", notice_id, exc_info=True)
+
+
+@transaction.atomic
+def confirm_resolution(actor, resolution: Resolution, *, language: str = "ko", at=None) -> DecisionNotice:
+    """Lock the resolution, move the plan to its final state and number the decision notice."""
+    at = at or timezone.now()
+    resolution = Resolution.objects.select_for_update().select_related("agenda_item__application").get(pk=resolution.pk)
+    if resolution.status != Resolution.Status.DRAFT:
+        raise CommitteeRefusal(_("This resolution is already confirmed."))
+    meeting = Meeting.objects.prefetch_related("members", "attendees").get(pk=resolution.agenda_item.meeting_id)
+    _refuse_problems(meeting, {name: getattr(resolution, name) for name in RESOLUTION_FIELDS})
+    name, _label = CONFIRM[resolution.decision]
+    workflow.perform(resolution.agenda_item.application, name, actor, at=at, data={"resolution": resolution.pk})
+    resolution.status = Resolution.Status.CONFIRMED
+    resolution.confirmed_by, resolution.confirmed_at = actor, at
+    resolution.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    return _number_notice(resolution, language, at)
+
+
+@transaction.atomic
+def correct_resolution(
+    actor, resolution: Resolution, *, reason: str, minutes=None, language: str = "ko", at=None, **data
+) -> Resolution:
+    """Replace a confirmed resolution by a new, immediately confirmed one; the old one is kept, superseded."""
+    at = at or timezone.now()
+    old = Resolution.objects.select_for_update().select_related("agenda_item__application").get(pk=resolution.pk)
+    application = old.agenda_item.application
+    if old.status != Resolution.Status.CONFIRMED or selectors.latest_resolution(application) != old:
+        raise CommitteeRefusal(_("Only the plan's current confirmed resolution can be corrected."))
+    if not reason.strip():
+        raise ValidationError({"correction_reason": [_("Say why the resolution is corrected.")]})
+    meeting = Meeting.objects.prefetch_related("members", "attendees").get(pk=old.agenda_item.meeting_id)
+    _refuse_problems(meeting, data)
+    workflow.perform(application, CORRECT[data["decision"]], actor, at=at, reason=reason, data={"supersedes": old.pk})
+    old.status = Resolution.Status.SUPERSEDED
+    old.save(update_fields=["status"])
+    new = Resolution(
+        agenda_item=old.agenda_item,
+        supersedes=old,
+        correction_reason=reason,
+        members_present=old.members_present,
+        members_total=old.members_total,
+        minutes=old.minutes,
+        minutes_name=old.minutes_name,
+        minutes_sha256=old.minutes_sha256,
+        recorded_by=actor,
+        recorded_at=at,
+        confirmed_by=actor,
+        confirmed_at=at,
+        status=Resolution.Status.CONFIRMED,
+        **{name: data[name] for name in RESOLUTION_FIELDS},
+    )
+    if minutes is not None:
+        _store_minutes(new, minutes)
+    new.save()
+    _number_notice(new, language, at)
+    return new
+
+
+# --- sending the notices --------------------------------------------------------------------------------
+
+
+def send_notices(actor, notices, *, at=None) -> int:
+    """Queue the e-mail (PDF attached) of each ready, unsent notice. Refused before the announcement."""
+    from applications.services import _contacts
+    from core.outbox import queue_email
+
+    at = at or timezone.now()
+    sent = 0
+    for notice_id in [n.pk for n in notices]:
+        with transaction.atomic():
+            notice = (
+                DecisionNotice.objects.select_for_update(of=("self",))
+                .select_related("call", "resolution__agenda_item__application__organization")
+                .get(pk=notice_id)
+            )
+            if not selectors.is_announced(notice.call, at):
+                raise CommitteeRefusal(
+                    _("Notices can be sent once the results are announced (%(when)s).")
+                    % {"when": selectors.announcement_display(notice.call)}
+                )
+            if notice.is_sent or not notice.is_ready:
+                continue
+            application = notice.resolution.application
+            notice.message = queue_email(
+                to=_contacts(application.organization),
+                template="committee/email/decision_notice",
+                context={"notice": notice, "application": application},
+                reference=f"committee.notice:{notice.pk}",
+                language=notice.language,
+                attachments=[notice.pdf.name],
+                created_by=actor,
+            )
+            notice.sent_by = actor
+            notice.save(update_fields=["message", "sent_by"])
+            audit.record(
+                action="notice_sent",
+                actor=actor,
+                application=application,
+                data={"notice": notice.pk, "document_number": notice.document_number},
+                at=at,
+            )
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def retry_delivery(actor, notice: DecisionNotice) -> None:
+    """Give a failed e-mail another round of attempts (the same outbox row: never a second message)."""
+    from core.outbox import dispatch
+
+    message = OutboxMessage.objects.select_for_update().get(pk=notice.message_id)
+    if message.status != OutboxMessage.Status.FAILED:
+        raise CommitteeRefusal(_("Only a failed e-mail can be retried."))
+    message.status, message.attempts = OutboxMessage.Status.PENDING, 0
+    message.save(update_fields=["status", "attempts"])
+    audit.record(
+        action="notice_delivery_retried",
+        actor=actor,
+        application=notice.resolution.application,
+        data={"notice": notice.pk, "message": message.pk},
+    )
+    transaction.on_commit(lambda: dispatch(message.pk))

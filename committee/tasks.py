@@ -1,0 +1,59 @@
+"""Celery tasks of the committee room: they take ids, are idempotent and safe to retry."""
+
+import datetime
+import hashlib
+import logging
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+log = logging.getLogger(__name__)
+
+NOTICE_TEMPLATE = "notices/decision_notice.html"
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5)
+def generate_notice(self, notice_id: int) -> str:
+    """Render the decision notice PDF once. A repeat (retry, duplicate delivery, a worker killed after the
+    commit) finds the PDF stored and changes nothing; two concurrent runs store only the first one."""
+    from core.pdf import render_pdf
+
+    from .documents import notice_context
+    from .models import DecisionNotice
+
+    notice = DecisionNotice.objects.select_related(
+        "call",
+        "resolution__agenda_item__meeting",
+        "resolution__agenda_item__application__organization",
+        "resolution__agenda_item__application__field",
+        "resolution__agenda_item__application__site__region",
+    ).get(pk=notice_id)
+    if notice.is_ready:
+        return "exists"
+    try:
+        pdf = render_pdf(NOTICE_TEMPLATE, notice_context(notice), language=notice.language)
+    except Exception as exc:
+        raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
+    with transaction.atomic():
+        locked = DecisionNotice.objects.select_for_update().get(pk=notice_id)
+        if locked.is_ready:
+            return "exists"
+        locked.pdf.save(locked.filename, ContentFile(pdf), save=False)
+        locked.sha256 = hashlib.sha256(pdf).hexdigest()
+        locked.generated_at = timezone.now()
+        locked.save(update_fields=["pdf", "sha256", "generated_at"])
+    return "generated"
+
+
+@shared_task
+def sweep_notices(stale_after_seconds: int = 300) -> int:
+    """Render notices whose task was lost (broker down at confirmation, worker died before the commit)."""
+    from .models import DecisionNotice
+
+    cutoff = timezone.now() - datetime.timedelta(seconds=stale_after_seconds)
+    ids = list(DecisionNotice.objects.pending().filter(created_at__lt=cutoff).values_list("pk", flat=True)[:200])
+    for notice_id in ids:
+        generate_notice.delay(notice_id)
+    return len(ids)

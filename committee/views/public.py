@@ -1,0 +1,109 @@
+"""Public pages: verifying a notice, and the list of designated complexes after the announcement."""
+
+import csv
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from .. import selectors
+from ..forms import VerifyForm
+from ..models import DecisionNotice
+from ..models.notices import format_code, normalise_code
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = (
+    gettext_lazy("Field"),
+    gettext_lazy("Region"),
+    gettext_lazy("Development plan"),
+    gettext_lazy("Applicant organisation"),
+    gettext_lazy("Site"),
+    gettext_lazy("Area (m²)"),
+    gettext_lazy("Anchor companies"),
+    gettext_lazy("Total planned investment (KRW)"),
+    gettext_lazy("Decision"),
+    gettext_lazy("Document number"),
+    gettext_lazy("Verification page"),
+)
+
+
+def verify_start(request):
+    form = VerifyForm(request.GET or None)
+    if form.is_valid():
+        return redirect("committee:verify", code=form.cleaned_data["code"].strip() or "-")
+    return render(request, "committee/verify.html", {"form": form, "searched": False})
+
+
+def verify(request, code):
+    """Whether a notice is genuine. A malformed or forged code, or one of a result not announced yet, is
+    reported as unknown with status 404: the page never says more than the notice itself."""
+    normalised = normalise_code(code)
+    notice = None
+    if normalised:
+        notice = (
+            DecisionNotice.objects.select_related("call", "resolution").filter(verification_code=normalised).first()
+        )
+        if notice is not None and not (notice.is_ready and selectors.is_announced(notice.call)):
+            notice = None
+    context = {
+        "form": VerifyForm(initial={"code": format_code(normalised) if normalised else code}),
+        "searched": True,
+        "notice": notice,
+        "superseded": notice is not None and notice.resolution.status == notice.resolution.Status.SUPERSEDED,
+    }
+    return render(request, "committee/verify.html", context, status=200 if notice else 404)
+
+
+def _rows(request):
+    for application in selectors.designations(timezone.now()):
+        notice = selectors.designation_notice(application)
+        site = getattr(application, "site", None)
+        yield {
+            "application": application,
+            "site": site,
+            "region": site.region if site and site.region else None,
+            "anchors": list(application.anchor_companies.all()),
+            "notice": notice,
+        }
+
+
+def designations(request):
+    return render(request, "committee/designations.html", {"rows": list(_rows(request))})
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def designations_csv(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="designations.csv"'
+    response.write("\ufeff")  # the BOM: Excel opens UTF-8 Korean correctly only with it
+    writer = csv.writer(response)
+    writer.writerow([str(c) for c in CSV_COLUMNS])
+    for row in _rows(request):
+        application, site, notice = row["application"], row["site"], row["notice"]
+        writer.writerow(
+            _cell(v)
+            for v in (
+                application.field.name,
+                row["region"].name if row["region"] else "",
+                application.title,
+                application.organization.name,
+                site.name if site else "",
+                site.area_m2 if site and site.area_m2 is not None else "",
+                "; ".join(a.name for a in row["anchors"]),
+                application.total_investment_krw,
+                application.get_status_display(),
+                notice.document_number if notice else "",
+                request.build_absolute_uri(_verify_path(notice)) if notice else "",
+            )
+        )
+    return response
+
+
+def _verify_path(notice):
+    return reverse("committee:verify", kwargs={"code": notice.display_code})

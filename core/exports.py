@@ -1,0 +1,67 @@
+"""Spreadsheet downloads shared by every room: cells a spreadsheet would run as formulas are kept as text
+(CSV/formula injection), and XLSX workbooks are written to a temporary file and streamed from there."""
+
+import tempfile
+
+from django.http import FileResponse
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value):
+    """Text that would start a formula is prefixed with an apostrophe; other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(safe_text(value) if isinstance(value, str) else value)
+
+
+def write_only_sheet(workbook, title: str, header: list, widths: list[int] | None = None):
+    """A write-only sheet with a bold header row and column widths."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = workbook.create_sheet(str(title)[:31])
+    for index, width in enumerate(widths or [], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    cells = []
+    for label in header:
+        cell = WriteOnlyCell(sheet, value=str(label))
+        cell.font = Font(bold=True)
+        cells.append(cell)
+    sheet.append(cells)
+    return sheet
+
+
+def text_row(sheet, values: list, number_formats: dict[int, str] | None = None) -> None:
+    """Append one row; strings are stored as text cells, never as formulas, whatever the user typed."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for index, value in enumerate(values):
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        if number_formats and index in number_formats:
+            cell.number_format = number_formats[index]
+        cells.append(cell)
+    sheet.append(cells)
+
+
+def xlsx_response(workbook, filename: str) -> FileResponse:
+    """Save the workbook to a temporary file (not into memory) and stream it as an attachment."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse when the download ends
+    workbook.save(spool)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_TYPE)

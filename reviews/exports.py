@@ -1,0 +1,119 @@
+"""The panel's score sheet as XLSX: every submitted score (plan x evaluator x criterion) and a summary sheet
+with the ranking statistics. Staff only: it names who gave which score."""
+
+import zoneinfo
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exports import text_row, write_only_sheet, xlsx_response
+
+from .selectors import ranking
+from .staff_selectors import score_sheet_rows
+
+SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
+
+
+def _kst(value):
+    return timezone.localtime(value, SEOUL).replace(tzinfo=None) if value else None
+
+
+def _round(value):
+    return None if value is None else round(float(value), 2)
+
+
+def _scores_sheet(workbook, panel):
+    sheet = write_only_sheet(
+        workbook,
+        _("Scores"),
+        [
+            _("Receipt number"),
+            _("Plan title"),
+            _("Evaluator"),
+            _("Criterion"),
+            _("Maximum points"),
+            _("Points"),
+            _("Comment"),
+            _("Review total"),
+            _("Submitted at (KST)"),
+        ],
+        [16, 40, 16, 36, 10, 10, 60, 12, 18],
+    )
+    for score in score_sheet_rows(panel).iterator(chunk_size=1000):
+        review = score.review
+        assignment = review.assignment
+        text_row(
+            sheet,
+            [
+                assignment.application.receipt_number or "",
+                assignment.application.title,
+                assignment.reviewer.full_name,
+                score.criterion.title,
+                float(score.criterion.max_points),
+                None if score.points is None else float(score.points),
+                score.comment,
+                None if review.total is None else float(review.total),
+                _kst(review.submitted_at),
+            ],
+            {8: "yyyy-mm-dd hh:mm"},
+        )
+
+
+def _summary_sheet(workbook, panel, rubric):
+    sheet = write_only_sheet(
+        workbook,
+        _("Summary"),
+        [
+            _("Rank"),
+            _("Receipt number"),
+            _("Plan title"),
+            _("Applicant organisation"),
+            _("Reviews submitted"),
+            _("Mean"),
+            _("Median"),
+            _("Trimmed mean"),
+            _("Standard deviation"),
+            _("Spread (highest - lowest)"),
+            _("Evaluators disagree"),
+            _("Ranking score"),
+        ],
+        [6, 16, 40, 28, 10, 10, 10, 12, 12, 12, 12, 12],
+    )
+    for position, row in enumerate(ranking(rubric, panel.field), start=1):
+        text_row(
+            sheet,
+            [
+                position if row.review_count else None,
+                row.receipt_number or "",
+                row.title,
+                row.organization.name_ko,
+                row.review_count,
+                _round(row.score_mean),
+                _round(row.score_median),
+                _round(row.trimmed_mean),
+                _round(row.score_stddev),
+                _round(row.spread),
+                _("yes") if row.disagreement else _("no"),
+                _round(row.ranking_score),
+            ],
+        )
+    text_row(sheet, [])
+    text_row(sheet, [_("Ranking score"), str(rubric.get_ranking_rule_display())])
+    text_row(
+        sheet,
+        [
+            _("Highest and lowest dropped from"),
+            _("%(count)s submitted reviews") % {"count": rubric.trim_min_reviews},
+        ],
+    )
+    text_row(sheet, [_("Disagreement threshold (points)"), float(rubric.disagreement_threshold)])
+
+
+def score_sheet_response(panel, rubric, *, at):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    _summary_sheet(workbook, panel, rubric)
+    _scores_sheet(workbook, panel)
+    stamp = timezone.localtime(at, SEOUL).strftime("%Y%m%d-%H%M")
+    return xlsx_response(workbook, f"scores-panel-{panel.pk}-{stamp}.xlsx")

@@ -1,0 +1,79 @@
+"""The decision notice PDF (rendered in-process here; test_notice_worker.py runs it on a real worker)."""
+
+import hashlib
+import subprocess
+
+import pytest
+
+from committee import services
+from committee.models import DecisionNotice
+from committee.models.notices import format_code, new_verification_code, normalise_code
+from committee.tasks import generate_notice
+
+from .conftest import minutes_pdf, resolution_data
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(data: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+
+
+@pytest.fixture
+def notice(secretariat, item, django_capture_on_commit_callbacks, settings):
+    settings.PORTAL_BASE_URL = "https://portal.example.go.kr"
+    resolution = services.record_resolution(
+        secretariat,
+        item,
+        minutes=minutes_pdf(),
+        **resolution_data("designated_with_conditions", conditions="산업용수 공급계획을 2027년까지 확정할 것"),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = services.confirm_resolution(secretariat, resolution)
+    return DecisionNotice.objects.get(pk=notice.pk)
+
+
+def test_the_notice_carries_the_decision_in_korean_and_its_number(notice, plan):
+    data = notice.pdf.open("rb").read()
+    assert data.startswith(b"%PDF-") and hashlib.sha256(data).hexdigest() == notice.sha256
+    text = pdf_text(data)
+    assert "조건부 지정" in text
+    assert "첨단산업정책과-0001" in text
+    assert "산업용수 공급계획" in text
+    assert plan.organization.name_ko in text
+    assert notice.display_code in text
+    assert "산업통상부장관" in text
+    assert "1,500,000,000,000" in text  # the anchor company's investment
+
+
+def test_the_notice_shows_stage_results_never_a_reviewer(notice, plan):
+    text = pdf_text(notice.pdf.open("rb").read())
+    assert "81.5" in text  # the advisory stage's score from the frozen summary
+    assert "사용자" not in text  # no evaluator's name
+
+
+def test_english_on_request(secretariat, item, django_capture_on_commit_callbacks):
+    resolution = services.record_resolution(secretariat, item, minutes=minutes_pdf(), **resolution_data())
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = services.confirm_resolution(secretariat, resolution, language="en")
+    text = pdf_text(DecisionNotice.objects.get(pk=notice.pk).pdf.open("rb").read())
+    assert "Recipient" in text and "Designated" in text and "Test Metropolitan City" in text
+
+
+def test_running_the_task_again_changes_nothing(notice):
+    before = (notice.pdf.name, notice.sha256, notice.generated_at)
+    assert generate_notice.delay(notice.pk).get() == "exists"
+    notice.refresh_from_db()
+    assert (notice.pdf.name, notice.sha256, notice.generated_at) == before
+
+
+def test_verification_codes_are_random_and_checked():
+    codes = {new_verification_code() for _ in range(200)}
+    assert len(codes) == 200
+    code = codes.pop()
+    assert normalise_code(format_code(code).lower()) == code
+    forged = code[:15] + ("A" if code[15] != "A" else "B") + code[16:]
+    assert normalise_code(forged) is None
+    assert normalise_code("not-a-code") is None

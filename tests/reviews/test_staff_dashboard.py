@@ -1,0 +1,153 @@
+"""The panel dashboard and the call ranking: counts per plan, statistics, charts, anonymity, query counts."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts import roles
+from applications.workflow import State
+from reviews import charts
+from reviews.models import Assignment, Conflict
+from tests.factories import (
+    CallFactory,
+    ExpertFactory,
+    FieldFactory,
+    UserFactory,
+    assign,
+    bulk_plans,
+    make_panel,
+    make_rubric,
+    reviewable_plan,
+    seed_submitted_reviews,
+    submitted_review,
+)
+
+pytestmark = pytest.mark.django_db
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+MAX_QUERIES = 12  # session, user, groups, panel, rubric, progress, ranking, totals, criteria, averages, 2 for the nav
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(roles=[roles.MINISTRY_STAFF])
+
+
+@pytest.fixture
+def call(db):
+    return CallFactory(fields=[FieldFactory(code="BAT"), FieldFactory(code="ROB", name_ko="로봇", name_en="Robots")])
+
+
+@pytest.fixture
+def rubric(call):
+    return make_rubric(call)
+
+
+def test_progress_counts_per_plan(client, staff, call, rubric):
+    experts = ExpertFactory.create_batch(4)
+    panel = make_panel(call, members=experts)
+    plan = reviewable_plan(call)
+    assign(panel, plan, experts[0], Assignment.Declaration.PENDING)
+    assign(panel, plan, experts[1], Assignment.Declaration.CONFLICT)
+    Conflict.objects.create(application=plan, user=experts[1], source=Conflict.Source.DECLARED, reason="전 소속")
+    Conflict.objects.create(application=plan, user=experts[3], source=Conflict.Source.PINNED, reason="친족")
+    submitted_review(assign(panel, plan, experts[2]), (20, 15, 10, 8, 8, 8, 8))
+    client.force_login(staff)
+    response = client.get(reverse("reviews:staff_dashboard", args=[panel.pk]), **EN)
+    row = next(p for p in response.context["progress"] if p.pk == plan.pk)
+    assert (row.assigned_count, row.declared_count, row.conflicted_count, row.submitted_count) == (3, 2, 2, 1)
+
+
+def test_dashboard_shows_statistics_and_an_anonymous_chart(client, staff, call, rubric):
+    experts = [ExpertFactory(full_name=f"평가위원{i}") for i in range(5)]
+    panel = make_panel(call, members=experts)
+    plan = reviewable_plan(call)
+    seed_submitted_reviews(panel, plan, experts, [100, 65, 45, 93.5, 84])
+    client.force_login(staff)
+    response = client.get(reverse("reviews:staff_dashboard", args=[panel.pk]), **EN)
+    page = response.content.decode()
+    [row] = response.context["ranking"]
+    assert row.review_count == 5 and row.rank == 1
+    assert row.trimmed_mean == pytest.approx((65 + 93.5 + 84) / 3)
+    assert "80.83" in page  # the trimmed mean, shown
+    assert page.count("<circle cx=") == 5
+    assert 'role="img"' in page and "<title id=" in page and "<desc id=" in page
+    # the dashboard shows distributions, never who gave which score
+    assert not any(f"평가위원{i}" in page for i in range(5))
+
+
+def test_dashboard_bulk_start_moves_only_screened_plans(client, staff, call, rubric):
+    panel = make_panel(call, members=[ExpertFactory()])
+    screened = [reviewable_plan(call, status=State.SCREENED) for _ in range(2)]
+    running = reviewable_plan(call, status=State.ADVISORY_REVIEW)
+    client.force_login(staff)
+    response = client.post(reverse("reviews:staff_start_all", args=[panel.pk]), follow=True, **EN)
+    assert "Expert review started for 2 plans." in response.content.decode()
+    for plan in [*screened, running]:
+        plan.refresh_from_db()
+        assert plan.status == State.ADVISORY_REVIEW
+
+
+def test_ranking_page_groups_by_field_in_score_order(client, staff, call, rubric):
+    battery, robots = call.fields.order_by("code")
+    experts = ExpertFactory.create_batch(3)
+    battery_panel = make_panel(call, field=battery, members=experts)
+    robot_panel = make_panel(call, field=robots, members=experts)
+    low, high = reviewable_plan(call, field=battery), reviewable_plan(call, field=battery)
+    robot_plan = reviewable_plan(call, field=robots)
+    seed_submitted_reviews(battery_panel, low, experts, [50, 55, 60])
+    seed_submitted_reviews(battery_panel, high, experts, [80, 85, 90])
+    seed_submitted_reviews(robot_panel, robot_plan, experts, [70, 70, 70])
+    client.force_login(staff)
+    response = client.get(reverse("reviews:staff_ranking", args=[call.slug, "advisory"]), **EN)
+    groups = response.context["fields"]
+    by_code = {g["field"].code: [row.pk for row in g["rows"]] for g in groups}
+    assert by_code == {battery.code: [high.pk, low.pk], robots.code: [robot_plan.pk]}
+
+
+def test_ranking_page_of_an_unknown_stage_is_404(client, staff, call, rubric):
+    client.force_login(staff)
+    assert client.get(reverse("reviews:staff_ranking", args=[call.slug, "nonsense"])).status_code == 404
+
+
+def _seed(call, n, reviews=7):
+    experts = ExpertFactory.create_batch(reviews)
+    panel = make_panel(call, members=experts, reviewers_per_plan=reviews)
+    for index, plan in enumerate(bulk_plans(call, n)):
+        seed_submitted_reviews(panel, plan, experts, [40 + (index * 7 + r * 3) % 60 for r in range(reviews)])
+    return panel
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_dashboard_queries_do_not_grow_with_plans(client, staff, call, rubric, django_assert_max_num_queries, n):
+    panel = _seed(call, n)
+    client.force_login(staff)
+    url = reverse("reviews:staff_dashboard", args=[panel.pk])
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(url)
+    assert len(response.context["ranking"]) == n
+    assert response.content.decode().count("<svg") == n
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_ranking_queries_do_not_grow_with_plans(client, staff, call, rubric, django_assert_max_num_queries, n):
+    _seed(call, n)
+    client.force_login(staff)
+    url = reverse("reviews:staff_ranking", args=[call.slug, "advisory"])
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(url)
+    assert sum(len(group["rows"]) for group in response.context["fields"]) == n
+
+
+def test_the_chart_is_a_pure_accessible_svg():
+    svg = str(charts.score_distribution([70, 70, 90.5], mean=76.83, trimmed_mean=70, chart_id="c1", label="분포 <x>"))
+    assert svg.startswith("<svg") and 'role="img"' in svg
+    assert 'aria-labelledby="c1-title c1-desc"' in svg
+    assert "분포 &lt;x&gt;" in svg  # escaped
+    assert svg.count("<circle") == 3
+    # equal totals are stacked, not drawn on top of each other
+    cys = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', svg)
+    assert cys[0][0] == cys[1][0] and cys[0][1] != cys[1][1]
+    assert "90.5" in svg  # the values are in the description for screen readers
+    empty = str(charts.score_distribution([], mean=None, trimmed_mean=None, chart_id="c2", label="x"))
+    assert "<circle" not in empty and "<path" not in empty
