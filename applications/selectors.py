@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, QuerySet
 
 from .models import Application, Field
-from .workflow import State
+from .workflow import EMBARGOED_STATES, State
 
 # Columns the staff list and the exports read; nothing else is loaded.
 LIST_COLUMNS = (
@@ -95,3 +95,57 @@ def counts_by_status(queryset: QuerySet[Application]) -> list[Tally]:
 
 def counts(queryset: QuerySet[Application]) -> dict[str, list[Tally]]:
     return {"by_field": counts_by_field(queryset), "by_status": counts_by_status(queryset)}
+
+
+# What the applicant side reads in a plan's history. Their own actions and the ministry's decisions about the
+# plan are shown; the evaluation's internals (who evaluates, conflicts, reopened reviews) are not, and the
+# committee's decision only after the announcement.
+APPLICANT_ACTIONS = {
+    "created",
+    "section_saved",
+    "attachment_added",
+    "attachment_removed",
+    "participant_added",
+    "submit",
+    "amend",
+    "version_frozen",
+    "withdraw",
+    "receive",
+    "screen",
+    "declare_ineligible",
+    "deadline_changed",
+    "call_closed",
+}
+REASON_SHOWN = {"declare_ineligible", "withdraw", "deadline_changed"}
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    event: object
+    actor: str | None
+    reason: str
+
+
+def plan_history(user, application, at=None) -> list[HistoryRow]:
+    """The audit events of a plan as `user` may read them (staff: everything)."""
+    from accounts import roles
+    from accounts.models import Membership
+
+    events = application.audit_events.select_related("actor").order_by("-pk")
+    if user.has_role(roles.MINISTRY_STAFF):
+        return [HistoryRow(e, e.actor.full_name if e.actor else None, e.reason) for e in events]
+    own_people = set(
+        Membership.objects.filter(organization_id=application.organization_id).values_list("user_id", flat=True)
+    )
+    announced = application.call.is_announced(at)
+    rows = []
+    for event in events:
+        milestone = bool(event.to_status) and event.from_status != event.to_status
+        if event.action not in APPLICANT_ACTIONS and not milestone:
+            continue
+        if event.to_status in EMBARGOED_STATES and not announced:
+            continue
+        actor = event.actor.full_name if event.actor_id in own_people else None
+        reason = event.reason if event.action in REASON_SHOWN or event.actor_id in own_people else ""
+        rows.append(HistoryRow(event, actor, reason))
+    return rows

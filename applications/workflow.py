@@ -33,6 +33,15 @@ class State(models.TextChoices):
     DEFERRED = "deferred", _("Deferred")
 
 
+# The committee's decisions: shown outside the ministry only from the call's announcement (Call.is_announced).
+EMBARGOED_STATES = (
+    State.DESIGNATED,
+    State.DESIGNATED_WITH_CONDITIONS,
+    State.NOT_DESIGNATED,
+    State.DEFERRED,
+)
+
+
 class TransitionError(Exception):
     """A transition was refused; `message` is for the user (translated)."""
 

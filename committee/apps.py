@@ -7,12 +7,14 @@ class CommitteeConfig(AppConfig):
     verbose_name = _("Committee resolutions and decision notices")
 
     def ready(self):
+        from applications.extensions import register_plan_panel
         from applications.models.audit import ACTION_LABELS
 
         from . import tasks  # noqa: F401  (register the Celery tasks)
         from .transitions import register_all
 
         register_all()
+        register_plan_panel(_result_panel)
         ACTION_LABELS.update(
             {
                 "designate": _("Designated by the committee"),
@@ -34,3 +36,11 @@ def _correction_names():
     from .transitions import CORRECT
 
     return CORRECT.values()
+
+
+def _result_panel(request, application):
+    """The committee's result on the applicant's plan page (nothing before the announcement)."""
+    from .selectors import result_for
+
+    result = result_for(application, at=getattr(request, "received_at", None))
+    return ("committee/_plan_result.html", {"committee_result": result}) if result else None

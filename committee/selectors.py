@@ -18,7 +18,7 @@ from .models.resolutions import DESIGNATIONS
 
 def is_announced(call: Call, at: datetime.datetime | None = None) -> bool:
     """The embargo: nothing of the committee's results is shown outside the secretariat before this instant."""
-    return call.announcement_at is not None and (at or timezone.now()) >= call.announcement_at
+    return call.is_announced(at)
 
 
 def announcement_display(call: Call) -> str:

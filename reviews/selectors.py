@@ -12,11 +12,13 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
     Max,
     Min,
+    OuterRef,
     Q,
     StdDev,
     Sum,
@@ -56,10 +58,17 @@ def open_advisory_assignments(application):
 def with_review_summary(queryset, rubric: Rubric, prefix: str = ""):
     """Annotate plans with the submitted-review statistics of `rubric`'s stage."""
     stage = rubric.stage
-    submitted = Q(
-        review_assignments__panel__stage=stage,
-        review_assignments__panel__call_id=rubric.call_id,
-        review_assignments__review__status=Review.Status.SUBMITTED,
+    # A review by an evaluator found conflicted after submitting no longer counts.
+    conflicted = Exists(
+        Conflict.objects.filter(application=OuterRef("pk"), user=OuterRef("review_assignments__reviewer"))
+    )
+    submitted = (
+        Q(
+            review_assignments__panel__stage=stage,
+            review_assignments__panel__call_id=rubric.call_id,
+            review_assignments__review__status=Review.Status.SUBMITTED,
+        )
+        & ~conflicted
     )
     total = Cast("review_assignments__review__total", FloatField())
     n = f"{prefix}review_count"
@@ -133,6 +142,12 @@ def criterion_averages(rubric: Rubric, applications=None) -> dict[int, dict[int,
         criterion__rubric=rubric,
         review__status=Review.Status.SUBMITTED,
         review__assignment__panel__stage=rubric.stage,
+    ).exclude(
+        Exists(
+            Conflict.objects.filter(
+                application=OuterRef("review__assignment__application"), user=OuterRef("review__assignment__reviewer")
+            )
+        )
     )
     if applications is not None:
         rows = rows.filter(review__assignment__application__in=applications)

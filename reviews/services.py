@@ -90,8 +90,9 @@ def _blocking_conflict(application, user):
     )
 
 
-@transaction.atomic
 def assign(actor, panel: Panel, application, reviewer, *, at=None) -> Assignment:
+    """Assign one evaluator. Not atomic on purpose: a conflict detected here stays recorded when the
+    assignment is refused (inside bulk_assign the whole batch, detection included, is rolled back)."""
     if application.call_id != panel.call_id or application.field_id != panel.field_id:
         raise ReviewRefused(_("This plan does not belong to the panel's call and field."))
     if application.status not in panel.stage_states():
@@ -116,7 +117,7 @@ def assign(actor, panel: Panel, application, reviewer, *, at=None) -> Assignment
                 "reason": _(conflict.reason) if conflict.reason else conflict.get_source_display(),
             }
         )
-    assignment, created = Assignment.objects.get_or_create(
+    assignment, _created = Assignment.objects.get_or_create(
         panel=panel,
         application=application,
         reviewer=reviewer,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Organization
 
-from .. import deadline, services, snapshot
+from .. import deadline, extensions, selectors, services, snapshot
 from ..forms import AttachmentForm, NewApplicationForm, ParticipantForm, ReasonForm
 from ..models import Application, Attachment, Call, PlanSection
 from ..rules import EDIT_ROLES
@@ -105,6 +105,7 @@ def detail(request, pk):
             complete=not any(r["missing"] for r in section_rows),
             versions=application.versions.select_related("submitted_by").order_by("-number"),
             participations=application.participations.select_related("organization"),
+            panels=extensions.plan_panels(request, application),
         ),
     )
 
@@ -427,5 +428,5 @@ def receipt(request, pk, number):
 @login_required
 def history(request, pk):
     application = load_application(request, pk)
-    events = application.audit_events.select_related("actor").order_by("-pk")
-    return render(request, "applications/plans/history.html", _context(request, application, events=events))
+    rows = selectors.plan_history(request.user, application, at=request.received_at)
+    return render(request, "applications/plans/history.html", _context(request, application, rows=rows))

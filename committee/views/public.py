@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from .. import selectors
 from ..forms import VerifyForm
@@ -23,7 +23,7 @@ CSV_COLUMNS = (
     gettext_lazy("Area (m²)"),
     gettext_lazy("Anchor companies"),
     gettext_lazy("Total planned investment (KRW)"),
-    gettext_lazy("Decision"),
+    pgettext_lazy("committee resolution", "Decision"),
     gettext_lazy("Document number"),
     gettext_lazy("Verification page"),
 )

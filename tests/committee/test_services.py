@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from applications.models import Application, AuditEvent
 from applications.workflow import State
@@ -26,7 +27,7 @@ def _confirmed(secretariat, item, decision="designated", **overrides):
 def test_no_resolution_without_quorum(call, secretariat, plan):
     meeting = make_meeting(call, members=5, present=2, created_by=secretariat, number=8)
     item = services.add_to_agenda(secretariat, meeting, plan)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError) as exc, translation.override("en"):
         services.record_resolution(secretariat, item, minutes=minutes_pdf(), **resolution_data(votes_for=2))
     assert "2 of 5" in str(exc.value.message_dict["__all__"])
     assert not Resolution.objects.exists()
