@@ -1,9 +1,11 @@
 """Spreadsheet downloads shared by every room: cells a spreadsheet would run as formulas are kept as text
 (CSV/formula injection), and XLSX workbooks are written to a temporary file and streamed from there."""
 
+import csv
 import tempfile
 
-from django.http import FileResponse
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import translation
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A cell starting with one of these is run as a formula by spreadsheet programs.
@@ -65,3 +67,27 @@ def xlsx_response(workbook, filename: str) -> FileResponse:
     workbook.save(spool)
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+class _Echo:
+    """A file-like object whose write returns the line, so csv.writer can feed a streaming response."""
+
+    def write(self, value):
+        return value
+
+
+def csv_response(header: list, rows, filename: str) -> StreamingHttpResponse:
+    """Stream a CSV download: UTF-8 with a byte-order mark (so Excel reads Korean correctly), every cell
+    through csv_cell. `rows` may be a generator; it runs after the view returns, in the request's language."""
+    language = translation.get_language()
+
+    def lines():
+        writer = csv.writer(_Echo())
+        yield "\ufeff" + writer.writerow([str(label) for label in header])
+        with translation.override(language):
+            for row in rows:
+                yield writer.writerow([csv_cell(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,19 +1,18 @@
 """Briefing sessions (설명회) and Q&A (질의응답) on a call: the applicants' pages and the staff's."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core import exports
 from core.permissions import get_permitted_object_or_404, role_required
 
 from .. import briefing_services as services
@@ -110,24 +109,22 @@ def staff_briefing(request, pk):
 
 
 def _cell(value):
-    """Text a spreadsheet would run as a formula is kept as text (CSV/formula injection)."""
-    value = "" if value is None else value
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return exports.safe_text("" if value is None else value)
+
+
+EXPORT_HEADER = (
+    gettext_lazy("Organisation (Korean)"),
+    gettext_lazy("Organisation (English)"),
+    gettext_lazy("Number of attendees"),
+    gettext_lazy("Attendee names"),
+    gettext_lazy("Registered by"),
+    gettext_lazy("E-mail"),
+    gettext_lazy("Phone"),
+    gettext_lazy("Registered at (KST)"),
+)
 
 
 def _export_rows(session):
-    yield [
-        _("Organisation (Korean)"),
-        _("Organisation (English)"),
-        _("Number of attendees"),
-        _("Attendee names"),
-        _("Registered by"),
-        _("E-mail"),
-        _("Phone"),
-        _("Registered at (KST)"),
-    ]
     for registration in _registrations(session).filter(cancelled_at__isnull=True):
         organization, person = registration.organization, registration.registered_by
         yield [
@@ -147,26 +144,16 @@ def staff_briefing_export(request, pk, fmt):
     session = get_object_or_404(BriefingSession.objects.select_related("call"), pk=pk)
     filename = f"briefing-{session.pk}-{timezone.localtime(session.starts_at):%Y%m%d}-registrations.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        # A byte-order mark makes Excel read the file as UTF-8, so Korean names survive.
-        response.write("\ufeff")
-        csv.writer(response).writerows(_export_rows(session))
-    elif fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Registrations")[:31])
-        for row in _export_rows(session):
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    else:
+        return exports.csv_response(EXPORT_HEADER, _export_rows(session), filename)
+    if fmt != "xlsx":
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = exports.write_only_sheet(workbook, _("Registrations"), EXPORT_HEADER)
+    for row in _export_rows(session):
+        exports.text_row(sheet, row)
+    return exports.xlsx_response(workbook, filename)
 
 
 # --- applicants: questions ------------------------------------------------------------------------------

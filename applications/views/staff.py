@@ -1,20 +1,18 @@
 """Ministry staff: the applications list, exports, screening, deadline changes."""
 
-import csv
-import io
 import zoneinfo
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization
+from core import exports
 from core.permissions import role_required
 
 from .. import deadline as deadlines
@@ -41,8 +39,6 @@ EXPORT_COLUMNS = (
 )
 INVESTMENT_COLUMN = 9  # 1-based, for the XLSX number format
 SUBMITTED_COLUMN = 8
-# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _filtered(request):
@@ -105,74 +101,33 @@ def _filename(request, extension: str) -> str:
     return f"plans-{stamp}.{extension}"
 
 
-class _Echo:
-    """A file-like object whose write returns the line, so csv.writer can feed a streaming response."""
-
-    def write(self, value):
-        return value
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return str(value)
-
-
 @role_required("applications.manage_applications")
 def export_csv(request):
     _form, queryset = _filtered(request)
-    language = translation.get_language()
-    header = [str(label) for label, _width in EXPORT_COLUMNS]
-
-    def lines():
-        writer = csv.writer(_Echo())
-        # The byte-order mark tells Excel the file is UTF-8, so Korean text is not garbled.
-        yield "\ufeff" + writer.writerow(header)
-        # The body is produced after the view returns: keep the request's language for status names.
-        with translation.override(language):
-            for row in _export_rows(queryset):
-                yield writer.writerow([_csv_cell(value) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(request, "csv")}"'
-    return response
+    header = [label for label, _width in EXPORT_COLUMNS]
+    return exports.csv_response(header, _export_rows(queryset), _filename(request, "csv"))
 
 
 @role_required("applications.manage_applications")
 def export_xlsx(request):
     from openpyxl import Workbook
-    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     _form, queryset = _filtered(request)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Development plans")[:31]
-    sheet.append([str(label) for label, _width in EXPORT_COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index, (_label, width) in enumerate(EXPORT_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    for row_number, row in enumerate(_export_rows(queryset), start=2):
-        for column, value in enumerate(row, start=1):
-            cell = sheet.cell(row=row_number, column=column, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the applicant typed
-        sheet.cell(row=row_number, column=INVESTMENT_COLUMN).number_format = "#,##0"
-        sheet.cell(row=row_number, column=SUBMITTED_COLUMN).number_format = "yyyy-mm-dd hh:mm"
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    workbook = Workbook(write_only=True)
+    sheet = exports.write_only_sheet(
+        workbook,
+        _("Development plans"),
+        [label for label, _width in EXPORT_COLUMNS],
+        [width for _label, width in EXPORT_COLUMNS],
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(request, "xlsx")}"'
-    return response
+    formats = {INVESTMENT_COLUMN - 1: "#,##0", SUBMITTED_COLUMN - 1: "yyyy-mm-dd hh:mm"}
+    count = 0
+    for row in _export_rows(queryset):
+        exports.text_row(sheet, row, formats)
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_COLUMNS))}{count + 1}"
+    return exports.xlsx_response(workbook, _filename(request, "xlsx"))
 
 
 @role_required("applications.manage_applications")

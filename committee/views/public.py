@@ -1,19 +1,17 @@
 """Public pages: verifying a notice, and the list of designated complexes after the announcement."""
 
-import csv
-
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from core import exports
 
 from .. import selectors
 from ..forms import VerifyForm
 from ..models import DecisionNotice
 from ..models.notices import format_code, normalise_code
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (
     gettext_lazy("Field"),
     gettext_lazy("Region"),
@@ -73,22 +71,11 @@ def designations(request):
     return render(request, "committee/designations.html", {"rows": list(_rows(request))})
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def designations_csv(request):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="designations.csv"'
-    response.write("\ufeff")  # the BOM: Excel opens UTF-8 Korean correctly only with it
-    writer = csv.writer(response)
-    writer.writerow([str(c) for c in CSV_COLUMNS])
-    for row in _rows(request):
-        application, site, notice = row["application"], row["site"], row["notice"]
-        writer.writerow(
-            _cell(v)
-            for v in (
+    def rows():
+        for row in _rows(request):
+            application, site, notice = row["application"], row["site"], row["notice"]
+            yield (
                 application.field.name,
                 row["region"].name if row["region"] else "",
                 application.title,
@@ -101,8 +88,8 @@ def designations_csv(request):
                 notice.document_number if notice else "",
                 request.build_absolute_uri(_verify_path(notice)) if notice else "",
             )
-        )
-    return response
+
+    return exports.csv_response(CSV_COLUMNS, list(rows()), "designations.csv")
 
 
 def _verify_path(notice):

@@ -268,8 +268,9 @@ def test_csv_export_keeps_korean_text_for_excel(client, briefing, applicant, oth
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    body = response.getvalue()
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert len(rows) == 2  # the header and the one active registration
     assert rows[0][0] == "Organisation (Korean)"
     assert rows[1][0] == organization_of(applicant).name_ko
@@ -282,7 +283,7 @@ def test_a_value_that_looks_like_a_formula_is_exported_as_text(client, briefing,
     register(briefing, applicant, 1, names="=1+1")
     client.force_login(ministry_staff)
     response = client.get(reverse("applications:staff_briefing_export", args=[briefing.pk, "csv"]))
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows[1][3] == "'=1+1"
 
 
@@ -292,7 +293,7 @@ def test_xlsx_export_keeps_korean_text(client, briefing, applicant, ministry_sta
     response = client.get(reverse("applications:staff_briefing_export", args=[briefing.pk, "xlsx"]), **EN)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    workbook = openpyxl.load_workbook(io.BytesIO(response.getvalue()))
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0][0] == "Organisation (Korean)"
     assert rows[1][0] == organization_of(applicant).name_ko

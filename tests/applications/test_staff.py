@@ -289,7 +289,7 @@ def test_exports_queries_do_not_grow_with_rows(client, ministry_staff, call, dja
         lines = b"".join(client.get(CSV).streaming_content).decode("utf-8-sig").splitlines()
     assert len(lines) == n + 1
     with django_assert_max_num_queries(4):
-        workbook = openpyxl.load_workbook(io.BytesIO(client.get(XLSX).content))
+        workbook = openpyxl.load_workbook(io.BytesIO(client.get(XLSX).getvalue()))
     assert workbook.active.max_row == n + 1
 
 
@@ -340,13 +340,13 @@ def test_csv_export_headers_in_english_and_formulas_neutralised(client, ministry
 
 def test_xlsx_export_has_a_bold_header_widths_and_numbers(client, ministry_staff, export_plans):
     client.force_login(ministry_staff)
-    english = openpyxl.load_workbook(io.BytesIO(client.get(XLSX, **EN).content)).active
+    english = openpyxl.load_workbook(io.BytesIO(client.get(XLSX, **EN).getvalue())).active
     header = [cell.value for cell in english[1]]
     assert header[0] == "Receipt number" and header[8] == "Total planned investment (KRW)"
     response = client.get(XLSX)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.column_dimensions["B"].width > sheet.column_dimensions["A"].width
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
@@ -365,7 +365,7 @@ def test_xlsx_export_has_a_bold_header_widths_and_numbers(client, ministry_staff
 
 def test_xlsx_export_follows_the_filters(client, ministry_staff, export_plans, robots):
     client.force_login(ministry_staff)
-    sheet = openpyxl.load_workbook(io.BytesIO(client.get(XLSX, {"field": robots.pk}).content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(XLSX, {"field": robots.pk}).getvalue())).active
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["2026-ROB-001"]
 
 

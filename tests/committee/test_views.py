@@ -249,7 +249,7 @@ def test_the_csv_has_a_bom_and_no_formulas(client, sent, plan):
     Application.objects.filter(pk=plan.pk).update(title='=HYPERLINK("http://evil")')
     with time_machine.travel(AFTER_ANNOUNCEMENT, tick=False):
         response = client.get(reverse("committee:designations_csv"))
-    body = response.content.decode("utf-8")
+    body = response.getvalue().decode("utf-8")
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body[1:])))
     assert len(rows) == 2
