@@ -19,6 +19,7 @@ from tests.factories import (
 
 DURING = datetime.datetime(2026, 5, 10, 10, 0, tzinfo=KST)
 AFTER_DUE = datetime.datetime(2026, 5, 30, 9, 0, tzinfo=KST)
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -75,3 +76,9 @@ def panel_setup(review_call, rubric):
 @pytest.fixture
 def chair(db):
     return UserFactory(roles=[roles.SUBCOMMITTEE_CHAIR])
+
+
+@pytest.fixture
+def staff(db):
+    """The ministry official who runs the panels."""
+    return UserFactory(roles=[roles.MINISTRY_STAFF], full_name="담당 사무관")

@@ -5,7 +5,6 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from accounts import roles
 from accounts.models import Organization, Region
 from applications.models import Participation
 from applications.workflow import State
@@ -16,7 +15,6 @@ from tests.factories import (
     CallFactory,
     ExpertFactory,
     OrganizationFactory,
-    UserFactory,
     assign,
     make_panel,
     make_rubric,
@@ -24,13 +22,9 @@ from tests.factories import (
     submitted_review,
 )
 
+from .conftest import EN
+
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-@pytest.fixture
-def staff(db):
-    return UserFactory(roles=[roles.MINISTRY_STAFF], full_name="담당 사무관")
 
 
 @pytest.fixture

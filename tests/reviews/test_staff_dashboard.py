@@ -5,7 +5,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts import roles
 from applications.workflow import State
 from reviews import charts
 from reviews.models import Assignment, Conflict
@@ -13,7 +12,6 @@ from tests.factories import (
     CallFactory,
     ExpertFactory,
     FieldFactory,
-    UserFactory,
     assign,
     bulk_plans,
     make_panel,
@@ -23,14 +21,10 @@ from tests.factories import (
     submitted_review,
 )
 
+from .conftest import EN
+
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 MAX_QUERIES = 12  # session, user, groups, panel, rubric, progress, ranking, totals, criteria, averages, 2 for the nav
-
-
-@pytest.fixture
-def staff(db):
-    return UserFactory(roles=[roles.MINISTRY_STAFF])
 
 
 @pytest.fixture

@@ -18,13 +18,9 @@ from tests.factories import (
     reviewable_plan,
 )
 
+from .conftest import EN
+
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-@pytest.fixture
-def staff(db):
-    return UserFactory(roles=[roles.MINISTRY_STAFF])
 
 
 def test_creating_a_panel_without_a_rubric_is_refused_with_a_message(client, staff):

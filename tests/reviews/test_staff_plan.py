@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from accounts import roles
 from applications.models import AuditEvent
 from applications.workflow import State
 from reviews import services
@@ -18,7 +17,6 @@ from tests.factories import (
     KST,
     CallFactory,
     ExpertFactory,
-    UserFactory,
     assign,
     make_panel,
     make_rubric,
@@ -26,14 +24,10 @@ from tests.factories import (
     submitted_review,
 )
 
+from .conftest import EN
+
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 AFTER_DUE = datetime.datetime(2026, 6, 1, 10, 0, tzinfo=KST)  # reviews were due 2026-05-29 18:00 KST
-
-
-@pytest.fixture
-def staff(db):
-    return UserFactory(roles=[roles.MINISTRY_STAFF], full_name="담당 사무관")
 
 
 @pytest.fixture
