@@ -42,7 +42,10 @@ def my_assignments(request):
             "call_id", "stage", "due_at"
         )
     }
-    rows = [(a, rubrics.get((a.panel.call_id, a.panel.stage))) for a in assignments]
+    rows = [
+        (a, rubrics.get((a.panel.call_id, a.panel.stage)), due.stage_open_for(a.application, a.panel))
+        for a in assignments
+    ]
     return render(request, "reviews/evaluator/list.html", {"rows": rows, "now": request.received_at})
 
 
@@ -83,7 +86,7 @@ def declare(request, pk):
 
 def _review_page(request, assignment, form, review):
     context = _stage_context(assignment)
-    closed = due.review_closed_message(assignment.panel, review, request.received_at)
+    closed = due.review_closed_message(assignment.panel, assignment.application, review, request.received_at)
     context.update(
         form=form,
         review=review,

@@ -91,11 +91,18 @@ def _matrix_rows(panel, checked: set, detected: dict):
             reason = None
             if not found and key in detected:
                 reason = detected[key]
+            assignment = assignments.get(key)
+            review = (
+                getattr(assignment, "review", None)
+                if assignment is not None and hasattr(assignment, "review")
+                else None
+            )
             cells.append(
                 {
                     "member": member,
                     "value": f"{plan.pk}:{member.pk}",
-                    "assignment": assignments.get(key),
+                    "assignment": assignment,
+                    "submitted": bool(review and review.is_submitted),
                     "conflicts": found,
                     "detected": reason,
                     "blocked": bool(found or reason),

@@ -129,3 +129,17 @@ def test_no_conflict_needs_the_pledge(client, panel_setup):
     assert response.url == reverse("reviews:review", args=[assignment.pk])
     assignment.refresh_from_db()
     assert assignment.declaration == Assignment.Declaration.NO_CONFLICT and assignment.declared_at
+
+
+@time_machine.travel(DURING)
+def test_reviews_freeze_once_the_plan_has_moved_on(client, ready, panel_setup):
+    from applications.models import Application
+    from applications.workflow import State
+
+    assignment, criteria, url = ready
+    Application.objects.filter(pk=panel_setup["plan"].pk).update(status=State.SUBCOMMITTEE)
+    response = client.post(url, {**sheet(criteria, [20, 15, 10, 8, 8, 7, 7]), "submit": "1"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "has moved on from the Expert advisory review" in response.content.decode()
+    assert not Review.objects.filter(assignment=assignment, status=Review.Status.SUBMITTED).exists()
+    listing = client.get(reverse("reviews:mine"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Stage closed" in listing
