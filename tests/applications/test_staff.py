@@ -77,7 +77,8 @@ def make_plan(
     application = ApplicationFactory(**kwargs)
     values = {"status": status, "total_investment_krw": investment, "total_direct_jobs": jobs}
     if status != State.DRAFT:
-        values["receipt_number"] = number or f"2026-{field.code}-{application.pk:03d}"
+        # Generated numbers start at 100 so they never collide with the hand-picked ones tests use (e.g. 007).
+        values["receipt_number"] = number or f"2026-{field.code}-{application.pk + 100:03d}"
         values["submitted_at"] = SUBMITTED_AT
     Application.objects.filter(pk=application.pk).update(**values)
     Site.objects.filter(application=application).update(region=Region.objects.get(code=region) if region else None)
