@@ -209,7 +209,7 @@ def _subcommittee(call, staff, now):
         first,
         kind="site_visit",
         text="부지 조성 현황과 변전소 인입 계획을 현장에서 확인함.",
-        held_on=today_kst(),
+        held_on=timezone.localdate(),
     )
     if not Recommendation.objects.filter(application=first).exists():
         services.finalise_recommendation(
@@ -220,10 +220,6 @@ def _subcommittee(call, staff, now):
             reasons="앵커기업 투자 확실성과 기존 이차전지 특화단지와의 연계성이 우수함.",
             at=now,
         )
-
-
-def today_kst():
-    return timezone.localdate()
 
 
 def _rows():

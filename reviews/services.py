@@ -218,7 +218,7 @@ def _review_for(assignment: Assignment) -> Review:
     review = Review.objects.filter(assignment=assignment).first()
     if review:
         return review
-    version = assignment.application.versions.order_by("-number").first()
+    version = assignment.application.latest_version
     if version is None:
         raise ReviewRefused(_("This plan has no submitted version to review."))
     try:

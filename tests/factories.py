@@ -256,7 +256,7 @@ def submitted_review(assignment, points, *, comment="검토 의견", at=None):
     criteria = list(Criterion.objects.filter(rubric__call=assignment.panel.call, rubric__stage=assignment.panel.stage))
     review = Review.objects.create(
         assignment=assignment,
-        version=assignment.application.versions.order_by("-number").first(),
+        version=assignment.application.latest_version,
         overall_opinion="종합 의견",
     )
     Score.objects.bulk_create(

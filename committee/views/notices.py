@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -86,7 +85,7 @@ def preview(request, pk):
 def applicant_result(request, pk):
     """The committee's result for members of the plan, from the announcement on (404 before: nothing leaks)."""
     application = load_application(request, pk)
-    result = selectors.result_for(application, timezone.now())
+    result = selectors.result_for(application, request.received_at)
     if result is None:
         raise Http404
     return render(request, "committee/applicant_result.html", {"application": application, "result": result})
@@ -96,7 +95,7 @@ def applicant_result(request, pk):
 def applicant_download(request, pk):
     """The plan's current decision notice, for members of the plan once it is announced and sent."""
     application = load_application(request, pk)
-    result = selectors.result_for(application, timezone.now())
+    result = selectors.result_for(application, request.received_at)
     if result is None or result.notice is None:
         raise Http404
     notice = get_permitted_object_or_404(

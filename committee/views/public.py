@@ -2,7 +2,6 @@
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core import exports
@@ -55,7 +54,7 @@ def verify(request, code):
 
 
 def _rows(request):
-    for application in selectors.designations(timezone.now()):
+    for application in selectors.designations(request.received_at):
         notice = selectors.designation_notice(application)
         site = getattr(application, "site", None)
         yield {

@@ -82,11 +82,10 @@ class Rubric(models.Model):
         return self.criteria.aggregate(total=models.Sum("max_points"))["total"] or Decimal(0)
 
     def clean(self):
-        if self.pk:
-            previous = type(self).objects.filter(pk=self.pk).values("due_at", "stage", "call_id").first()
-            changed = previous and (previous["stage"] != self.stage or previous["call_id"] != self.call_id)
-            if changed:
-                self.ensure_editable()
+        # The due date and the stage settings may change under scores; what the scores belong to may not.
+        previous = type(self).objects.filter(pk=self.pk).values("stage", "call_id").first() if self.pk else None
+        if previous and (previous["stage"], previous["call_id"]) != (self.stage, self.call_id):
+            self.ensure_editable()
 
 
 def validate_half_points(value):

@@ -104,7 +104,8 @@ def review(request, pk):
     assignment = _assignment(request, pk, "reviews.declare_conflict")
     if assignment.declaration == Assignment.Declaration.PENDING:
         return redirect("reviews:declare", pk=pk)
-    assignment = _assignment(request, pk, "reviews.review_plan")
+    if not request.user.has_perm("reviews.review_plan", assignment):
+        raise Http404
     existing = Review.objects.filter(assignment=assignment).first()
     criteria = Criterion.objects.filter(rubric__call=assignment.panel.call, rubric__stage=assignment.panel.stage)
     scores = {s.criterion_id: s for s in existing.scores.all()} if existing else {}
@@ -141,7 +142,7 @@ def review(request, pk):
 @login_required
 def plan(request, pk):
     assignment = _assignment(request, pk, "reviews.review_plan")
-    version = assignment.application.versions.order_by("-number").first()
+    version = assignment.application.latest_version
     if version is None:
         raise Http404
     context = _stage_context(assignment)
@@ -152,7 +153,7 @@ def plan(request, pk):
 @login_required
 def plan_file(request, pk, sha256):
     assignment = _assignment(request, pk, "reviews.review_plan")
-    version = assignment.application.versions.order_by("-number").first()
+    version = assignment.application.latest_version
     listed = {f["sha256"] for f in (version.content.get("attachments", []) if version else [])}
     if sha256 not in listed:
         raise Http404

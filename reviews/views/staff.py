@@ -92,11 +92,7 @@ def _matrix_rows(panel, checked: set, detected: dict):
             if not found and key in detected:
                 reason = detected[key]
             assignment = assignments.get(key)
-            review = (
-                getattr(assignment, "review", None)
-                if assignment is not None and hasattr(assignment, "review")
-                else None
-            )
+            review = getattr(assignment, "review", None)  # None when unassigned or not started
             cells.append(
                 {
                     "member": member,

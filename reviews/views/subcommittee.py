@@ -47,7 +47,7 @@ def plan_list(request):
 
 
 def _plan_context(request, application, note_form=None, recommendation_form=None):
-    version = application.versions.order_by("-number").first()
+    version = application.latest_version
     summary = selectors.stage_summary(application)
     return {
         "application": application,
