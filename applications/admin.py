@@ -34,7 +34,7 @@ class BriefingSessionInline(admin.StackedInline):
 
 @admin.register(Call)
 class CallAdmin(admin.ModelAdmin):
-    list_display = ["title_ko", "opens_at", "deadline", "announcement_at", "published", "closed_at"]
+    list_display = ["title_ko", "receipt_prefix", "opens_at", "deadline", "announcement_at", "published", "closed_at"]
     list_filter = ["published"]
     search_fields = ["title_ko", "title_en", "slug"]
     prepopulated_fields = {"slug": ["title_en"]}
@@ -42,8 +42,14 @@ class CallAdmin(admin.ModelAdmin):
     inlines = [CallDocumentInline, BriefingSessionInline]
 
     def get_readonly_fields(self, request, obj=None):
-        # A published call's deadline moves only through the audited extension page (all applicants told).
-        return ["deadline"] if obj and obj.published else []
+        # A published call's deadline moves only through the audited extension page (all applicants told);
+        # the receipt prefix is fixed once a receipt was issued with it.
+        readonly = []
+        if obj and obj.published:
+            readonly.append("deadline")
+        if obj and obj.applications.exclude(receipt_number=None).exists():
+            readonly.append("receipt_prefix")
+        return readonly
 
     def save_formset(self, request, form, formset, change):
         for document in formset.save(commit=False):

@@ -116,6 +116,7 @@ def seed():
         defaults={
             "title_ko": "[연습용] 특화단지 육성계획 작성 연습 공모",
             "title_en": "[Practice] Try drafting a development plan",
+            "receipt_prefix": "PRACTICE",
             "opens_at": datetime.datetime.combine(today - datetime.timedelta(days=1), datetime.time(9, 0), KST),
             "deadline": practice_deadline,
             "published": True,

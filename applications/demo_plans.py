@@ -110,7 +110,24 @@ PLANS = [
         800_000_000_000,
         400,
     ),
+    (
+        "jeonbuk@demo.kr",
+        "전북특별자치도",
+        "Jeonbuk State",
+        "52",
+        "BAT",
+        "새만금 이차전지 기초원료 재활용 특화단지",
+        "새만금 국가산업단지",
+        "군산시",
+        1_400_000,
+        "새만금리사이클",
+        "211-86-04008",
+        1_100_000_000_000,
+        620,
+    ),
 ]
+# This plan stays received, so that ministry staff have a plan to screen right after `make run`.
+LEFT_FOR_SCREENING = "새만금 이차전지 기초원료 재활용 특화단지"
 
 
 def _owner(email, name_ko, name_en, region_code):
@@ -194,6 +211,6 @@ def seed(call: Call, staff) -> list[Application]:
             services.upload_attachment(user, application, kind=kind, upload=upload, at=at)
         services.submit(user, application, at=SUBMITTED_AT)
     services.close_call(call, at=call.deadline + datetime.timedelta(minutes=5))
-    for application in call.applications.filter(status=State.RECEIVED):
+    for application in call.applications.filter(status=State.RECEIVED).exclude(title=LEFT_FOR_SCREENING):
         services.screen(staff, application, eligible=True, at=SCREENED_AT)
     return list(call.applications.all())

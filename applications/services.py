@@ -176,7 +176,7 @@ def _next_receipt_number(application: Application) -> str:
     counter = ReceiptCounter.objects.select_for_update().get(pk=counter.pk)
     counter.last += 1
     counter.save(update_fields=["last"])
-    return f"{application.call.year}-{application.field.code}-{counter.last:03d}"
+    return f"{application.call.receipt_prefix}-{application.field.code}-{counter.last:03d}"
 
 
 def _freeze(application: Application, actor, at) -> PlanVersion:

@@ -1,6 +1,8 @@
 """The call for applications: fields, issuing authority, windows, guideline documents, deadline changes."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -79,6 +81,16 @@ class CallQuerySet(models.QuerySet):
 
 class Call(Bilingual, models.Model):
     slug = models.SlugField(_("address"), unique=True)
+    # Receipt numbers read PREFIX-FIELD-NNN. The prefix is unique per call, so two calls closing in the same
+    # year can never hand out the same number; it is fixed once the first receipt was issued.
+    receipt_prefix = models.CharField(
+        _("receipt-number prefix"),
+        max_length=12,
+        unique=True,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z0-9]+$", _("Use capital letters A-Z and digits only."))],
+        help_text=_("Receipt numbers read PREFIX-BAT-001. Left empty, the deadline's year is used (2026, 2026B, …)."),
+    )
     title_ko = models.CharField(_("title (Korean)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=250)
     summary_ko = models.TextField(_("summary (Korean)"), blank=True)
@@ -122,6 +134,31 @@ class Call(Bilingual, models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.receipt_prefix:
+            stored = Call.objects.filter(pk=self.pk).values_list("receipt_prefix", flat=True).first()
+            if stored and stored != self.receipt_prefix and self.applications.exclude(receipt_number=None).exists():
+                raise ValidationError(
+                    {"receipt_prefix": _("Receipts have already been issued with this prefix; it can no longer change.")}
+                )
+
+    def save(self, *args, **kwargs):
+        if not self.receipt_prefix:
+            self.receipt_prefix = self.free_receipt_prefix()
+        super().save(*args, **kwargs)
+
+    def free_receipt_prefix(self) -> str:
+        """The deadline's year, or the year and the first free letter (2026, 2026B, 2026C, ...)."""
+        year = str(self.year)
+        taken = set(Call.objects.exclude(pk=self.pk).filter(receipt_prefix__startswith=year).values_list(
+            "receipt_prefix", flat=True
+        ))
+        for suffix in ["", *"BCDEFGHJKLMNPQRSTUVWXYZ"]:
+            if year + suffix not in taken:
+                return year + suffix
+        raise ValidationError(_("Choose a receipt-number prefix for this call."))
 
     @property
     def title(self):

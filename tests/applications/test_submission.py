@@ -169,3 +169,47 @@ def test_two_concurrent_submits_make_one_submission(applicant, call):
     assert sorted(outcomes) in (["refused", "submitted"], ["submitted", "submitted"])
     assert plan.versions.count() == outcomes.count("submitted")
     assert Application.objects.exclude(receipt_number=None).count() == 1
+
+
+def _copy_files(source, target, actor):
+    from applications.models import Attachment
+
+    for a in source.attachments.all():
+        Attachment.objects.create(
+            application=target,
+            kind=a.kind,
+            file=a.file.name,
+            original_name=a.original_name,
+            content_type=a.content_type,
+            size=a.size,
+            sha256=a.sha256,
+            uploaded_by=actor,
+        )
+
+
+def test_two_calls_closing_in_the_same_year_both_accept_submissions(complete, applicant, call):
+    """Found after `make run` on 2026-12-01: the practice call's first submit hit the main call's number."""
+    from tests.factories import CallFactory, complete_plan
+
+    services.submit(applicant, complete, at=BEFORE)
+    second_call = CallFactory(fields=[call.fields.get()], deadline=call.deadline)
+    other = ApplicationFactory(call=second_call, organization=complete.organization, created_by=applicant)
+    complete_plan(other)
+    _copy_files(complete, other, applicant)
+    services.submit(applicant, other, at=BEFORE)  # was: IntegrityError on receipt_number, on every retry
+    complete.refresh_from_db()
+    other.refresh_from_db()
+    assert complete.receipt_number == "2026-BAT-001"
+    assert other.receipt_number == f"{second_call.receipt_prefix}-BAT-001"
+    assert second_call.receipt_prefix != call.receipt_prefix
+    assert second_call.receipt_prefix.startswith("2026")
+
+
+def test_receipt_prefix_is_fixed_once_a_receipt_was_issued(complete, applicant, call):
+    from django.core.exceptions import ValidationError
+
+    services.submit(applicant, complete, at=BEFORE)
+    call.refresh_from_db()
+    call.receipt_prefix = "2027"
+    with pytest.raises(ValidationError):
+        call.full_clean()
