@@ -135,26 +135,32 @@ class Call(Bilingual, models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if not self.receipt_prefix:
+            self.receipt_prefix = self.free_receipt_prefix()
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         if self.pk and self.receipt_prefix:
             stored = Call.objects.filter(pk=self.pk).values_list("receipt_prefix", flat=True).first()
             if stored and stored != self.receipt_prefix and self.applications.exclude(receipt_number=None).exists():
                 raise ValidationError(
-                    {"receipt_prefix": _("Receipts have already been issued with this prefix; it can no longer change.")}
+                    {
+                        "receipt_prefix": _(
+                            "Receipts have already been issued with this prefix; it can no longer change."
+                        )
+                    }
                 )
-
-    def save(self, *args, **kwargs):
-        if not self.receipt_prefix:
-            self.receipt_prefix = self.free_receipt_prefix()
-        super().save(*args, **kwargs)
 
     def free_receipt_prefix(self) -> str:
         """The deadline's year, or the year and the first free letter (2026, 2026B, 2026C, ...)."""
         year = str(self.year)
-        taken = set(Call.objects.exclude(pk=self.pk).filter(receipt_prefix__startswith=year).values_list(
-            "receipt_prefix", flat=True
-        ))
+        taken = set(
+            Call.objects.exclude(pk=self.pk)
+            .filter(receipt_prefix__startswith=year)
+            .values_list("receipt_prefix", flat=True)
+        )
         for suffix in ["", *"BCDEFGHJKLMNPQRSTUVWXYZ"]:
             if year + suffix not in taken:
                 return year + suffix

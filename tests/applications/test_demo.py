@@ -39,7 +39,9 @@ def _draft_in_practice(owner_email: str) -> Application:
     return plan
 
 
-@pytest.mark.parametrize("seeded_on", [datetime.date(2026, 12, 1), datetime.date(2026, 3, 2), datetime.date(2027, 6, 1)])
+@pytest.mark.parametrize(
+    "seeded_on", [datetime.date(2026, 12, 1), datetime.date(2026, 3, 2), datetime.date(2027, 6, 1)]
+)
 def test_a_newcomer_submits_in_the_practice_call_on_any_seeding_date(seeded_on):
     """Reported: after `make run` on 2026-12-01 the first submit in the practice call was a 500 (its receipt
     number 2026-BAT-001 already belonged to the 2026 call)."""
