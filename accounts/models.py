@@ -236,6 +236,14 @@ class Organization(models.Model):
             return self.name_en
         return self.name_ko
 
+    def contact_emails(self) -> list[str]:
+        """Who is written to about the organisation's plans: its owners and editors (viewers only read)."""
+        return list(
+            self.memberships.filter(role__in=(Membership.Role.OWNER, Membership.Role.EDITOR)).values_list(
+                "user__email", flat=True
+            )
+        )
+
     @property
     def is_approved(self):
         return self.status == self.Status.APPROVED

@@ -6,6 +6,7 @@ instant is recorded as the submission time. Enforcement never depends on a sched
 
 import datetime
 
+from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -53,3 +54,10 @@ def ensure_accepting_submissions(call, instant: datetime.datetime) -> None:
     ensure_accepting_changes(call, instant)
     if instant < call.opens_at:
         raise NotOpenYet(call)
+
+
+def closes_at(call) -> datetime.datetime:
+    """When the call is closed (submitted plans become received): the deadline plus the longest a request that
+    reached the server before the deadline can still be in progress. Closing earlier would refuse an amendment
+    that arrived in time but was still being handled; enforcement never waits for the close."""
+    return call.deadline + datetime.timedelta(seconds=settings.PORTAL_REQUEST_MAX_SECONDS)

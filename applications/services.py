@@ -12,7 +12,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Organization
+from accounts.models import Organization
+from core import files, queueing
 from core.outbox import queue_email
 
 from . import audit, deadline, snapshot, workflow
@@ -99,7 +100,7 @@ def upload_attachment(actor, application: Application, *, kind: str, upload, at)
     _require(actor, "applications.edit_application", application)
     deadline.ensure_accepting_changes(application.call, at)
     detected, sha256, size = inspect(upload, allowed=ALLOWED_BY_KIND[kind])
-    with transaction.atomic():
+    with files.written_files(), transaction.atomic():
         locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
         deadline.ensure_accepting_changes(locked.call, at)
         if locked.status not in (workflow.State.DRAFT, workflow.State.SUBMITTED):
@@ -123,7 +124,7 @@ def upload_attachment(actor, application: Application, *, kind: str, upload, at)
             uploaded_by=actor,
             uploaded_at=at,
         )
-        attachment.file.save(upload.name, upload, save=False)  # streams chunk by chunk to storage
+        files.store_upload(attachment.file, upload.name, upload)  # streams chunk by chunk to storage
         attachment.save()
         audit.record(
             action="attachment_added",
@@ -142,6 +143,17 @@ def remove_attachment(actor, attachment: Attachment, *, at) -> None:
         locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
         deadline.ensure_accepting_changes(locked.call, at)
         Attachment.objects.filter(pk=attachment.pk, removed_at__isnull=True).update(removed_at=at)
+        # A file no frozen version lists is deleted with its removal (the row keeps name, size and hash for the
+        # history); one a version lists stays, since reviewers read that version.
+        frozen = {
+            f["sha256"]
+            for content in locked.versions.values_list("content", flat=True)
+            for f in content.get("attachments", [])
+        }
+        if attachment.sha256 not in frozen and attachment.file:
+            name, storage = attachment.file.name, attachment.file.storage
+            Attachment.objects.filter(pk=attachment.pk).update(file="")
+            transaction.on_commit(lambda: storage.delete(name))
         audit.record(
             action="attachment_removed",
             actor=actor,
@@ -219,12 +231,7 @@ def submit(actor, application: Application, *, at) -> PlanVersion:
 def _dispatch_receipt(version_id: int) -> None:
     from .tasks import generate_receipt
 
-    try:
-        generate_receipt.delay(version_id)
-    except Exception:  # noqa: BLE001 - broker down: the receipt sweep produces it later
-        import logging
-
-        logging.getLogger(__name__).warning("Receipt %s not dispatched; the sweep will retry", version_id)
+    queueing.publish(generate_receipt, version_id)  # else the receipt sweep produces it later
 
 
 def withdraw(actor, application: Application, *, reason: str, at) -> Application:
@@ -263,7 +270,7 @@ def extend_deadline(actor, call: Call, *, new_deadline: datetime.datetime, reaso
         ).distinct()
         for organization in organizations:
             queue_email(
-                to=_contacts(organization),
+                to=organization.contact_emails(),
                 template="applications/email/deadline_changed",
                 context={"call": locked, "extension": extension, "organization": organization},
                 reference=f"applications.deadline:{extension.pk}:{organization.pk}",
@@ -272,20 +279,15 @@ def extend_deadline(actor, call: Call, *, new_deadline: datetime.datetime, reaso
     return extension
 
 
-def _contacts(organization: Organization) -> list[str]:
-    return list(
-        organization.memberships.filter(role__in=(Membership.Role.OWNER, Membership.Role.EDITOR)).values_list(
-            "user__email", flat=True
-        )
-    )
-
-
 def close_call(call: Call, *, at=None) -> int:
-    """After the deadline: move submitted plans to received and e-mail staff a summary. Idempotent."""
+    """After the deadline (and its grace, `deadline.closes_at`): move every submitted plan to received and
+    e-mail staff a summary once. Idempotent, and complete whatever order it and late commits happen in."""
     at = at or timezone.now()
-    if at < call.deadline:
+    if at < deadline.closes_at(call):
         return 0
     received = 0
+    # Every submitted plan, also on a call closed before: a submit that committed after an earlier close
+    # (it arrived in time but was handled late) is received by the next run, never left "submitted".
     for application in call.applications.filter(status=workflow.State.SUBMITTED):
         workflow.perform(application, "receive", None, at=at)
         received += 1
@@ -324,7 +326,7 @@ def screen(actor, application: Application, *, eligible: bool, reason: str = "",
     with transaction.atomic():
         locked = workflow.perform(application, name, actor, at=at, reason=reason)
         queue_email(
-            to=_contacts(locked.organization),
+            to=locked.organization.contact_emails(),
             template="applications/email/screening_result",
             context={"application": locked, "eligible": eligible, "reason": reason},
             reference=f"applications.screening:{locked.pk}:{name}",

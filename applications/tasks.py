@@ -3,9 +3,11 @@ import hashlib
 import logging
 
 from celery import shared_task
-from django.core.files.base import ContentFile
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
+from core.files import store_generated, written_files
 
 log = logging.getLogger(__name__)
 
@@ -16,10 +18,10 @@ REMINDER_OFFSETS = {
 }
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5)
+@shared_task(bind=True, acks_late=True, max_retries=5, soft_time_limit=60, time_limit=90)
 def generate_receipt(self, version_id: int) -> str:
-    """Render the submission receipt PDF once per version and e-mail it. Safe to repeat."""
-    from core.outbox import queue_email
+    """Render the submission receipt PDF once per version and queue its e-mail in the same transaction as the
+    stored PDF, so a receipt is never stored without its e-mail. Safe to repeat."""
     from core.pdf import render_pdf
 
     from .models import PlanVersion
@@ -27,43 +29,59 @@ def generate_receipt(self, version_id: int) -> str:
     version = PlanVersion.objects.select_related(
         "application__call", "application__organization", "application__field"
     ).get(pk=version_id)
+    pdf = None
     if not version.receipt_pdf:
         try:
             pdf = render_pdf("applications/pdf/receipt.html", {"version": version, "application": version.application})
         except Exception as exc:
             raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
-        with transaction.atomic():
-            locked = PlanVersion.objects.select_for_update().get(pk=version_id)
-            if not locked.receipt_pdf:
-                number = locked.application.receipt_number or f"plan-{locked.application_id}"
-                locked.receipt_pdf.save(f"receipts/{number}-v{locked.number}.pdf", ContentFile(pdf), save=False)
-                locked.receipt_sha256 = hashlib.sha256(pdf).hexdigest()
-                locked.save(update_fields=["receipt_pdf", "receipt_sha256"])
-            version = locked
-    application = version.application
-    from .services import _contacts
-
-    contacts = _contacts(application.organization)
-    with transaction.atomic():
-        queue_email(
-            to=contacts,
-            template="applications/email/receipt",
-            context={"version": version, "application": application},
-            reference=f"applications.receipt:{version.pk}",
-            attachments=[version.receipt_pdf.name],
-        )
+    with written_files(), transaction.atomic():
+        locked = PlanVersion.objects.select_for_update().select_related("application__organization").get(pk=version_id)
+        if not locked.receipt_pdf and pdf is not None:
+            number = locked.application.receipt_number or f"plan-{locked.application_id}"
+            store_generated(locked.receipt_pdf, f"receipts/{number}-v{locked.number}.pdf", pdf)
+            locked.receipt_sha256 = hashlib.sha256(pdf).hexdigest()
+            locked.save(update_fields=["receipt_pdf", "receipt_sha256"])
+        if locked.receipt_pdf:
+            queue_receipt_email(locked)
     return "ok"
 
 
-@shared_task
+def queue_receipt_email(version) -> None:
+    """Idempotent (the outbox reference): called with the stored receipt, and again by the sweep."""
+    from core.outbox import queue_email
+
+    queue_email(
+        to=version.application.organization.contact_emails(),
+        template="applications/email/receipt",
+        context={"version": version, "application": version.application},
+        reference=f"applications.receipt:{version.pk}",
+        attachments=[version.receipt_pdf.name],
+    )
+
+
+@shared_task(soft_time_limit=120, time_limit=150)
 def sweep_receipts(stale_after_seconds: int = 300) -> int:
-    """Produce receipts whose task was lost (broker down at submission, worker died)."""
+    """Produce receipts whose task was lost (broker down at submission, worker died), and queue the e-mail of
+    any stored receipt that has none (e.g. a receipt stored before this rule existed)."""
+    from django.db.models import CharField, Exists, OuterRef, Value
+    from django.db.models.functions import Cast, Concat
+
+    from core.models import OutboxMessage
+
     from .models import PlanVersion
 
     cutoff = timezone.now() - datetime.timedelta(seconds=stale_after_seconds)
-    ids = list(PlanVersion.objects.filter(receipt_pdf="", submitted_at__lt=cutoff).values_list("pk", flat=True)[:200])
+    stale = PlanVersion.objects.filter(submitted_at__lt=cutoff)
+    ids = list(stale.filter(receipt_pdf="").values_list("pk", flat=True)[:200])
     for version_id in ids:
         generate_receipt.delay(version_id)
+    reference = Concat(Value("applications.receipt:"), Cast(OuterRef("pk"), CharField()))
+    unmailed = stale.exclude(receipt_pdf="").filter(~Exists(OutboxMessage.objects.filter(reference=reference)))
+    for version in unmailed.select_related("application__organization")[:200]:
+        with transaction.atomic():
+            queue_receipt_email(version)
+        ids.append(version.pk)
     return len(ids)
 
 
@@ -74,7 +92,6 @@ def send_deadline_reminders(now_iso: str | None = None) -> int:
     from core.outbox import queue_email
 
     from .models import Application, Call
-    from .services import _contacts
     from .workflow import State
 
     now = datetime.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
@@ -89,7 +106,7 @@ def send_deadline_reminders(now_iso: str | None = None) -> int:
             reference = f"applications.reminder:{call.pk}:{call.deadline.isoformat()}:{label}:{organization.pk}"
             with transaction.atomic():
                 queue_email(
-                    to=_contacts(organization),
+                    to=organization.contact_emails(),
                     template="applications/email/deadline_reminder",
                     context={"call": call, "organization": organization, "label": label},
                     reference=reference,
@@ -98,13 +115,20 @@ def send_deadline_reminders(now_iso: str | None = None) -> int:
     return sent
 
 
-@shared_task
+@shared_task(soft_time_limit=120, time_limit=150)
 def close_due_calls() -> int:
-    from .models import Call
+    """Close every call past its deadline (and grace) that is not closed or still holds submitted plans."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from .models import Application, Call
     from .services import close_call
+    from .workflow import State
 
     now = timezone.now()
+    grace = datetime.timedelta(seconds=settings.PORTAL_REQUEST_MAX_SECONDS)
+    waiting = Application.objects.filter(call=OuterRef("pk"), status=State.SUBMITTED)
+    due = Call.objects.filter(deadline__lte=now - grace).filter(Q(closed_at__isnull=True) | Exists(waiting))
     total = 0
-    for call in Call.objects.filter(deadline__lte=now, closed_at__isnull=True):
+    for call in due:
         total += close_call(call, at=now)
     return total

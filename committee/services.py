@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from applications import audit, uploads, workflow
 from applications.models import Application
 from applications.workflow import State
+from core import outbox, queueing
 from core.models import OutboxMessage
 
 from . import selectors
@@ -147,18 +148,8 @@ def _number_notice(resolution: Resolution, language: str, at: datetime.datetime)
     )
     from .tasks import generate_notice
 
-    transaction.on_commit(lambda: _dispatch(generate_notice, notice.pk))
+    transaction.on_commit(lambda: queueing.publish(generate_notice, notice.pk))  # else sweep_notices renders it
     return notice
-
-
-def _dispatch(task, notice_id: int) -> None:
-    """Queue the PDF task; a broker outage is logged, not raised (sweep_notices renders it later)."""
-    import logging
-
-    try:
-        task.delay(notice_id)
-    except Exception:  # noqa: BLE001 - the notice row stays pending for the sweep
-        logging.getLogger(__name__).warning("Could not queue notice %s; the sweep will", notice_id, exc_info=True)
 
 
 @transaction.atomic
@@ -223,7 +214,6 @@ def correct_resolution(
 
 def send_notices(actor, notices, *, at=None) -> int:
     """Queue the e-mail (PDF attached) of each ready, unsent notice. Refused before the announcement."""
-    from applications.services import _contacts
     from core.outbox import queue_email
 
     at = at or timezone.now()
@@ -244,7 +234,7 @@ def send_notices(actor, notices, *, at=None) -> int:
                 continue
             application = notice.resolution.application
             notice.message = queue_email(
-                to=_contacts(application.organization),
+                to=application.organization.contact_emails(),
                 template="committee/email/decision_notice",
                 context={"notice": notice, "application": application},
                 reference=f"committee.notice:{notice.pk}",
@@ -268,17 +258,13 @@ def send_notices(actor, notices, *, at=None) -> int:
 @transaction.atomic
 def retry_delivery(actor, notice: DecisionNotice) -> None:
     """Give a failed e-mail another round of attempts (the same outbox row: never a second message)."""
-    from core.outbox import dispatch
-
     message = OutboxMessage.objects.select_for_update().get(pk=notice.message_id)
     if message.status != OutboxMessage.Status.FAILED:
         raise CommitteeRefusal(_("Only a failed e-mail can be retried."))
-    message.status, message.attempts = OutboxMessage.Status.PENDING, 0
-    message.save(update_fields=["status", "attempts"])
+    outbox.retry_failed(message.pk)
     audit.record(
         action="notice_delivery_retried",
         actor=actor,
         application=notice.resolution.application,
         data={"notice": notice.pk, "message": message.pk},
     )
-    transaction.on_commit(lambda: dispatch(message.pk))

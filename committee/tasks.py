@@ -5,16 +5,17 @@ import hashlib
 import logging
 
 from celery import shared_task
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+
+from core.files import store_generated, written_files
 
 log = logging.getLogger(__name__)
 
 NOTICE_TEMPLATE = "notices/decision_notice.html"
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5)
+@shared_task(bind=True, acks_late=True, max_retries=5, soft_time_limit=120, time_limit=150)
 def generate_notice(self, notice_id: int) -> str:
     """Render the decision notice PDF once. A repeat (retry, duplicate delivery, a worker killed after the
     commit) finds the PDF stored and changes nothing; two concurrent runs store only the first one."""
@@ -36,11 +37,11 @@ def generate_notice(self, notice_id: int) -> str:
         pdf = render_pdf(NOTICE_TEMPLATE, notice_context(notice), language=notice.language)
     except Exception as exc:
         raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
-    with transaction.atomic():
+    with written_files(), transaction.atomic():
         locked = DecisionNotice.objects.select_for_update().get(pk=notice_id)
         if locked.is_ready:
             return "exists"
-        locked.pdf.save(locked.filename, ContentFile(pdf), save=False)
+        store_generated(locked.pdf, locked.filename, pdf)
         locked.sha256 = hashlib.sha256(pdf).hexdigest()
         locked.generated_at = timezone.now()
         locked.save(update_fields=["pdf", "sha256", "generated_at"])

@@ -147,6 +147,15 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="특화단지 지정 포털 <noreply@portal.example.kr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Every SMTP exchange (connect, each command) gives up after this many seconds: a silent server cannot hold
+# a worker. The outbox task's time limits bound a whole attempt; a message "sending" for longer than the lease
+# is assumed lost with its worker and sent again with the same Message-ID (core/outbox.py).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+OUTBOX_TASK_SOFT_TIME_LIMIT = EMAIL_TIMEOUT * 4
+OUTBOX_TASK_TIME_LIMIT = EMAIL_TIMEOUT * 4 + 15
+OUTBOX_SENDING_LEASE = env.int("OUTBOX_SENDING_LEASE", default=OUTBOX_TASK_TIME_LIMIT + 60)
+if OUTBOX_SENDING_LEASE <= OUTBOX_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("OUTBOX_SENDING_LEASE must exceed the outbox task's hard time limit.")
 
 # Celery: without a broker URL, tasks run in-process (same code, nothing else changes).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
@@ -161,7 +170,21 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A frozen or unreachable broker must never hold a web request: bounded connect and socket timeouts, at most
+# one publish retry, then the request goes on and a sweep queues the work later (core/queueing.py).
+BROKER_SOCKET_TIMEOUT = env.float("BROKER_SOCKET_TIMEOUT", default=2.0)
+BROKER_BACKOFF_SECONDS = env.float("BROKER_BACKOFF_SECONDS", default=30.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_SOCKET_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_timeout": max(BROKER_SOCKET_TIMEOUT, 2.0),  # above the worker's 1 s BRPOP poll
+    "socket_connect_timeout": BROKER_SOCKET_TIMEOUT,
+    "retry_on_timeout": False,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# No task runs unbounded; the PDF and e-mail tasks set tighter limits of their own.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "core.tasks.sweep_outbox", "schedule": 120.0},
     "receipt-sweep": {"task": "applications.tasks.sweep_receipts", "schedule": 300.0},
@@ -184,6 +207,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
+# The longest a request may take from its arrival at the edge to its answer (nginx's body timeout plus
+# gunicorn's worker timeout, deploy/): a call is closed only this long after its deadline.
+PORTAL_REQUEST_MAX_SECONDS = env.int("PORTAL_REQUEST_MAX_SECONDS", default=150)
 
 # Files
 PORTAL_MAX_UPLOAD_BYTES = env.int("PORTAL_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)

@@ -1,14 +1,37 @@
-"""Record an e-mail in the outbox and dispatch it after the surrounding transaction commits."""
+"""The outbox: every e-mail is a row first, then delivered by a worker with explicit semantics.
 
+What "once" means (README, "Delivery semantics"):
+- A message is recorded in the same transaction as the change that caused it, under a unique `reference`
+  (queueing the same reference twice returns the first row), so it is never lost and never doubled by a retry
+  of the cause.
+- Before talking to SMTP the worker commits "sending" (`claim`). Known outcomes are final: "sent" is never
+  sent again; an SMTP error returns the row to "pending" for a bounded number of attempts, then "failed".
+- When the outcome is unknown (the worker died during SMTP, the connection dropped after the server may have
+  accepted, or the database lost the "sent" commit), the row stays "sending"; after `OUTBOX_SENDING_LEASE`
+  the sweep sends it again with the same Message-ID. So each recipient receives the message once, or, only
+  where SMTP's answer was lost, once more with an identical Message-ID that mail clients recognise.
+- A message still "sending" within its lease is never picked up by a second worker.
+"""
+
+import datetime
 import logging
 
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from . import queueing
 from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
+Status = OutboxMessage.Status
+
+
+class OutboxRefusal(Exception):
+    """A move the message's state does not allow (e.g. retrying a message that has not failed)."""
 
 
 def queue_email(
@@ -44,11 +67,80 @@ def queue_email(
 
 
 def dispatch(message_id: int) -> None:
-    """Hand the message to Celery. A broker outage is logged, not raised: the sweep sends it later."""
+    """Hand the message to a worker. A broker outage is logged, not raised: the sweep sends it later."""
     from .tasks import deliver_email
 
     OutboxMessage.objects.filter(pk=message_id).update(dispatched_at=timezone.now())
-    try:
-        deliver_email.delay(message_id)
-    except Exception:  # noqa: BLE001 - any broker error leaves the row pending for the sweep
-        log.warning("Could not dispatch outbox message %s; the sweep will retry", message_id, exc_info=True)
+    queueing.publish(deliver_email, message_id)
+
+
+def move(message: OutboxMessage, to: str) -> None:
+    """Change a locked message's state, refusing moves the table does not allow (the caller saves)."""
+    if to not in OutboxMessage.TRANSITIONS[message.status]:
+        raise OutboxRefusal(f"outbox message {message.pk}: {message.status} -> {to} is not allowed")
+    message.status = to
+
+
+def lease() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.OUTBOX_SENDING_LEASE)
+
+
+def claim(message_id: int, *, now=None) -> OutboxMessage | None:
+    """Commit "sending" before SMTP is called. None when the message is not this worker's to send: already
+    sent or failed, or being sent by another worker within its lease."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None or message.status in (Status.SENT, Status.FAILED):
+            return None
+        if message.status == Status.SENDING and message.sending_since and message.sending_since > now - lease():
+            return None
+        move(message, Status.SENDING)
+        message.sending_since = now
+        message.attempts += 1
+        message.save(update_fields=["status", "sending_since", "attempts"])
+    return message
+
+
+def record_sent(message_id: int) -> None:
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().get(pk=message_id)
+        if message.status == Status.SENT:
+            return
+        move(message, Status.SENT)
+        message.sent_at = timezone.now()
+        message.last_error = ""
+        message.save(update_fields=["status", "sent_at", "last_error"])
+
+
+def record_failure(message_id: int, error: BaseException) -> str:
+    """SMTP said no (or nothing): back to pending for another attempt, or failed after the last one."""
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().get(pk=message_id)
+        if message.status != Status.SENDING:
+            return message.status
+        move(message, Status.FAILED if message.attempts >= OutboxMessage.MAX_ATTEMPTS else Status.PENDING)
+        message.last_error = repr(error)[:2000]
+        message.save(update_fields=["status", "last_error"])
+    return message.status
+
+
+def retry_failed(message_id: int) -> OutboxMessage:
+    """Give a failed message a new round of attempts: the same row and Message-ID, never a second message."""
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().get(pk=message_id)
+        move(message, Status.PENDING)
+        message.attempts = 0
+        message.save(update_fields=["status", "attempts"])
+        transaction.on_commit(lambda: dispatch(message.pk))
+    return message
+
+
+def as_email(message: OutboxMessage) -> EmailMessage:
+    email = EmailMessage(
+        subject=message.subject, body=message.body, to=message.to, headers={"Message-ID": message.message_id}
+    )
+    for name in message.attachments:
+        with default_storage.open(name, "rb") as fh:
+            email.attach(name.rsplit("/", 1)[-1], fh.read())
+    return email

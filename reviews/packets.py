@@ -11,6 +11,7 @@ import logging
 from django.db import transaction
 
 from applications import snapshot
+from core import queueing
 
 from .models import ReviewPacket
 
@@ -20,10 +21,7 @@ log = logging.getLogger(__name__)
 def _queue(packet_id: int) -> None:
     from .tasks import generate_review_packet
 
-    try:
-        generate_review_packet.delay(packet_id)
-    except Exception:  # noqa: BLE001 - a broker outage leaves the packet pending for the sweep
-        log.warning("Could not queue review packet %s; the sweep will retry", packet_id, exc_info=True)
+    queueing.publish(generate_review_packet, packet_id)  # else the packet stays pending for the sweep
 
 
 @transaction.atomic

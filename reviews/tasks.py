@@ -5,9 +5,10 @@ import hashlib
 import logging
 
 from celery import shared_task
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+
+from core.files import store_generated, written_files
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +19,7 @@ REMINDER_OFFSETS = {
 }
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5)
+@shared_task(bind=True, acks_late=True, max_retries=5, soft_time_limit=120, time_limit=150)
 def generate_review_packet(self, packet_id: int) -> str:
     """Render the review packet PDF of one frozen version once. Safe to repeat and to deliver twice."""
     from core.pdf import render_pdf
@@ -35,11 +36,11 @@ def generate_review_packet(self, packet_id: int) -> str:
         pdf = render_pdf("reviews/pdf/review_packet.html", packet_context(packet))
     except Exception as exc:
         raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
-    with transaction.atomic():
+    with written_files(), transaction.atomic():
         locked = ReviewPacket.objects.select_for_update().get(pk=packet_id)
         if locked.is_ready:  # another delivery of this task finished first
             return "ready"
-        locked.pdf.save(filename(packet), ContentFile(pdf), save=False)
+        store_generated(locked.pdf, filename(packet), pdf)
         locked.sha256 = hashlib.sha256(pdf).hexdigest()
         locked.generated_at = timezone.now()
         locked.save(update_fields=["pdf", "sha256", "generated_at"])

@@ -7,7 +7,7 @@ import time_machine
 
 from accounts import roles
 from accounts.models import Membership
-from applications import services, tasks
+from applications import deadline, services, tasks
 from applications.models import Application, Call
 from applications.workflow import State
 from core.models import OutboxMessage
@@ -55,7 +55,7 @@ def test_closing_a_call_receives_submitted_plans_and_mails_staff_once(
     submitted = [plan_of(call, status=State.SUBMITTED) for _ in range(2)]
     draft = plan_of(call)
     withdrawn = plan_of(call, status=State.WITHDRAWN)
-    after = DEADLINE_2026 + datetime.timedelta(minutes=1)
+    after = deadline.closes_at(call)
 
     with django_capture_on_commit_callbacks(execute=True):
         assert services.close_call(call, at=after) == 2
@@ -86,9 +86,13 @@ def test_closing_a_call_receives_submitted_plans_and_mails_staff_once(
     assert OutboxMessage.objects.filter(reference__startswith="applications.call_closed:").count() == 1
 
 
-def test_a_call_is_not_closed_before_its_deadline(call, ministry_staff):
+@pytest.mark.parametrize("before", [DEADLINE_2026 - datetime.timedelta(microseconds=1), DEADLINE_2026])
+def test_a_call_is_not_closed_before_its_deadline_and_grace(call, ministry_staff, before):
+    """An amendment that reached the server at 17:59:59.999 may still be in progress at 18:00: closing then
+    would refuse it. The close waits for the longest request (PORTAL_REQUEST_MAX_SECONDS)."""
     plan = plan_of(call, status=State.SUBMITTED)
-    assert services.close_call(call, at=DEADLINE_2026 - datetime.timedelta(microseconds=1)) == 0
+    assert services.close_call(call, at=deadline.closes_at(call) - datetime.timedelta(microseconds=1)) == 0
+    assert services.close_call(call, at=before) == 0
     plan.refresh_from_db()
     call.refresh_from_db()
     assert plan.status == State.SUBMITTED and call.closed_at is None
@@ -99,7 +103,7 @@ def test_the_beat_task_closes_only_due_calls(call, ministry_staff):
     later = CallFactory(deadline=DEADLINE_2026 + datetime.timedelta(days=7))
     due = plan_of(call, status=State.SUBMITTED)
     not_due = plan_of(later, status=State.SUBMITTED)
-    with time_machine.travel(DEADLINE_2026 + datetime.timedelta(minutes=3), tick=False):
+    with time_machine.travel(deadline.closes_at(call), tick=False):
         assert tasks.close_due_calls() == 1
         assert tasks.close_due_calls() == 0
     due.refresh_from_db()
@@ -108,14 +112,30 @@ def test_the_beat_task_closes_only_due_calls(call, ministry_staff):
     assert Call.objects.get(pk=later.pk).closed_at is None
 
 
+def test_a_plan_whose_submit_commits_after_the_close_is_received_by_the_next_run(call, ministry_staff):
+    """Seen under load: a submit that arrived in time but committed just after the close stayed "submitted"
+    forever (the close skipped closed calls), so it could never be screened."""
+    with time_machine.travel(deadline.closes_at(call), tick=False):
+        assert tasks.close_due_calls() == 0  # nothing submitted yet: the call is closed empty
+    call.refresh_from_db()
+    assert call.closed_at is not None
+    late_commit = plan_of(call, status=State.SUBMITTED)  # its transaction commits now
+    with time_machine.travel(deadline.closes_at(call) + datetime.timedelta(minutes=1), tick=False):
+        assert tasks.close_due_calls() == 1
+        assert tasks.close_due_calls() == 0
+    late_commit.refresh_from_db()
+    assert late_commit.status == State.RECEIVED
+    assert OutboxMessage.objects.filter(reference__startswith="applications.call_closed:").count() == 1
+
+
 def test_an_extended_call_is_summarised_again_when_it_closes_again(call, ministry_staff):
-    after = DEADLINE_2026 + datetime.timedelta(minutes=1)
+    after = deadline.closes_at(call)
     services.close_call(call, at=after)
     services.extend_deadline(
         ministry_staff, call, new_deadline=DEADLINE_2026 + datetime.timedelta(days=3), reason="연장", at=after
     )
     call.refresh_from_db()
-    services.close_call(call, at=call.deadline)
+    services.close_call(call, at=deadline.closes_at(call))
     assert OutboxMessage.objects.filter(reference__startswith="applications.call_closed:").count() == 2
 
 
