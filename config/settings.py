@@ -37,13 +37,12 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
+    "core",  # before staticfiles: its runserver (WhiteNoise static files + embedded beat) takes precedence
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
-    "core",
     "accounts",
     "applications",
     "reviews",
@@ -152,7 +151,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # is assumed lost with its worker and sent again with the same Message-ID (core/outbox.py).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 OUTBOX_TASK_SOFT_TIME_LIMIT = EMAIL_TIMEOUT * 4
-OUTBOX_TASK_TIME_LIMIT = EMAIL_TIMEOUT * 4 + 15
+OUTBOX_TASK_TIME_LIMIT = EMAIL_TIMEOUT * 4 + 10
 OUTBOX_SENDING_LEASE = env.int("OUTBOX_SENDING_LEASE", default=OUTBOX_TASK_TIME_LIMIT + 60)
 if OUTBOX_SENDING_LEASE <= OUTBOX_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("OUTBOX_SENDING_LEASE must exceed the outbox task's hard time limit.")
@@ -185,6 +184,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 # No task runs unbounded; the PDF and e-mail tasks set tighter limits of their own.
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+# Without a broker, `manage.py runserver` runs the schedule below in-process (core/scheduler.py).
+PORTAL_EMBEDDED_BEAT = env.bool("PORTAL_EMBEDDED_BEAT", default=True)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "core.tasks.sweep_outbox", "schedule": 120.0},
     "receipt-sweep": {"task": "applications.tasks.sweep_receipts", "schedule": 300.0},
@@ -193,6 +194,7 @@ CELERY_BEAT_SCHEDULE = {
     "review-reminders": {"task": "reviews.tasks.send_review_reminders", "schedule": 600.0},
     "review-packet-sweep": {"task": "reviews.tasks.sweep_review_packets", "schedule": 300.0},
     "committee-notice-sweep": {"task": "committee.tasks.sweep_notices", "schedule": 300.0},
+    "orphan-file-sweep": {"task": "core.tasks.sweep_orphan_files", "schedule": 3600.0},
 }
 
 # Security: strict by default when DEBUG is off, each switch overridable for a TLS-terminating proxy.

@@ -48,3 +48,11 @@ def sweep_outbox(stale_after_seconds: int = 300) -> int:
     for message_id in ids:
         dispatch(message_id)
     return len(ids)
+
+
+@shared_task(soft_time_limit=300, time_limit=360)
+def sweep_orphan_files() -> int:
+    """Delete stored files no row refers to (left by a process killed between writing and committing)."""
+    from .files import sweep_orphans
+
+    return len(sweep_orphans())

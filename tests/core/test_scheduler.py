@@ -1,0 +1,52 @@
+"""The embedded default (no broker) runs the periodic work itself: after `make run` a call closes at its
+deadline without a beat process."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from applications import deadline
+from applications.workflow import State
+from core import scheduler
+from tests.factories import ApplicationFactory, CallFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_embedded_beat_runs_every_due_entry_and_closes_a_call(settings):
+    call = CallFactory()
+    plan = ApplicationFactory(call=call, status=State.SUBMITTED)
+    beat = scheduler.EmbeddedBeat()
+    due: dict[str, float] = {}
+    with time_machine.travel(deadline.closes_at(call), tick=False):
+        ran = beat.run_due(due, now=1000.0)
+    assert set(ran) == set(settings.CELERY_BEAT_SCHEDULE)
+    plan.refresh_from_db()
+    assert plan.status == State.RECEIVED
+    # entries wait for their own interval before running again
+    assert beat.run_due(due, now=1001.0) == []
+    assert beat.run_due(due, now=1000.0 + 60.0) == ["close-due-calls"]
+
+
+def test_a_failing_entry_does_not_stop_the_others(settings, caplog):
+    settings.CELERY_BEAT_SCHEDULE = {
+        "broken": {"task": "core.tasks.sweep_outbox", "schedule": 60.0, "kwargs": {"stale_after_seconds": "x"}},
+        "closing": {"task": "applications.tasks.close_due_calls", "schedule": 60.0},
+    }
+    beat = scheduler.EmbeddedBeat()
+    assert beat.run_due({}, now=0.0) == ["broken", "closing"]
+    assert "broken failed" in caplog.text
+
+
+def test_it_starts_only_without_a_broker(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    assert not scheduler.should_run()
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    assert scheduler.should_run()
+
+
+def test_manage_py_runserver_is_the_one_that_starts_it():
+    from django.core.management import get_commands
+
+    assert get_commands()["runserver"] == "core"
