@@ -1,8 +1,6 @@
 """The embedded default (no broker) runs the periodic work itself: after `make run` a call closes at its
 deadline without a beat process."""
 
-import datetime
-
 import pytest
 import time_machine
 
