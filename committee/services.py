@@ -15,7 +15,6 @@ from applications import audit, uploads, workflow
 from applications.models import Application
 from applications.workflow import State
 from core import outbox, queueing
-from core.models import OutboxMessage
 
 from . import selectors
 from .models import AgendaItem, DecisionNotice, Meeting, NoticeCounter, Resolution
@@ -258,10 +257,12 @@ def send_notices(actor, notices, *, at=None) -> int:
 @transaction.atomic
 def retry_delivery(actor, notice: DecisionNotice) -> None:
     """Give a failed e-mail another round of attempts (the same outbox row: never a second message)."""
-    message = OutboxMessage.objects.select_for_update().get(pk=notice.message_id)
-    if message.status != OutboxMessage.Status.FAILED:
+    if notice.message_id is None:
         raise CommitteeRefusal(_("Only a failed e-mail can be retried."))
-    outbox.retry_failed(message.pk)
+    try:
+        message = outbox.retry_failed(notice.message_id)
+    except outbox.OutboxRefusal:
+        raise CommitteeRefusal(_("Only a failed e-mail can be retried.")) from None
     audit.record(
         action="notice_delivery_retried",
         actor=actor,

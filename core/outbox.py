@@ -129,6 +129,8 @@ def retry_failed(message_id: int) -> OutboxMessage:
     """Give a failed message a new round of attempts: the same row and Message-ID, never a second message."""
     with transaction.atomic():
         message = OutboxMessage.objects.select_for_update().get(pk=message_id)
+        if message.status != Status.FAILED:
+            raise OutboxRefusal(f"outbox message {message.pk} has not failed ({message.status})")
         move(message, Status.PENDING)
         message.attempts = 0
         message.save(update_fields=["status", "attempts"])
