@@ -66,12 +66,12 @@ def queue_email(
     return message
 
 
-def dispatch(message_id: int) -> None:
+def dispatch(message_id: int, *, retrying: bool = False) -> None:
     """Hand the message to a worker. A broker outage is logged, not raised: the sweep sends it later."""
     from .tasks import deliver_email
 
     OutboxMessage.objects.filter(pk=message_id).update(dispatched_at=timezone.now())
-    queueing.publish(deliver_email, message_id)
+    queueing.publish(deliver_email, message_id, retrying=retrying)
 
 
 def move(message: OutboxMessage, to: str) -> None:

@@ -19,16 +19,18 @@ log = logging.getLogger(__name__)
 _broker_down_until = 0.0
 
 
-def publish(task, *args) -> bool:
-    """`task.delay(*args)` unless the broker failed moments ago. True if handed over."""
+def publish(task, *args, retrying: bool = False) -> bool:
+    """`task.delay(*args)` unless the broker failed moments ago. True if handed over. A sweep passes
+    `retrying=True`: it is the recovery path and always tries."""
     global _broker_down_until
-    if not settings.CELERY_TASK_ALWAYS_EAGER and time.monotonic() < _broker_down_until:
+    eager = task.app.conf.task_always_eager
+    if not eager and not retrying and time.monotonic() < _broker_down_until:
         log.warning("Broker recently unreachable: %s%r left for the sweep", task.name, args)
         return False
     try:
         task.delay(*args)
     except Exception:  # noqa: BLE001 - any broker error (or, in-process, the task's own): the sweep retries
-        if not settings.CELERY_TASK_ALWAYS_EAGER:
+        if not eager:
             _broker_down_until = time.monotonic() + settings.BROKER_BACKOFF_SECONDS
         log.warning("Could not publish %s%r; the sweep will retry", task.name, args, exc_info=True)
         return False

@@ -46,7 +46,7 @@ def sweep_outbox(stale_after_seconds: int = 300) -> int:
     due = OutboxMessage.objects.due_for_dispatch(cutoff, now - lease())
     ids = list(due.values_list("pk", flat=True)[:500])
     for message_id in ids:
-        dispatch(message_id)
+        dispatch(message_id, retrying=True)
     return len(ids)
 
 

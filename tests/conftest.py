@@ -23,6 +23,9 @@ def _test_settings(settings, tmp_path):
     settings.LANGUAGE_CODE = "ko"
     # Tasks run in-process unless a test asks for the real worker (fixture `celery_worker`).
     celery_app.conf.task_always_eager = True
+    from core import queueing
+
+    queueing.reset()  # a broker failure one test provoked must not hold back the next test's publishing
 
 
 @pytest.fixture(autouse=True)

@@ -146,14 +146,20 @@ class WorkerProcess:
             env=env,
             start_new_session=True,  # its own process group: a kill reaches the pool child too
         )
-        ready = wait_for(lambda: self._pings(), 30, 0.5)
+        ready = wait_for(lambda: self._pings(), 60, 0.5)
         assert ready, "the worker process did not come up"
 
     def _pings(self) -> bool:
+        # A fresh app and connection: the test's own app may hold connections a frozen broker left desynced.
+        from celery import Celery
+
+        probe = Celery(broker=self.broker_url)
         try:
-            return bool(celery_app.control.ping(timeout=0.5))
+            return bool(probe.control.ping(timeout=0.5))
         except Exception:  # noqa: BLE001
             return False
+        finally:
+            probe.close()
 
     def kill(self):
         """SIGKILL the whole worker (parent and pool child), as a crashed machine would."""
@@ -177,8 +183,8 @@ def worker_process(broker):
     def start(broker_url=None, **env):
         url = broker(broker_url or services.broker_url())
         worker = WorkerProcess(url, {k: str(v) for k, v in env.items()})
+        started.append(worker)  # before start(): a worker that never answers the ping is stopped too
         worker.start()
-        started.append(worker)
         return worker
 
     yield start
