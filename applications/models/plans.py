@@ -74,15 +74,6 @@ class Application(models.Model):
         return self.status == State.DRAFT
 
     @property
-    def applicant_status_display(self):
-        """The status as the applicant side may see it: a committee decision only after the announcement."""
-        from applications.workflow import EMBARGOED_STATES
-
-        if self.status in EMBARGOED_STATES and not self.call.is_announced():
-            return State.COMMITTEE.label
-        return self.get_status_display()
-
-    @property
     def latest_version(self):
         return self.versions.order_by("-number").first()
 

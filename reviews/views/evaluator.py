@@ -86,7 +86,9 @@ def declare(request, pk):
 
 def _review_page(request, assignment, form, review):
     context = _stage_context(assignment)
-    closed = due.review_closed_message(assignment.panel, assignment.application, review, request.received_at)
+    closed = due.review_closed_message(
+        assignment.panel, assignment.application, review, request.received_at, request.user
+    )
     context.update(
         form=form,
         review=review,
