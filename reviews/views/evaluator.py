@@ -25,7 +25,7 @@ ASSIGNMENTS = Assignment.objects.select_related(
 
 
 def _assignment(request, pk, perm):
-    return get_permitted_object_or_404(request.user, perm, ASSIGNMENTS, pk=pk)
+    return get_permitted_object_or_404(request.user, perm, ASSIGNMENTS.visible_to(request.user), pk=pk)
 
 
 def _stage_context(assignment):
