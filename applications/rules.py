@@ -9,13 +9,6 @@ EDIT_ROLES = (Membership.Role.OWNER, Membership.Role.EDITOR)
 
 
 @rules.predicate
-def is_lead_member(user, application):
-    if not user.is_authenticated or application is None:
-        return False
-    return Membership.objects.filter(user=user, organization_id=application.organization_id).exists()
-
-
-@rules.predicate
 def is_lead_editor(user, application):
     if not user.is_authenticated or application is None:
         return False
@@ -25,20 +18,21 @@ def is_lead_editor(user, application):
 
 
 @rules.predicate
-def is_participant_member(user, application):
-    if not user.is_authenticated or application is None:
-        return False
-    return Membership.objects.filter(user=user, organization__participations__application=application).exists()
-
-
-@rules.predicate
 def is_organization_editor(user, organization):
     if not user.is_authenticated or organization is None:
         return False
     return Membership.objects.filter(user=user, organization=organization, role__in=EDIT_ROLES).exists()
 
 
-rules.add_perm("applications.view_application", is_lead_member | is_participant_member | is_ministry_staff)
+@rules.predicate
+def in_visible_plans(user, application):
+    """The list's own queryset, asked: the plan lists and the plan pages cannot disagree."""
+    from .models import Application
+
+    return application is not None and Application.objects.visible_to(user).filter(pk=application.pk).exists()
+
+
+rules.add_perm("applications.view_application", in_visible_plans)
 rules.add_perm("applications.edit_application", is_lead_editor)
 rules.add_perm("applications.draft_for_organization", is_organization_editor)
 rules.add_perm("applications.manage_applications", is_ministry_staff)

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
 
+from . import embargo
 from .models import Application, Field
-from .workflow import EMBARGOED_STATES, State
+from .workflow import State
 
 # Columns the staff list and the exports read; nothing else is loaded.
 LIST_COLUMNS = (
@@ -117,6 +118,9 @@ APPLICANT_ACTIONS = {
     "call_closed",
 }
 REASON_SHOWN = {"declare_ineligible", "withdraw", "deadline_changed"}
+# The applicant reads what happened, not how the ministry got there: an internal override is told as the
+# ordinary step it stands for.
+APPLICANT_WORDING = {"to_subcommittee_override": "to_subcommittee"}
 
 
 @dataclass(frozen=True)
@@ -124,28 +128,34 @@ class HistoryRow:
     event: object
     actor: str | None
     reason: str
+    label: str
 
 
-def plan_history(user, application, at=None) -> list[HistoryRow]:
-    """The audit events of a plan as `user` may read them (staff: everything)."""
+def _label(action: str) -> str:
+    from .models.audit import ACTION_LABELS
+
+    return ACTION_LABELS.get(action, action)
+
+
+def plan_history(user, application, at) -> list[HistoryRow]:
+    """The audit events of a plan as `user` may read them at instant `at` (staff: everything)."""
     from accounts import roles
     from accounts.models import Membership
 
     events = application.audit_events.select_related("actor").order_by("-pk")
     if user.has_role(roles.MINISTRY_STAFF):
-        return [HistoryRow(e, e.actor.full_name if e.actor else None, e.reason) for e in events]
+        return [HistoryRow(e, e.actor.full_name if e.actor else None, e.reason, e.label) for e in events]
     own_people = set(
         Membership.objects.filter(organization_id=application.organization_id).values_list("user_id", flat=True)
     )
-    announced = application.call.is_announced(at)
     rows = []
     for event in events:
         milestone = bool(event.to_status) and event.from_status != event.to_status
         if event.action not in APPLICANT_ACTIONS and not milestone:
             continue
-        if event.to_status in EMBARGOED_STATES and not announced:
+        if not embargo.shows_event(user, event, application.call, at):
             continue
         actor = event.actor.full_name if event.actor_id in own_people else None
         reason = event.reason if event.action in REASON_SHOWN or event.actor_id in own_people else ""
-        rows.append(HistoryRow(event, actor, reason))
+        rows.append(HistoryRow(event, actor, reason, _label(APPLICANT_WORDING.get(event.action, event.action))))
     return rows

@@ -33,7 +33,7 @@ class State(models.TextChoices):
     DEFERRED = "deferred", _("Deferred")
 
 
-# The committee's decisions: shown outside the ministry only from the call's announcement (Call.is_announced).
+# The committee's decisions: shown outside the ministry only from the call's announcement (see embargo.py).
 EMBARGOED_STATES = (
     State.DESIGNATED,
     State.DESIGNATED_WITH_CONDITIONS,
@@ -94,7 +94,7 @@ def perform(
 
     Returns the locked, updated application. Raises TransitionError with a user-facing message.
     """
-    from . import audit
+    from . import audit, embargo
     from .models import Application
 
     at = at or timezone.now()
@@ -105,9 +105,10 @@ def perform(
     with transaction.atomic():
         locked = Application.objects.select_for_update().select_related("call", "organization").get(pk=application.pk)
         if locked.status not in transition.sources:
+            # Say the state as the actor may know it: before the announcement a decision is not theirs to learn.
             raise TransitionError(
                 _("This action is not possible while the plan is “%(status)s”.")
-                % {"status": locked.get_status_display()}
+                % {"status": embargo.shown_status(actor, locked, at)}
             )
         if actor is not None and not transition.allowed(actor, locked):
             raise TransitionError(_("You may not do this."))

@@ -42,5 +42,5 @@ def _result_panel(request, application):
     """The committee's result on the applicant's plan page (nothing before the announcement)."""
     from .selectors import result_for
 
-    result = result_for(application, at=getattr(request, "received_at", None))
+    result = result_for(application, at=request.received_at)
     return ("committee/_plan_result.html", {"committee_result": result}) if result else None

@@ -16,9 +16,13 @@ def may_view_plan(user, notice):
 
 @rules.predicate
 def notice_released(user, notice):
-    from .selectors import is_announced
+    from django.utils import timezone
 
-    return notice is not None and notice.is_sent and is_announced(notice.call)
+    from applications import embargo
+
+    # No request here: the views judge the embargo at the arrival instant first (selectors.result_for), and
+    # what was released then is released now.
+    return notice is not None and notice.is_sent and embargo.released(notice.call, timezone.now())
 
 
 rules.add_perm("committee.record_resolutions", is_secretariat)

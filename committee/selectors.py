@@ -9,16 +9,12 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from applications import embargo
 from applications.models import AnchorCompany, Application, Call
 from applications.workflow import State
 
 from .models import AgendaItem, DecisionNotice, Meeting, Resolution
 from .models.resolutions import DESIGNATIONS
-
-
-def is_announced(call: Call, at: datetime.datetime | None = None) -> bool:
-    """The embargo: nothing of the committee's results is shown outside the secretariat before this instant."""
-    return call.is_announced(at)
 
 
 def announcement_display(call: Call) -> str:
@@ -111,9 +107,9 @@ class Result:
     notice: DecisionNotice | None
 
 
-def result_for(application: Application, at: datetime.datetime | None = None) -> Result | None:
+def result_for(application: Application, at: datetime.datetime) -> Result | None:
     """The committee's result for the plan page, or None before the announcement (or while there is none)."""
-    if not is_announced(application.call, at):
+    if not embargo.released(application.call, at):
         return None
     resolution = (
         Resolution.objects.current()
@@ -135,15 +131,14 @@ def result_for(application: Application, at: datetime.datetime | None = None) ->
     )
 
 
-def designations(at: datetime.datetime | None = None):
+def designations(at: datetime.datetime):
     """Designated complexes of announced calls, by field and region, for the public page and its CSV."""
-    at = at or timezone.now()
     current = Resolution.objects.current().filter(decision__in=DESIGNATIONS).select_related("notice")
     designated = Resolution.objects.current().filter(agenda_item__application=OuterRef("pk"), decision__in=DESIGNATIONS)
     return (
         Application.objects.filter(
+            embargo.released_q(at),
             status__in=(State.DESIGNATED, State.DESIGNATED_WITH_CONDITIONS),
-            call__announcement_at__lte=at,
         )
         .filter(Exists(designated))
         .select_related("call", "field", "organization", "site__region")

@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import audit, uploads, workflow
+from applications import audit, embargo, uploads, workflow
 from applications.models import Application
 from applications.workflow import State
 from core import outbox, queueing
@@ -224,7 +224,7 @@ def send_notices(actor, notices, *, at=None) -> int:
                 .select_related("call", "resolution__agenda_item__application__organization")
                 .get(pk=notice_id)
             )
-            if not selectors.is_announced(notice.call, at):
+            if not embargo.released(notice.call, at):
                 raise CommitteeRefusal(
                     _("Notices can be sent once the results are announced (%(when)s).")
                     % {"when": selectors.announcement_display(notice.call)}

@@ -12,9 +12,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 
-def get_permitted_object_or_404(user, perm: str, queryset, **lookup):
-    obj = get_object_or_404(queryset, **lookup)
-    if not user.has_perm(perm, obj):
+def get_permitted_object_or_404(user, perm: str | None, visible, **lookup):
+    """Load an object from `visible`, the queryset of what `user` may see (the list's own `visible_to(user)`,
+    so a list and its detail page cannot disagree, and a superuser is bound by conflicts like anyone), then
+    check the action `perm` on it, if any. Either failing is 404."""
+    obj = get_object_or_404(visible, **lookup)
+    if perm is not None and not user.has_perm(perm, obj):
         raise Http404
     return obj
 

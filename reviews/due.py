@@ -4,6 +4,7 @@ review's stage, and the instant `at` before the stage's due date (or the review'
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from applications import embargo
 from applications.workflow import State
 
 from .models import Rubric, Stage
@@ -20,12 +21,13 @@ def stage_open_for(application, panel) -> bool:
     return application.status in OPEN_STATES[panel.stage]
 
 
-def review_closed_message(panel, application, review, at) -> str | None:
-    """None while the review may be changed; otherwise why not, for the evaluator."""
+def review_closed_message(panel, application, review, at, user) -> str | None:
+    """None while the review may be changed; otherwise why not, for the evaluator `user` (the plan's status as
+    the embargo lets them know it at `at`)."""
     if not stage_open_for(application, panel):
         return _(
             "This plan has moved on from the %(stage)s (it is now “%(status)s”); its reviews can no longer be changed."
-        ) % {"stage": panel.get_stage_display(), "status": application.get_status_display()}
+        ) % {"stage": panel.get_stage_display(), "status": embargo.shown_status(user, application, at)}
     rubric = Rubric.objects.filter(call_id=panel.call_id, stage=panel.stage).only("due_at").first()
     if rubric is None:
         return _("This stage has no rubric yet.")

@@ -8,21 +8,15 @@ import rules
 
 from accounts.rules import is_expert, is_ministry_staff, is_subcommittee_chair, is_subcommittee_member
 
-from .models import Assignment, Conflict, Review, Rubric
-
-
-def conflicted(user, application_id) -> bool:
-    return Conflict.objects.filter(application_id=application_id, user=user).exists()
+from .models import Assignment, Review, Rubric, Stage
 
 
 @rules.predicate
 def is_own_assignment(user, assignment):
-    """Assigned to this user, not conflicted (declared, detected or pinned)."""
-    if not user.is_authenticated or assignment is None or assignment.reviewer_id != user.pk:
+    """Assigned to this user, not conflicted (declared, detected or pinned): the evaluator's list, asked."""
+    if assignment is None:
         return False
-    if assignment.declaration == Assignment.Declaration.CONFLICT:
-        return False
-    return not conflicted(user, assignment.application_id)
+    return Assignment.objects.visible_to(user).filter(pk=assignment.pk).exists()
 
 
 @rules.predicate
@@ -42,20 +36,38 @@ def stage_shows_others(user, assignment):
     ).exists()
 
 
+# --- the subcommittee's pages: every predicate starts from the list's queryset (selectors.subcommittee_plans)
+
+
 @rules.predicate
-def not_conflicted_with_plan(user, application):
-    return application is not None and user.is_authenticated and not conflicted(user, application.pk)
+def on_subcommittee_list(user, application):
+    from .selectors import subcommittee_plans
+
+    return application is not None and subcommittee_plans(user).filter(pk=application.pk).exists()
+
+
+def _own_subcommittee_assignments(user, application):
+    return Assignment.objects.visible_to(user).filter(
+        application=application, panel__stage=Stage.SUBCOMMITTEE, declaration=Assignment.Declaration.NO_CONFLICT
+    )
 
 
 @rules.predicate
 def assigned_to_subcommittee_plan(user, application):
-    from .models import Stage
+    return _own_subcommittee_assignments(user, application).exists()
 
-    return Assignment.objects.filter(
-        application=application,
-        reviewer=user,
-        panel__stage=Stage.SUBCOMMITTEE,
-        declaration=Assignment.Declaration.NO_CONFLICT,
+
+@rules.predicate
+def own_subcommittee_review_submitted(user, application):
+    return Review.objects.filter(
+        assignment__in=_own_subcommittee_assignments(user, application), status=Review.Status.SUBMITTED
+    ).exists()
+
+
+@rules.predicate
+def subcommittee_shows_others(user, application):
+    return Rubric.objects.filter(
+        call_id=application.call_id, stage=Stage.SUBCOMMITTEE, visibility=Rubric.Visibility.AFTER_SUBMITTING
     ).exists()
 
 
@@ -71,15 +83,23 @@ rules.add_perm("reviews.evaluate", is_expert | is_subcommittee_member | is_subco
 
 # The subcommittee.
 rules.add_perm("reviews.view_subcommittee", is_subcommittee_member | is_subcommittee_chair | is_ministry_staff)
+rules.add_perm("reviews.view_subcommittee_plan", on_subcommittee_list)
 rules.add_perm(
-    "reviews.view_subcommittee_plan",
-    ((is_subcommittee_chair | is_ministry_staff) & not_conflicted_with_plan) | assigned_to_subcommittee_plan,
+    "reviews.add_subcommittee_note", on_subcommittee_list & (is_subcommittee_chair | assigned_to_subcommittee_plan)
 )
+rules.add_perm("reviews.finalise_recommendation", on_subcommittee_list & is_subcommittee_chair)
+# The subcommittee's running scores are blind like the advisory panel's: a member who scores the plan sees
+# them once their own score sheet is in and the stage shows others' reviews; a chair who scores it once
+# their own is in (they finalise the recommendation); a chair who does not score, and ministry staff, always.
 rules.add_perm(
-    "reviews.add_subcommittee_note",
-    (is_subcommittee_chair & not_conflicted_with_plan) | assigned_to_subcommittee_plan,
+    "reviews.see_subcommittee_scores",
+    on_subcommittee_list
+    & (
+        is_ministry_staff
+        | (is_subcommittee_chair & (~assigned_to_subcommittee_plan | own_subcommittee_review_submitted))
+        | (assigned_to_subcommittee_plan & own_subcommittee_review_submitted & subcommittee_shows_others)
+    ),
 )
-rules.add_perm("reviews.finalise_recommendation", is_subcommittee_chair & not_conflicted_with_plan)
 
 # Ministry staff run the panels.
 rules.add_perm("reviews.manage_panels", is_ministry_staff)

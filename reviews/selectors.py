@@ -27,7 +27,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 
+from accounts import roles
 from applications.models import Application
+from applications.workflow import EMBARGOED_STATES, State
 
 from .aggregates import Median
 from .models import Assignment, Conflict, Review, Rubric, Score, Stage
@@ -36,12 +38,30 @@ from .models import Assignment, Conflict, Review, Rubric, Score, Stage
 def evaluator_assignments(user):
     """The user's assignments they may still see: conflicted ones do not exist for them."""
     return (
-        Assignment.objects.filter(reviewer=user)
-        .exclude(declaration=Assignment.Declaration.CONFLICT)
-        .exclude(application__conflicts__user=user)
+        Assignment.objects.visible_to(user)
         .select_related("panel", "panel__call", "panel__field", "application", "application__organization", "review")
         .order_by("panel__stage", "application__receipt_number", "pk")
     )
+
+
+# A plan is on the subcommittee's pages from its stage on; a decided plan stays there (shown as under
+# deliberation until the announcement, see applications/embargo.py), so its leaving the list tells nothing.
+SUBCOMMITTEE_STATES = (State.SUBCOMMITTEE, State.COMMITTEE, *EMBARGOED_STATES)
+
+
+def subcommittee_plans(user):
+    """The one answer to "which plans may this user open on the subcommittee's pages": the chair and ministry
+    staff see every plan from the subcommittee stage on, a member those assigned to them; nobody (superusers
+    included) sees a plan they are conflicted with."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    plans = Application.objects.filter(status__in=SUBCOMMITTEE_STATES).exclude(conflicts__user=user)
+    if user.is_superuser or user.has_role(roles.SUBCOMMITTEE_CHAIR) or user.has_role(roles.MINISTRY_STAFF):
+        return plans
+    mine = Assignment.objects.visible_to(user).filter(
+        panel__stage=Stage.SUBCOMMITTEE, declaration=Assignment.Declaration.NO_CONFLICT
+    )
+    return plans.filter(pk__in=mine.values("application"))
 
 
 def open_advisory_assignments(application):

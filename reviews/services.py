@@ -246,7 +246,7 @@ def save_review(actor, assignment: Assignment, *, scores: dict, opinion: str, at
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.is_submitted:
         raise ReviewRefused(_("This review has been submitted; ask ministry staff to reopen it to change it."))
-    problem = due.review_closed_message(assignment.panel, assignment.application, review, at)
+    problem = due.review_closed_message(assignment.panel, assignment.application, review, at, actor)
     if problem:
         raise ReviewRefused(problem)
     criteria = {
@@ -293,7 +293,7 @@ def submit_review(actor, assignment: Assignment, *, at=None) -> Review:
     review = Review.objects.select_for_update().get(assignment=assignment)
     if review.is_submitted:
         raise ReviewRefused(_("This review has already been submitted."))
-    problem = due.review_closed_message(assignment.panel, assignment.application, review, at)
+    problem = due.review_closed_message(assignment.panel, assignment.application, review, at, actor)
     if problem:
         raise ReviewRefused(problem)
     errors = missing_for_submission(review)

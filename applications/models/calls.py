@@ -170,10 +170,6 @@ class Call(Bilingual, models.Model):
     def title(self):
         return self.localized("title")
 
-    def is_announced(self, at=None) -> bool:
-        """The results embargo: the committee's decisions are public (and shown to applicants) from this instant."""
-        return self.announcement_at is not None and (at or timezone.now()) >= self.announcement_at
-
     @property
     def summary(self):
         return self.localized("summary")

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from applications import embargo
 from applications.views.common import load_application
 from core.permissions import get_permitted_object_or_404
 
@@ -24,7 +25,7 @@ def meeting_notices(request, pk):
         "meeting": meeting,
         "notices": selectors.notices_of(meeting),
         "progress": progress,
-        "announced": selectors.is_announced(meeting.call),
+        "announced": embargo.released(meeting.call, request.received_at),
         "announcement": selectors.announcement_display(meeting.call),
     }
     return render(request, "committee/notices.html", context)

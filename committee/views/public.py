@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from applications import embargo
 from core import exports
 
 from .. import selectors
@@ -42,7 +43,7 @@ def verify(request, code):
         notice = (
             DecisionNotice.objects.select_related("call", "resolution").filter(verification_code=normalised).first()
         )
-        if notice is not None and not (notice.is_ready and selectors.is_announced(notice.call)):
+        if notice is not None and not (notice.is_ready and embargo.released(notice.call, request.received_at)):
             notice = None
     context = {
         "form": VerifyForm(initial={"code": format_code(normalised) if normalised else code}),

@@ -74,6 +74,19 @@ class Panel(models.Model):
         return (State.SUBCOMMITTEE, State.COMMITTEE)
 
 
+class AssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one answer to "which assignments may this user open": their own, unless they are conflicted with
+        the plan (declared, detected or pinned). Nobody else, superusers included, opens an assignment."""
+        if not user.is_authenticated:
+            return self.none()
+        return (
+            self.filter(reviewer=user)
+            .exclude(declaration=Assignment.Declaration.CONFLICT)
+            .exclude(application__conflicts__user=user)
+        )
+
+
 class Assignment(models.Model):
     class Declaration(models.TextChoices):
         PENDING = "pending", _("Not declared yet")
@@ -89,6 +102,8 @@ class Assignment(models.Model):
     declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(default=timezone.now)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assignment")

@@ -25,7 +25,7 @@ ASSIGNMENTS = Assignment.objects.select_related(
 
 
 def _assignment(request, pk, perm):
-    return get_permitted_object_or_404(request.user, perm, ASSIGNMENTS, pk=pk)
+    return get_permitted_object_or_404(request.user, perm, ASSIGNMENTS.visible_to(request.user), pk=pk)
 
 
 def _stage_context(assignment):
@@ -86,7 +86,9 @@ def declare(request, pk):
 
 def _review_page(request, assignment, form, review):
     context = _stage_context(assignment)
-    closed = due.review_closed_message(assignment.panel, assignment.application, review, request.received_at)
+    closed = due.review_closed_message(
+        assignment.panel, assignment.application, review, request.received_at, request.user
+    )
     context.update(
         form=form,
         review=review,

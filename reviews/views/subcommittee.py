@@ -2,41 +2,27 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import roles
 from applications import snapshot
-from applications.models import Application
 from applications.workflow import State
 from core.permissions import get_permitted_object_or_404, role_required
 
 from .. import selectors, services
 from ..forms import NoteForm, RecommendationForm
-from ..models import Assignment, Rubric, Stage
-
-PLANS = Application.objects.select_related("call", "field", "organization")
+from ..models import Rubric, Stage
 
 
 def _visible_plans(user):
-    plans = PLANS.filter(status__in=(State.SUBCOMMITTEE, State.COMMITTEE)).exclude(conflicts__user=user)
-    if user.has_role(roles.SUBCOMMITTEE_CHAIR) or user.has_role(roles.MINISTRY_STAFF):
-        return plans
-    return plans.filter(
-        Q(
-            review_assignments__reviewer=user,
-            review_assignments__panel__stage=Stage.SUBCOMMITTEE,
-            review_assignments__declaration=Assignment.Declaration.NO_CONFLICT,
-        )
-    ).distinct()
+    return selectors.subcommittee_plans(user).select_related("call", "field", "organization")
 
 
 @role_required("reviews.view_subcommittee")
 def plan_list(request):
-    calls = Application.objects.filter(status__in=(State.SUBCOMMITTEE, State.COMMITTEE)).values("call")
+    calls = _visible_plans(request.user).values("call")
     sections = []
     for rubric in Rubric.objects.filter(stage=Stage.ADVISORY, call__in=calls).select_related("call"):
         plans = selectors.with_review_summary(
@@ -49,10 +35,12 @@ def plan_list(request):
 def _plan_context(request, application, note_form=None, recommendation_form=None):
     version = application.latest_version
     summary = selectors.stage_summary(application)
+    sees_scores = request.user.has_perm("reviews.see_subcommittee_scores", application)
     return {
         "application": application,
         "advisory": summary.get(Stage.ADVISORY),
-        "subcommittee": summary.get(Stage.SUBCOMMITTEE),
+        "subcommittee": summary.get(Stage.SUBCOMMITTEE) if sees_scores else None,
+        "subcommittee_blind": not sees_scores,
         "notes": application.subcommittee_notes.select_related("author"),
         "version": version,
         "content": version.content if version else None,
@@ -66,8 +54,8 @@ def _plan_context(request, application, note_form=None, recommendation_form=None
     }
 
 
-def _load(request, pk):
-    return get_permitted_object_or_404(request.user, "reviews.view_subcommittee_plan", PLANS, pk=pk)
+def _load(request, pk, perm=None):
+    return get_permitted_object_or_404(request.user, perm, _visible_plans(request.user), pk=pk)
 
 
 @login_required
@@ -79,7 +67,7 @@ def plan_detail(request, pk):
 @require_POST
 @login_required
 def add_note(request, pk):
-    application = get_permitted_object_or_404(request.user, "reviews.add_subcommittee_note", PLANS, pk=pk)
+    application = _load(request, pk, "reviews.add_subcommittee_note")
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
@@ -97,7 +85,7 @@ def add_note(request, pk):
 @require_POST
 @login_required
 def recommend(request, pk):
-    application = get_permitted_object_or_404(request.user, "reviews.finalise_recommendation", PLANS, pk=pk)
+    application = _load(request, pk, "reviews.finalise_recommendation")
     form = RecommendationForm(request.POST)
     if form.is_valid():
         try:

@@ -188,12 +188,12 @@ def test_the_embargo_holds_until_the_announcement(client, plan, plan_owner, sent
     url = reverse("committee:applicant_notice", args=[plan.pk])
     client.force_login(plan_owner)
     with time_machine.travel(MEETING_DAY, tick=False):
-        assert result_for(plan) is None
+        assert result_for(plan, MEETING_DAY) is None
         assert client.get(url).status_code == 404
         assert client.get(reverse("committee:verify", args=[sent.display_code])).status_code == 404
         assert plan.organization.name_ko not in client.get(reverse("committee:designations")).content.decode()
     with time_machine.travel(AFTER_ANNOUNCEMENT, tick=False):
-        result = result_for(plan)
+        result = result_for(plan, AFTER_ANNOUNCEMENT)
         assert result.decision == "designated" and result.notice == sent
         response = client.get(url)
         assert response.status_code == 200
@@ -213,7 +213,7 @@ def test_other_organisations_do_not_get_the_notice(client, plan, sent):
 def test_an_unsent_notice_is_not_offered_to_the_applicant(client, plan, plan_owner, confirmed):
     client.force_login(plan_owner)
     with time_machine.travel(AFTER_ANNOUNCEMENT, tick=False):
-        assert result_for(plan).notice is None
+        assert result_for(plan, AFTER_ANNOUNCEMENT).notice is None
         assert client.get(reverse("committee:applicant_notice", args=[plan.pk])).status_code == 404
 
 

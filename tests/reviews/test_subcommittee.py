@@ -82,3 +82,73 @@ def test_conflicted_chair_and_other_roles(client, in_subcommittee, chair, applic
     assert client.get(reverse("reviews:subcommittee_plan", args=[plan.pk])).status_code == 404
     client.force_login(UserFactory(roles=[roles.EXPERT]))
     assert client.get(reverse("reviews:subcommittee_plan", args=[plan.pk])).status_code == 404
+
+
+@pytest.fixture
+def chair_scored_first(in_subcommittee, review_call, chair):
+    """The chair scored the plan first; a member has not submitted yet (the stage shows others' reviews)."""
+    from reviews.models import Rubric
+
+    plan, member = in_subcommittee
+    Rubric.objects.filter(call=review_call, stage=Stage.SUBCOMMITTEE).update(
+        visibility=Rubric.Visibility.AFTER_SUBMITTING
+    )
+    panel = Assignment.objects.get(reviewer=member).panel
+    submitted_review(assign(panel, plan, chair), (23, 19, 14, 9, 9, 9, 9))  # total 92
+    return plan, member
+
+
+def _scores_section(page):
+    start = page.index('id="subcommittee"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_subcommittee_scores_are_blind_until_the_members_own_sheet_is_in(client, chair_scored_first, chair):
+    plan, member = chair_scored_first
+    url = reverse("reviews:subcommittee_plan", args=[plan.pk])
+    client.force_login(member)
+    section = _scores_section(client.get(url).content.decode())
+    assert "92" not in section and "23" not in section
+    submitted_review(Assignment.objects.get(reviewer=member), (20, 15, 10, 8, 8, 7, 7))  # total 75
+    section = _scores_section(client.get(url).content.decode())
+    assert "83.50" in section  # the mean of 92 and 75
+    client.force_login(chair)
+    assert "83.50" in _scores_section(client.get(url).content.decode())
+
+
+def test_subcommittee_scores_stay_blind_when_the_stage_never_shows_others(client, chair_scored_first, review_call):
+    from reviews.models import Rubric
+
+    plan, member = chair_scored_first
+    Rubric.objects.filter(call=review_call, stage=Stage.SUBCOMMITTEE).update(visibility=Rubric.Visibility.NEVER)
+    submitted_review(Assignment.objects.get(reviewer=member), (20, 15, 10, 8, 8, 7, 7))
+    client.force_login(member)
+    page = client.get(reverse("reviews:subcommittee_plan", args=[plan.pk])).content.decode()
+    assert "83.50" not in _scores_section(page)
+
+
+def test_conflicts_bind_the_superuser_on_the_portal_pages(client, in_subcommittee, panel_setup):
+    plan, member = in_subcommittee
+    root = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(root)
+    assert client.get(reverse("reviews:subcommittee_plan", args=[plan.pk])).status_code == 200
+    Conflict.objects.create(application=plan, user=root, source=Conflict.Source.PINNED, reason="친족")
+    assert client.get(reverse("reviews:subcommittee_plan", args=[plan.pk])).status_code == 404
+    assert plan.title not in client.get(reverse("reviews:subcommittee")).content.decode()
+    # Another evaluator's assignment and reviews are nobody else's to open.
+    ready = panel_setup["assignments"]["ready"]
+    for name in ("review", "plan", "others", "declare"):
+        assert client.get(reverse(f"reviews:{name}", args=[ready.pk])).status_code == 404, name
+
+
+def test_a_plan_on_the_subcommittee_pages_is_in_the_list_exactly_when_it_opens(client, in_subcommittee, chair):
+    """List and detail ask the same queryset: a plan still in advisory review opens for nobody here, and a
+    decided one stays listed (its leaving would tell the decision)."""
+    plan, _member = in_subcommittee
+    url = reverse("reviews:subcommittee_plan", args=[plan.pk])
+    client.force_login(chair)
+    for status, shown in ((State.ADVISORY_REVIEW, False), (State.SUBCOMMITTEE, True), (State.NOT_DESIGNATED, True)):
+        Application.objects.filter(pk=plan.pk).update(status=status)
+        listed = plan.title in client.get(reverse("reviews:subcommittee")).content.decode()
+        opens = client.get(url).status_code == 200
+        assert listed == opens == shown, status
