@@ -7,6 +7,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.pdf import TASK_LIMITS
+
 log = logging.getLogger(__name__)
 
 REMINDER_OFFSETS = {
@@ -16,7 +18,7 @@ REMINDER_OFFSETS = {
 }
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5)
+@shared_task(bind=True, acks_late=True, max_retries=5, **TASK_LIMITS)
 def generate_receipt(self, version_id: int) -> str:
     """Render the submission receipt PDF once per version and e-mail it. Safe to repeat."""
     from core.outbox import queue_email

@@ -49,7 +49,7 @@ class ScoreSheetForm(forms.Form):
     checked only when submitting (services.missing_for_submission)."""
 
     overall_opinion = forms.CharField(
-        label=_("Overall opinion"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Overall opinion"), required=False, max_length=8000, widget=forms.Textarea(attrs={"rows": 5})
     )
 
     def __init__(self, *args, criteria, scores=None, **kwargs):
@@ -79,6 +79,7 @@ class ScoreSheetForm(forms.Form):
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=_("Comment"),
                 required=False,
+                max_length=4000,
                 initial=score.comment if score else "",
                 widget=forms.Textarea(attrs={"rows": 3}),
             )

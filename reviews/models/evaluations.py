@@ -21,7 +21,7 @@ class Review(models.Model):
     # The frozen version the evaluator read (never the live draft).
     version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    overall_opinion = models.TextField(_("overall opinion"), blank=True)
+    overall_opinion = models.TextField(_("overall opinion"), blank=True, max_length=8000)
     # Sum of the criterion scores, written in the database when the review is submitted.
     total = models.DecimalField(_("total"), max_digits=5, decimal_places=1, null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -61,7 +61,7 @@ class Score(models.Model):
         blank=True,
         validators=[MinValueValidator(0), validate_half_points],
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=4000)
 
     class Meta:
         verbose_name = _("score")
@@ -86,7 +86,7 @@ class SubcommitteeNote(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     held_on = models.DateField(_("date"), null=True, blank=True)
-    text = models.TextField(_("notes"))
+    text = models.TextField(_("notes"), max_length=10000)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -108,8 +108,8 @@ class Recommendation(models.Model):
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="recommendation")
     decision = models.CharField(_("recommendation"), max_length=30, choices=Decision.choices)
-    conditions = models.TextField(_("conditions"), blank=True)
-    reasons = models.TextField(_("reasons"))
+    conditions = models.TextField(_("conditions"), blank=True, max_length=8000)
+    reasons = models.TextField(_("reasons"), max_length=8000)
     # The stage results at the time of finalising (frozen: the committee and the notice quote them).
     summary = models.JSONField(_("score summary"), default=dict)
     finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -130,12 +130,17 @@ def packet_path(instance, filename):
 class ReviewPacket(models.Model):
     """The review packet PDF of one frozen version: produced once by Celery, then served."""
 
+    # Renders tried (each run of the task counts, retries and sweeps included): a packet whose render keeps
+    # failing or timing out is given up after this many, not re-queued by the sweep forever.
+    MAX_ATTEMPTS = 3
+
     version = models.OneToOneField(PlanVersion, on_delete=models.PROTECT, related_name="review_packet")
     pdf = models.FileField(upload_to=packet_path, max_length=255, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
     generated_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("render attempts"), default=0)
 
     class Meta:
         verbose_name = _("review packet")

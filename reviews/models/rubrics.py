@@ -98,8 +98,8 @@ class Criterion(Bilingual, models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     title_ko = models.CharField(_("criterion (Korean)"), max_length=200)
     title_en = models.CharField(_("criterion (English)"), max_length=200, blank=True)
-    guidance_ko = models.TextField(_("guidance (Korean)"), blank=True)
-    guidance_en = models.TextField(_("guidance (English)"), blank=True)
+    guidance_ko = models.TextField(_("guidance (Korean)"), blank=True, max_length=4000)
+    guidance_en = models.TextField(_("guidance (English)"), blank=True, max_length=4000)
     max_points = models.DecimalField(
         _("maximum points"),
         max_digits=4,
