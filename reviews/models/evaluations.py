@@ -17,7 +17,9 @@ class Review(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
 
-    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review")
+    # PROTECT: deleting a panel or an assignment never takes reviews and scores with it; a draft review is
+    # removed only by services.unassign, which refuses once the review was ever submitted and audits.
+    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="review")
     # The frozen version the evaluator read (never the live draft).
     version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -49,9 +51,14 @@ class Review(models.Model):
     def is_submitted(self):
         return self.status == self.Status.SUBMITTED
 
+    @property
+    def was_submitted(self):
+        """Submitted now, or submitted once and reopened by staff (only a submitted review can be reopened)."""
+        return self.is_submitted or self.reopened_until is not None
+
 
 class Score(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
     points = models.DecimalField(
         _("points"),

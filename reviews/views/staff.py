@@ -98,7 +98,7 @@ def _matrix_rows(panel, checked: set, detected: dict):
                     "member": member,
                     "value": f"{plan.pk}:{member.pk}",
                     "assignment": assignment,
-                    "submitted": bool(review and review.is_submitted),
+                    "submitted": bool(review and review.was_submitted),
                     "conflicts": found,
                     "detected": reason,
                     "blocked": bool(found or reason),
