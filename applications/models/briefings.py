@@ -7,14 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from core.validators import validate_sane_date
 
 from .calls import Call
 
 
 class BriefingSession(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="briefings")
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    starts_at = models.DateTimeField(_("starts at"), validators=[validate_sane_date])
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True, validators=[validate_sane_date])
     place_ko = models.CharField(_("place (Korean)"), max_length=200)
     place_en = models.CharField(_("place (English)"), max_length=250, blank=True)
     capacity = models.PositiveIntegerField(_("capacity (people)"))

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_sane_date
+
 
 class Bilingual:
     """`name` / `title` in the active language, falling back to Korean."""
@@ -101,9 +103,11 @@ class Call(Bilingual, models.Model):
     )
     authority_address = models.CharField(_("authority address"), max_length=255, blank=True)
     authority_phone = models.CharField(_("authority phone"), max_length=50, blank=True)
-    opens_at = models.DateTimeField(_("submissions open"))
-    deadline = models.DateTimeField(_("submission deadline"))
-    announcement_at = models.DateTimeField(_("results announced"), null=True, blank=True)
+    opens_at = models.DateTimeField(_("submissions open"), validators=[validate_sane_date])
+    deadline = models.DateTimeField(_("submission deadline"), validators=[validate_sane_date])
+    announcement_at = models.DateTimeField(
+        _("results announced"), null=True, blank=True, validators=[validate_sane_date]
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -185,7 +189,7 @@ class DeadlineExtension(models.Model):
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="deadline_extensions")
     previous_deadline = models.DateTimeField(_("previous deadline"))
-    new_deadline = models.DateTimeField(_("new deadline"))
+    new_deadline = models.DateTimeField(_("new deadline"), validators=[validate_sane_date])
     reason = models.TextField(_("reason"), max_length=4000)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

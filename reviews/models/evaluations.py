@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, PlanVersion
+from core.validators import validate_sane_date
 
 from .panels import Assignment
 from .rubrics import Criterion, validate_half_points
@@ -92,7 +93,7 @@ class SubcommitteeNote(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="subcommittee_notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    held_on = models.DateField(_("date"), null=True, blank=True)
+    held_on = models.DateField(_("date"), null=True, blank=True, validators=[validate_sane_date])
     text = models.TextField(_("notes"), max_length=10000)
     created_at = models.DateTimeField(default=timezone.now)
 

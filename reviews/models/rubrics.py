@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Call
 from applications.models.calls import Bilingual
+from core.validators import validate_sane_date
 
 RUBRIC_TOTAL = Decimal(100)
 
@@ -35,7 +36,7 @@ class Rubric(models.Model):
 
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="rubrics")
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
-    due_at = models.DateTimeField(_("reviews due"))
+    due_at = models.DateTimeField(_("reviews due"), validators=[validate_sane_date])
     visibility = models.CharField(
         _("others' reviews visible"), max_length=20, choices=Visibility.choices, default=Visibility.NEVER
     )
