@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import BoundedInlineMixin
+
 from .models import Membership, Organization, Region, User
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(BoundedInlineMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user", "organization"]

@@ -5,6 +5,8 @@ import hashlib
 
 from django.contrib import admin
 
+from core.admin import BoundedInlineMixin
+
 from .models import (
     Application,
     AuditEvent,
@@ -20,14 +22,14 @@ from .models import (
 from .uploads import safe_display_name
 
 
-class CallDocumentInline(admin.TabularInline):
+class CallDocumentInline(BoundedInlineMixin, admin.TabularInline):
     model = CallDocument
     extra = 0
     fields = ["title", "file", "sort_order", "original_name", "size", "sha256"]
     readonly_fields = ["original_name", "size", "sha256"]
 
 
-class BriefingSessionInline(admin.StackedInline):
+class BriefingSessionInline(BoundedInlineMixin, admin.StackedInline):
     model = BriefingSession
     extra = 0
 

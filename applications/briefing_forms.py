@@ -46,7 +46,7 @@ class QuestionForm(OrganizationChoiceMixin, forms.Form):
         help_text=_("Only members of this organisation and ministry staff can read the question."),
     )
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 6}))
+    body = forms.CharField(label=_("Question"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6}))
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,6 +56,7 @@ class QuestionForm(OrganizationChoiceMixin, forms.Form):
 class AnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("Answer"),
+        max_length=8000,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("The asking organisation's owners and editors are told by e-mail."),
     )
@@ -66,10 +67,13 @@ class FaqForm(forms.Form):
     faq_question = forms.CharField(
         label=_("Public question"),
         required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Reword the question so that it names no organisation or person."),
     )
-    faq_answer = forms.CharField(label=_("Public answer"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    faq_answer = forms.CharField(
+        label=_("Public answer"), required=False, max_length=8000, widget=forms.Textarea(attrs={"rows": 6})
+    )
 
     def __init__(self, *args, question, **kwargs):
         super().__init__(*args, **kwargs)

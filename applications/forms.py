@@ -99,19 +99,29 @@ def narrative_form(field_names):
     return NarrativeForm
 
 
-AnchorCompanyFormSet = inlineformset_factory(
-    Application,
-    AnchorCompany,
-    fields=("name", "business_number", "investment_krw", "period_start", "period_end", "direct_jobs"),
-    extra=1,
-    can_delete=True,
+# A formset builds one form per row the client claims to send (TOTAL_FORMS): without an absolute bound a single
+# forged field makes the server build and render thousands. A plan names a handful of anchors and needs.
+MAX_ROWS = 50
+
+
+def _bounded_inline_formset(model, fields):
+    return inlineformset_factory(
+        Application,
+        model,
+        fields=fields,
+        extra=1,
+        can_delete=True,
+        max_num=MAX_ROWS,
+        absolute_max=MAX_ROWS,
+        validate_max=True,
+    )
+
+
+AnchorCompanyFormSet = _bounded_inline_formset(
+    AnchorCompany, ("name", "business_number", "investment_krw", "period_start", "period_end", "direct_jobs")
 )
-InfrastructureFormSet = inlineformset_factory(
-    Application,
-    InfrastructureNeed,
-    fields=("kind", "description", "amount_krw", "state_share_krw"),
-    extra=1,
-    can_delete=True,
+InfrastructureFormSet = _bounded_inline_formset(
+    InfrastructureNeed, ("kind", "description", "amount_krw", "state_share_krw")
 )
 
 

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
+from core.validators import validate_sane_date
 
 from .deadline import kst
 from .models import Call, Field
@@ -77,6 +78,7 @@ class DeadlineExtensionForm(forms.Form):
 
     new_deadline = forms.DateTimeField(
         label=_("New deadline (KST)"),
+        validators=[validate_sane_date],
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Korea Standard Time, e.g. 2026-03-06 18:00."),

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.files import store_generated, written_files
+from core.pdf import TASK_LIMITS
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +19,7 @@ REMINDER_OFFSETS = {
 }
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5, soft_time_limit=60, time_limit=90)
+@shared_task(bind=True, acks_late=True, max_retries=5, **TASK_LIMITS)
 def generate_receipt(self, version_id: int) -> str:
     """Render the submission receipt PDF once per version and queue its e-mail in the same transaction as the
     stored PDF, so a receipt is never stored without its e-mail. Safe to repeat."""

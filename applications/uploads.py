@@ -3,18 +3,13 @@
 import hashlib
 import os
 import uuid
-import zipfile
 
 from django.conf import settings
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-PDF = "application/pdf"
-HWP = "application/x-hwp"
-HWPX = "application/hwp+zip"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PNG = "image/png"
-JPEG = "image/jpeg"
+from .filetypes import EXTENSIONS, HWP, HWPX, JPEG, PDF, PNG, XLSX, Refused, detect
 
 TYPE_LABELS = {
     PDF: "PDF",
@@ -24,9 +19,24 @@ TYPE_LABELS = {
     PNG: "PNG",
     JPEG: "JPEG",
 }
-EXTENSIONS = {PDF: ".pdf", HWP: ".hwp", HWPX: ".hwpx", XLSX: ".xlsx", PNG: ".png", JPEG: ".jpg"}
-
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+KNOWN_EXTENSIONS = {extension for extensions in EXTENSIONS.values() for extension in extensions}
+REFUSAL_MESSAGES = {
+    "zip_bomb": gettext_lazy(
+        "“%(name)s” is a compressed file whose contents would unpack to far more than an office document holds. "
+        "Please save it again and upload the saved file."
+    ),
+    "macros": gettext_lazy(
+        "“%(name)s” contains macros or ActiveX controls, which are not accepted. "
+        "Please save it as a plain Excel workbook (.xlsx) and upload that."
+    ),
+    "pdf_active": gettext_lazy(
+        "“%(name)s” contains active content (JavaScript, launch actions, form submission or embedded files), "
+        "which is not accepted. Please print it again to a plain PDF and upload that."
+    ),
+    "pdf_unreadable": gettext_lazy(
+        "“%(name)s” could not be checked (it is encrypted or damaged). Please save it again as a plain PDF."
+    ),
+}
 
 
 class UploadRefused(Exception):
@@ -38,7 +48,7 @@ class UploadRefused(Exception):
 def generated_name(original: str) -> str:
     """A random stored name keeping only a known, safe extension: the user's name never reaches the disk."""
     extension = os.path.splitext(original or "")[1].lower()
-    if extension not in set(EXTENSIONS.values()) | {".jpeg"}:
+    if extension not in KNOWN_EXTENSIONS:
         extension = ""
     return f"{uuid.uuid4().hex}{extension}"
 
@@ -48,53 +58,6 @@ def safe_display_name(original: str) -> str:
     name = os.path.basename((original or "").replace("\\", "/")).strip()
     name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"/\\|?*')
     return name[:200] or "file"
-
-
-def detect_type(upload) -> str | None:
-    """The file's real type from its first bytes (and, for ZIP containers, their directory)."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(OLE_MAGIC):
-        return HWP if _is_hwp5(upload) else None
-    if head.startswith(b"PK\x03\x04"):
-        return _zip_type(upload)
-    return None
-
-
-def _is_hwp5(upload) -> bool:
-    # HWP 5 is an OLE compound file whose "FileHeader" stream starts with this signature; the stream name is
-    # stored in UTF-16 in the directory, and the signature text in the stream itself.
-    upload.seek(0)
-    found = False
-    for chunk in upload.chunks(64 * 1024):
-        if b"HWP Document File" in chunk or "FileHeader".encode("utf-16-le") in chunk:
-            found = True
-            break
-    upload.seek(0)
-    return found
-
-
-def _zip_type(upload) -> str | None:
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == b"application/hwp+zip":
-                return HWPX
-            if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-                return XLSX
-    except zipfile.BadZipFile:
-        return None
-    finally:
-        upload.seek(0)
-    return None
 
 
 def inspect(upload, *, allowed: tuple[str, ...], max_bytes: int | None = None) -> tuple[str, str, int]:
@@ -108,14 +71,25 @@ def inspect(upload, *, allowed: tuple[str, ...], max_bytes: int | None = None) -
             _("The file “%(name)s” is %(size)s; the limit is %(limit)s per file.")
             % {"name": safe_display_name(upload.name), "size": human_size(size), "limit": human_size(max_bytes)}
         )
-    detected = detect_type(upload)
+    name = safe_display_name(upload.name)
+    try:
+        detected = detect(upload)
+    except Refused as refused:
+        raise UploadRefused(REFUSAL_MESSAGES[refused.reason] % {"name": name}) from refused
     if detected not in allowed:
         raise UploadRefused(
             _(
                 "“%(name)s” is not a %(expected)s file (checked by its content, not its name). "
                 "Please upload a %(expected)s file."
             )
-            % {"name": safe_display_name(upload.name), "expected": " / ".join(TYPE_LABELS[t] for t in allowed)}
+            % {"name": name, "expected": " / ".join(TYPE_LABELS[t] for t in allowed)}
+        )
+    extension = os.path.splitext(name)[1].lower()
+    if extension not in EXTENSIONS[detected]:
+        # The name decides how a browser or desktop opens the file later: it must agree with the content.
+        raise UploadRefused(
+            _("“%(name)s” is a %(kind)s file, so its name must end in %(extensions)s. Rename it and upload it again.")
+            % {"name": name, "kind": TYPE_LABELS[detected], "extensions": " / ".join(EXTENSIONS[detected])}
         )
     digest = hashlib.sha256()
     upload.seek(0)
@@ -145,3 +119,15 @@ KIND_HINTS = {
     "site_map": gettext_lazy("PDF, PNG or JPEG"),
     "other": gettext_lazy("PDF, HWP, HWPX, XLSX, PNG or JPEG"),
 }
+
+
+def download_response(file, *, filename: str, content_type: str | None) -> FileResponse:
+    """Every stored file leaves as an attachment typed by its verified kind (never by its name), unsniffed.
+
+    A file whose kind was never verified (staff uploads through the admin) leaves as opaque bytes.
+    """
+    if content_type not in TYPE_LABELS:
+        content_type = "application/octet-stream"
+    response = FileResponse(file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

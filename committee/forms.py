@@ -128,7 +128,9 @@ class ConfirmForm(forms.Form):
 
 
 class CorrectionForm(ResolutionForm):
-    correction_reason = forms.CharField(label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 3}))
+    correction_reason = forms.CharField(
+        label=_("Reason for the correction"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     language = ConfirmForm.base_fields["language"]
 
 

@@ -58,10 +58,11 @@ def agenda(meeting: Meeting):
 
 
 def plans_for_agenda(meeting: Meeting):
-    """Plans of the meeting's call that can be put on its agenda: referred, or deferred earlier."""
+    """Plans of the meeting's call that can be put on its agenda: referred, or deferred at an earlier meeting."""
     return (
         Application.objects.filter(call_id=meeting.call_id, status__in=(State.COMMITTEE, State.DEFERRED))
         .exclude(pk__in=open_agenda_items().values("application"))
+        .exclude(pk__in=meeting.agenda_items.values("application"))
         .select_related("organization")
         .order_by("receipt_number", "pk")
     )

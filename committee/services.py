@@ -75,6 +75,10 @@ def add_to_agenda(actor, meeting: Meeting, application: Application) -> AgendaIt
         raise CommitteeRefusal(_("Only plans referred to the committee or deferred can be put on the agenda."))
     if selectors.open_agenda_items().filter(application=application).exists():
         raise CommitteeRefusal(_("This plan is already on an agenda without a resolution."))
+    if meeting.agenda_items.filter(application=application).exists():
+        raise CommitteeRefusal(
+            _("This plan is already on this meeting's agenda; put a deferred plan on a later meeting's agenda.")
+        )
     if application.status == State.DEFERRED:
         workflow.perform(application, "put_on_agenda", actor, data={"meeting": meeting.pk})
     position = (meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0) + 1
@@ -258,7 +262,7 @@ def send_notices(actor, notices, *, at=None) -> int:
 def retry_delivery(actor, notice: DecisionNotice) -> None:
     """Give a failed e-mail another round of attempts (the same outbox row: never a second message)."""
     if notice.message_id is None:
-        raise CommitteeRefusal(_("Only a failed e-mail can be retried."))
+        raise CommitteeRefusal(_("This notice has not been sent yet; send it from the list first."))
     try:
         message = outbox.retry_failed(notice.message_id)
     except outbox.OutboxRefusal:

@@ -9,13 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.files import store_generated, written_files
+from core.pdf import TASK_LIMITS
 
 log = logging.getLogger(__name__)
 
 NOTICE_TEMPLATE = "notices/decision_notice.html"
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5, soft_time_limit=120, time_limit=150)
+@shared_task(bind=True, acks_late=True, max_retries=5, **TASK_LIMITS)
 def generate_notice(self, notice_id: int) -> str:
     """Render the decision notice PDF once. A repeat (retry, duplicate delivery, a worker killed after the
     commit) finds the PDF stored and changes nothing; two concurrent runs store only the first one."""

@@ -3,6 +3,20 @@ from django.contrib import admin
 from .models import OutboxMessage
 
 
+class BoundedInlineMixin:
+    """An admin inline whose forged TOTAL_FORMS cannot make the server build more than `max_num` forms.
+
+    Django bounds an inline at max_num + 1000 forms unless told otherwise; the admin offers no attribute for it.
+    """
+
+    max_num = 100
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("absolute_max", self.max_num)
+        kwargs.setdefault("validate_max", True)
+        return super().get_formset(request, obj, **kwargs)
+
+
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = ["subject", "recipients", "status", "attempts", "created_at", "sent_at"]

@@ -5,6 +5,12 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+# Every task that renders a PDF is bounded in time: the soft limit raises inside the task (which may retry),
+# the hard one ends it. Applicant text is bounded per field, so a legitimate render stays far below these.
+SOFT_TIME_LIMIT = 120
+TIME_LIMIT = 150
+TASK_LIMITS = {"soft_time_limit": SOFT_TIME_LIMIT, "time_limit": TIME_LIMIT}
+
 
 def render_pdf(template_name: str, context: dict, *, language: str = "ko") -> bytes:
     from weasyprint import HTML  # imported here: importing WeasyPrint costs ~0.6 s, pages need it never

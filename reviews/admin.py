@@ -12,6 +12,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin import BoundedInlineMixin
+
 from .models import Conflict, Criterion, ExpertProfile, Panel, Rubric
 from .models.rubrics import RUBRIC_TOTAL
 
@@ -33,7 +35,7 @@ class CriterionFormSet(BaseInlineFormSet):
             )
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(BoundedInlineMixin, admin.TabularInline):
     model = Criterion
     formset = CriterionFormSet
     extra = 0

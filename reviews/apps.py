@@ -22,6 +22,7 @@ class ReviewsConfig(AppConfig):
                 "review_reopened": _("Review reopened"),
                 "conflict_pinned": _("Conflict of interest set by staff"),
                 "conflict_declared": _("Conflict of interest declared"),
+                "assignment_removed": _("Evaluator unassigned"),
                 "recommendation_finalised": _("Subcommittee recommendation finalised"),
             }
         )

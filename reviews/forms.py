@@ -44,12 +44,25 @@ class DeclarationForm(forms.Form):
         return data
 
 
+class PointsField(forms.DecimalField):
+    """A score. "1e999" is a valid Decimal that the step check cannot divide (a 500): a number of more than
+    four digits either side of the point is refused before any check runs."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and value.adjusted() > 3:
+            raise forms.ValidationError(self.error_messages["max_value"], code="max_value")
+        if value is not None and value != 0 and value.adjusted() < -4:
+            raise forms.ValidationError(self.error_messages["step_size"], code="step_size")
+        return value
+
+
 class ScoreSheetForm(forms.Form):
     """One score and comment per criterion, plus the overall opinion. Range checks here; completeness is
     checked only when submitting (services.missing_for_submission)."""
 
     overall_opinion = forms.CharField(
-        label=_("Overall opinion"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Overall opinion"), required=False, max_length=8000, widget=forms.Textarea(attrs={"rows": 5})
     )
 
     def __init__(self, *args, criteria, scores=None, **kwargs):
@@ -58,7 +71,7 @@ class ScoreSheetForm(forms.Form):
         scores = scores or {}
         for criterion in self.criteria:
             score = scores.get(criterion.pk)
-            self.fields[f"score_{criterion.pk}"] = forms.DecimalField(
+            self.fields[f"score_{criterion.pk}"] = PointsField(
                 label=_("Score (0–%(max)s)") % {"max": criterion.max_points},
                 required=False,
                 min_value=Decimal(0),
@@ -79,6 +92,7 @@ class ScoreSheetForm(forms.Form):
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=_("Comment"),
                 required=False,
+                max_length=4000,
                 initial=score.comment if score else "",
                 widget=forms.Textarea(attrs={"rows": 3}),
             )

@@ -139,8 +139,21 @@ def bulk_assign(actor, panel: Panel, pairs, *, at=None) -> int:
 
 @transaction.atomic
 def unassign(actor, assignment: Assignment) -> None:
-    if Review.objects.filter(assignment=assignment, status=Review.Status.SUBMITTED).exists():
+    """Remove an assignment and the evaluator's draft, if any. A review that was ever submitted (even one
+    reopened since) stays: its scores are part of the record."""
+    assignment = Assignment.objects.select_for_update().select_related("application").get(pk=assignment.pk)
+    review = Review.objects.filter(assignment=assignment).first()
+    if review is not None and review.was_submitted:
         raise ReviewRefused(_("This evaluator has already submitted a review; the assignment stays."))
+    if review is not None:
+        review.scores.all().delete()
+        review.delete()
+    audit.record(
+        action="assignment_removed",
+        actor=actor,
+        application=assignment.application,
+        data={"panel": assignment.panel_id, "reviewer": assignment.reviewer_id, "draft_removed": review is not None},
+    )
     assignment.delete()
 
 

@@ -7,6 +7,8 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_sane_date
+
 from .models import Stage
 from .staff_selectors import eligible_experts
 
@@ -87,6 +89,7 @@ class ReopenReviewForm(forms.Form):
 
     until = forms.DateTimeField(
         label=_("New due time (KST)"),
+        validators=[validate_sane_date],
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Korea Standard Time, e.g. 2026-06-05 18:00."),

@@ -6,8 +6,10 @@ import logging
 
 from celery import shared_task
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
+from core import pdf
 from core.files import store_generated, written_files
 
 log = logging.getLogger(__name__)
@@ -19,11 +21,9 @@ REMINDER_OFFSETS = {
 }
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5, soft_time_limit=120, time_limit=150)
+@shared_task(bind=True, acks_late=True, max_retries=5, **pdf.TASK_LIMITS)
 def generate_review_packet(self, packet_id: int) -> str:
     """Render the review packet PDF of one frozen version once. Safe to repeat and to deliver twice."""
-    from core.pdf import render_pdf
-
     from .models import ReviewPacket
     from .packets import filename, packet_context
 
@@ -32,16 +32,22 @@ def generate_review_packet(self, packet_id: int) -> str:
     ).get(pk=packet_id)
     if packet.is_ready:
         return "ready"
+    # Counted before rendering, so that a render killed by the time limit counts too.
+    if not ReviewPacket.objects.filter(pk=packet_id, attempts__lt=ReviewPacket.MAX_ATTEMPTS).update(
+        attempts=F("attempts") + 1
+    ):
+        log.error("Giving up on review packet %s after %s attempts", packet_id, ReviewPacket.MAX_ATTEMPTS)
+        return "gave_up"
     try:
-        pdf = render_pdf("reviews/pdf/review_packet.html", packet_context(packet))
+        rendered = pdf.render_pdf("reviews/pdf/review_packet.html", packet_context(packet))
     except Exception as exc:
         raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
     with written_files(), transaction.atomic():
         locked = ReviewPacket.objects.select_for_update().get(pk=packet_id)
         if locked.is_ready:  # another delivery of this task finished first
             return "ready"
-        store_generated(locked.pdf, filename(packet), pdf)
-        locked.sha256 = hashlib.sha256(pdf).hexdigest()
+        store_generated(locked.pdf, filename(packet), rendered)
+        locked.sha256 = hashlib.sha256(rendered).hexdigest()
         locked.generated_at = timezone.now()
         locked.save(update_fields=["pdf", "sha256", "generated_at"])
     return "ok"
@@ -53,7 +59,8 @@ def sweep_review_packets(stale_after_seconds: int = 300) -> int:
     from .models import ReviewPacket
 
     cutoff = timezone.now() - datetime.timedelta(seconds=stale_after_seconds)
-    ids = list(ReviewPacket.objects.filter(pdf="", requested_at__lt=cutoff).values_list("pk", flat=True)[:200])
+    pending = ReviewPacket.objects.filter(pdf="", requested_at__lt=cutoff, attempts__lt=ReviewPacket.MAX_ATTEMPTS)
+    ids = list(pending.values_list("pk", flat=True)[:200])
     for packet_id in ids:
         generate_review_packet.delay(packet_id)
     return len(ids)

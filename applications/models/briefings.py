@@ -7,19 +7,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from core.validators import validate_sane_date
 
 from .calls import Call
 
 
 class BriefingSession(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="briefings")
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    starts_at = models.DateTimeField(_("starts at"), validators=[validate_sane_date])
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True, validators=[validate_sane_date])
     place_ko = models.CharField(_("place (Korean)"), max_length=200)
     place_en = models.CharField(_("place (English)"), max_length=250, blank=True)
     capacity = models.PositiveIntegerField(_("capacity (people)"))
-    notes_ko = models.TextField(_("notes (Korean)"), blank=True)
-    notes_en = models.TextField(_("notes (English)"), blank=True)
+    notes_ko = models.TextField(_("notes (Korean)"), blank=True, max_length=4000)
+    notes_en = models.TextField(_("notes (English)"), blank=True, max_length=4000)
 
     class Meta:
         verbose_name = _("briefing session")
@@ -70,17 +71,17 @@ class Question(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="questions")
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("question"))
+    body = models.TextField(_("question"), max_length=4000)
     created_at = models.DateTimeField(default=timezone.now)
-    answer = models.TextField(_("answer"), blank=True)
+    answer = models.TextField(_("answer"), blank=True, max_length=8000)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     # The public FAQ wording is edited by staff so that it names nobody.
     faq_published = models.BooleanField(_("published as FAQ"), default=False)
-    faq_question = models.TextField(_("FAQ question"), blank=True)
-    faq_answer = models.TextField(_("FAQ answer"), blank=True)
+    faq_question = models.TextField(_("FAQ question"), blank=True, max_length=4000)
+    faq_answer = models.TextField(_("FAQ answer"), blank=True, max_length=8000)
 
     class Meta:
         verbose_name = _("question")

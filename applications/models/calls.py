@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_sane_date
+
 
 class Bilingual:
     """`name` / `title` in the active language, falling back to Korean."""
@@ -25,8 +27,8 @@ class Field(Bilingual, models.Model):
     )
     name_ko = models.CharField(_("name (Korean)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=150)
-    description_ko = models.TextField(_("description (Korean)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    description_ko = models.TextField(_("description (Korean)"), blank=True, max_length=20000)
+    description_en = models.TextField(_("description (English)"), blank=True, max_length=20000)
     links_existing_complex = models.BooleanField(
         _("plans link to an existing complex"),
         default=False,
@@ -93,12 +95,12 @@ class Call(Bilingual, models.Model):
     )
     title_ko = models.CharField(_("title (Korean)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=250)
-    summary_ko = models.TextField(_("summary (Korean)"), blank=True)
-    summary_en = models.TextField(_("summary (English)"), blank=True)
-    eligibility_ko = models.TextField(_("who may apply (Korean)"), blank=True)
-    eligibility_en = models.TextField(_("who may apply (English)"), blank=True)
-    procedure_ko = models.TextField(_("how to apply (Korean)"), blank=True)
-    procedure_en = models.TextField(_("how to apply (English)"), blank=True)
+    summary_ko = models.TextField(_("summary (Korean)"), blank=True, max_length=20000)
+    summary_en = models.TextField(_("summary (English)"), blank=True, max_length=20000)
+    eligibility_ko = models.TextField(_("who may apply (Korean)"), blank=True, max_length=20000)
+    eligibility_en = models.TextField(_("who may apply (English)"), blank=True, max_length=20000)
+    procedure_ko = models.TextField(_("how to apply (Korean)"), blank=True, max_length=20000)
+    procedure_en = models.TextField(_("how to apply (English)"), blank=True, max_length=20000)
     fields = models.ManyToManyField(Field, verbose_name=_("fields"), related_name="calls")
     # The issuing authority is data: the ministry was renamed in October 2025 and may be again.
     authority_ko = models.CharField(_("issuing authority (Korean)"), max_length=100)
@@ -113,9 +115,11 @@ class Call(Bilingual, models.Model):
     )
     authority_address = models.CharField(_("authority address"), max_length=255, blank=True)
     authority_phone = models.CharField(_("authority phone"), max_length=50, blank=True)
-    opens_at = models.DateTimeField(_("submissions open"))
-    deadline = models.DateTimeField(_("submission deadline"))
-    announcement_at = models.DateTimeField(_("results announced"), null=True, blank=True)
+    opens_at = models.DateTimeField(_("submissions open"), validators=[validate_sane_date])
+    deadline = models.DateTimeField(_("submission deadline"), validators=[validate_sane_date])
+    announcement_at = models.DateTimeField(
+        _("results announced"), null=True, blank=True, validators=[validate_sane_date]
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -224,8 +228,8 @@ class DeadlineExtension(models.Model):
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="deadline_extensions")
     previous_deadline = models.DateTimeField(_("previous deadline"))
-    new_deadline = models.DateTimeField(_("new deadline"))
-    reason = models.TextField(_("reason"))
+    new_deadline = models.DateTimeField(_("new deadline"), validators=[validate_sane_date])
+    reason = models.TextField(_("reason"), max_length=4000)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -13,6 +13,17 @@ from accounts.validators import validate_business_number
 from applications.workflow import State
 
 from .calls import Call, ExistingComplex, Field
+
+# Bounds on what an applicant types. Amounts: 1,000 trillion won a row, so that the plan's totals over its
+# (at most 50) rows stay far inside a bigint; years: the programme's horizon; text: what a reviewer reads and
+# what the review packet renders (WeasyPrint time grows with it).
+MAX_KRW = 10**15
+MAX_COUNT = 10_000_000
+MAX_YEAR = 2100
+SUMMARY_LENGTH = 4000
+SHORT_TEXT_LENGTH = 2000
+TEXT_LENGTH = 6000
+LONG_TEXT_LENGTH = 10000
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -44,7 +55,7 @@ class Application(models.Model):
         Organization, verbose_name=_("applicant organisation"), on_delete=models.PROTECT, related_name="applications"
     )
     title = models.CharField(_("plan title"), max_length=200)
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=SUMMARY_LENGTH)
     status = models.CharField(_("status"), max_length=40, choices=State.choices, default=State.DRAFT, editable=False)
     receipt_number = models.CharField(
         _("receipt number"), max_length=30, unique=True, null=True, blank=True, editable=False
@@ -139,10 +150,16 @@ class AnchorCompany(models.Model):
     business_number = models.CharField(
         _("business registration number"), max_length=12, validators=[validate_business_number]
     )
-    investment_krw = models.PositiveBigIntegerField(_("planned investment (KRW)"))
-    period_start = models.PositiveSmallIntegerField(_("investment from (year)"), validators=[MinValueValidator(2000)])
-    period_end = models.PositiveSmallIntegerField(_("investment until (year)"), validators=[MinValueValidator(2000)])
-    direct_jobs = models.PositiveIntegerField(_("direct jobs"))
+    investment_krw = models.PositiveBigIntegerField(
+        _("planned investment (KRW)"), validators=[MaxValueValidator(MAX_KRW)]
+    )
+    period_start = models.PositiveSmallIntegerField(
+        _("investment from (year)"), validators=[MinValueValidator(2000), MaxValueValidator(MAX_YEAR)]
+    )
+    period_end = models.PositiveSmallIntegerField(
+        _("investment until (year)"), validators=[MinValueValidator(2000), MaxValueValidator(MAX_YEAR)]
+    )
+    direct_jobs = models.PositiveIntegerField(_("direct jobs"), validators=[MaxValueValidator(MAX_COUNT)])
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -171,8 +188,10 @@ class InfrastructureNeed(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="infrastructure_needs")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description = models.CharField(_("what is needed"), max_length=300)
-    amount_krw = models.PositiveBigIntegerField(_("total cost (KRW)"))
-    state_share_krw = models.PositiveBigIntegerField(_("requested from the state (KRW)"), default=0)
+    amount_krw = models.PositiveBigIntegerField(_("total cost (KRW)"), validators=[MaxValueValidator(MAX_KRW)])
+    state_share_krw = models.PositiveBigIntegerField(
+        _("requested from the state (KRW)"), default=0, validators=[MaxValueValidator(MAX_KRW)]
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -192,23 +211,37 @@ class PlanNarrative(models.Model):
     """The written sections of a plan: ecosystem, workforce, R&D, local support, regulation, effects."""
 
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="narrative")
-    participating_firms = models.PositiveIntegerField(_("participating firms"), null=True, blank=True)
-    supplier_firms = models.PositiveIntegerField(_("suppliers and customers in the region"), null=True, blank=True)
-    key_products = models.TextField(_("key products"), blank=True)
-    ecosystem = models.TextField(_("supplier-customer ecosystem and cooperation"), blank=True)
-    training_programs = models.TextField(_("training programs"), blank=True)
-    people_trained = models.PositiveIntegerField(_("people to be trained"), null=True, blank=True)
-    universities = models.TextField(_("universities and institutes involved"), blank=True)
-    rnd_scope = models.TextField(_("R&D and technology scope"), blank=True)
-    rnd_targets = models.TextField(_("technical targets"), blank=True)
-    local_land = models.TextField(_("land supply"), blank=True)
-    local_tax = models.TextField(_("tax incentives"), blank=True)
-    local_permits = models.TextField(_("permits and fast-track procedures"), blank=True)
-    local_budget_krw = models.PositiveBigIntegerField(_("local government budget (KRW)"), null=True, blank=True)
-    regulatory_relief = models.TextField(_("regulatory relief requested"), blank=True)
-    indirect_jobs = models.PositiveIntegerField(_("indirect jobs expected"), null=True, blank=True)
-    regional_balance = models.TextField(_("contribution to balanced regional development"), blank=True)
-    expected_effects = models.TextField(_("other expected effects"), blank=True)
+    participating_firms = models.PositiveIntegerField(
+        _("participating firms"), null=True, blank=True, validators=[MaxValueValidator(MAX_COUNT)]
+    )
+    supplier_firms = models.PositiveIntegerField(
+        _("suppliers and customers in the region"), null=True, blank=True, validators=[MaxValueValidator(MAX_COUNT)]
+    )
+    key_products = models.TextField(_("key products"), blank=True, max_length=SHORT_TEXT_LENGTH)
+    ecosystem = models.TextField(
+        _("supplier-customer ecosystem and cooperation"), blank=True, max_length=LONG_TEXT_LENGTH
+    )
+    training_programs = models.TextField(_("training programs"), blank=True, max_length=TEXT_LENGTH)
+    people_trained = models.PositiveIntegerField(
+        _("people to be trained"), null=True, blank=True, validators=[MaxValueValidator(MAX_COUNT)]
+    )
+    universities = models.TextField(_("universities and institutes involved"), blank=True, max_length=SHORT_TEXT_LENGTH)
+    rnd_scope = models.TextField(_("R&D and technology scope"), blank=True, max_length=LONG_TEXT_LENGTH)
+    rnd_targets = models.TextField(_("technical targets"), blank=True, max_length=TEXT_LENGTH)
+    local_land = models.TextField(_("land supply"), blank=True, max_length=TEXT_LENGTH)
+    local_tax = models.TextField(_("tax incentives"), blank=True, max_length=TEXT_LENGTH)
+    local_permits = models.TextField(_("permits and fast-track procedures"), blank=True, max_length=TEXT_LENGTH)
+    local_budget_krw = models.PositiveBigIntegerField(
+        _("local government budget (KRW)"), null=True, blank=True, validators=[MaxValueValidator(MAX_KRW)]
+    )
+    regulatory_relief = models.TextField(_("regulatory relief requested"), blank=True, max_length=TEXT_LENGTH)
+    indirect_jobs = models.PositiveIntegerField(
+        _("indirect jobs expected"), null=True, blank=True, validators=[MaxValueValidator(MAX_COUNT)]
+    )
+    regional_balance = models.TextField(
+        _("contribution to balanced regional development"), blank=True, max_length=TEXT_LENGTH
+    )
+    expected_effects = models.TextField(_("other expected effects"), blank=True, max_length=TEXT_LENGTH)
 
     class Meta:
         verbose_name = _("plan narrative")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core import exports
 from core.permissions import get_permitted_object_or_404, role_required
+from core.validators import slug_or_404
 
 from .. import briefing_services as services
 from ..briefing_forms import AnswerForm, BriefingRegistrationForm, FaqForm, QuestionForm
@@ -197,7 +198,8 @@ def staff_questions(request):
     queue = Question.objects.all()
     call = None
     if request.GET.get("call"):
-        call = get_object_or_404(Call, slug=request.GET["call"])
+        # A slug is letters, digits and dashes; anything else (a NUL byte the database refuses) names no call.
+        call = get_object_or_404(Call, slug=slug_or_404(request.GET["call"]))
         queue = queue.filter(call=call)
     waiting = queue.filter(answered_at__isnull=True).count()
     # Unanswered first, oldest waiting at the top; then answered, most recent answer first.

@@ -1,8 +1,9 @@
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from .. import briefing_services, deadline
 from ..models import Call, CallDocument
+from ..uploads import download_response
 
 
 def call_list(request):
@@ -32,4 +33,4 @@ def call_document(request, slug, pk):
     )
     if not document.file:
         raise Http404
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name)
+    return download_response(document.file, filename=document.original_name, content_type=None)

@@ -16,6 +16,7 @@ from ..forms import AttachmentForm, NewApplicationForm, ParticipantForm, ReasonF
 from ..models import Application, Attachment, Call, PlanSection
 from ..rules import EDIT_ROLES
 from ..sections import SECTIONS, SECTIONS_BY_KEY, completeness
+from ..uploads import download_response
 from ..workflow import State
 from .common import REFUSALS, load_application, refusal_message
 
@@ -234,9 +235,7 @@ def attachments(request, pk):
 def download_attachment(request, pk, attachment_pk):
     application = load_application(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
 
 
 @require_POST

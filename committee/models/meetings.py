@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Call
+from core.validators import validate_sane_date
 
 
 class Threshold(models.TextChoices):
@@ -35,7 +36,7 @@ class Threshold(models.TextChoices):
 class Meeting(models.Model):
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="committee_meetings")
     number = models.PositiveSmallIntegerField(_("meeting number"), help_text=_("e.g. 7 for the 7th meeting"))
-    held_at = models.DateTimeField(_("date and time"))
+    held_at = models.DateTimeField(_("date and time"), validators=[validate_sane_date])
     place = models.CharField(_("place"), max_length=200)
     chair = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("chair"), on_delete=models.PROTECT, related_name="+"

@@ -47,8 +47,8 @@ class Resolution(models.Model):
 
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="resolutions")
     decision = models.CharField(_("decision"), max_length=30, choices=Decision.choices)
-    conditions = models.TextField(_("conditions"), blank=True)
-    reasons = models.TextField(_("reasons"))
+    conditions = models.TextField(_("conditions"), blank=True, max_length=8000)
+    reasons = models.TextField(_("reasons"), max_length=8000)
     votes_for = models.PositiveSmallIntegerField(_("votes in favour"))
     votes_against = models.PositiveSmallIntegerField(_("votes against"))
     votes_abstaining = models.PositiveSmallIntegerField(_("abstentions"))
@@ -62,7 +62,7 @@ class Resolution(models.Model):
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
-    correction_reason = models.TextField(_("reason for the correction"), blank=True)
+    correction_reason = models.TextField(_("reason for the correction"), blank=True, max_length=4000)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     confirmed_by = models.ForeignKey(

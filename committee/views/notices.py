@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from applications import embargo
 from applications.views.common import load_application
 from core.permissions import get_permitted_object_or_404
+from core.validators import ids
 
 from .. import selectors, services
 from ..models import DecisionNotice, Meeting
@@ -41,7 +42,7 @@ def progress(request, pk):
 @require_POST
 def send(request, pk):
     meeting = get_object_or_404(Meeting.objects.select_related("call"), pk=pk)
-    chosen = selectors.notices_of(meeting).filter(pk__in=request.POST.getlist("notice"))
+    chosen = selectors.notices_of(meeting).filter(pk__in=ids(request.POST.getlist("notice")))
     if not chosen:
         messages.error(request, _("Choose the notices to send."))
         return redirect("committee:notices", pk=meeting.pk)

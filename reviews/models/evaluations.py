@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, PlanVersion
+from core.validators import validate_sane_date
 
 from .panels import Assignment
 from .rubrics import Criterion, validate_half_points
@@ -17,11 +18,13 @@ class Review(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
 
-    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="review")
+    # PROTECT: deleting a panel or an assignment never takes reviews and scores with it; a draft review is
+    # removed only by services.unassign, which refuses once the review was ever submitted and audits.
+    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="review")
     # The frozen version the evaluator read (never the live draft).
     version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    overall_opinion = models.TextField(_("overall opinion"), blank=True)
+    overall_opinion = models.TextField(_("overall opinion"), blank=True, max_length=8000)
     # Sum of the criterion scores, written in the database when the review is submitted.
     total = models.DecimalField(_("total"), max_digits=5, decimal_places=1, null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -49,9 +52,14 @@ class Review(models.Model):
     def is_submitted(self):
         return self.status == self.Status.SUBMITTED
 
+    @property
+    def was_submitted(self):
+        """Submitted now, or submitted once and reopened by staff (only a submitted review can be reopened)."""
+        return self.is_submitted or self.reopened_until is not None
+
 
 class Score(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
     points = models.DecimalField(
         _("points"),
@@ -61,7 +69,7 @@ class Score(models.Model):
         blank=True,
         validators=[MinValueValidator(0), validate_half_points],
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=4000)
 
     class Meta:
         verbose_name = _("score")
@@ -85,8 +93,8 @@ class SubcommitteeNote(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="subcommittee_notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    held_on = models.DateField(_("date"), null=True, blank=True)
-    text = models.TextField(_("notes"))
+    held_on = models.DateField(_("date"), null=True, blank=True, validators=[validate_sane_date])
+    text = models.TextField(_("notes"), max_length=10000)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -108,8 +116,8 @@ class Recommendation(models.Model):
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="recommendation")
     decision = models.CharField(_("recommendation"), max_length=30, choices=Decision.choices)
-    conditions = models.TextField(_("conditions"), blank=True)
-    reasons = models.TextField(_("reasons"))
+    conditions = models.TextField(_("conditions"), blank=True, max_length=8000)
+    reasons = models.TextField(_("reasons"), max_length=8000)
     # The stage results at the time of finalising (frozen: the committee and the notice quote them).
     summary = models.JSONField(_("score summary"), default=dict)
     finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -130,12 +138,17 @@ def packet_path(instance, filename):
 class ReviewPacket(models.Model):
     """The review packet PDF of one frozen version: produced once by Celery, then served."""
 
+    # Renders tried (each run of the task counts, retries and sweeps included): a packet whose render keeps
+    # failing or timing out is given up after this many, not re-queued by the sweep forever.
+    MAX_ATTEMPTS = 3
+
     version = models.OneToOneField(PlanVersion, on_delete=models.PROTECT, related_name="review_packet")
     pdf = models.FileField(upload_to=packet_path, max_length=255, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
     generated_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("render attempts"), default=0)
 
     class Meta:
         verbose_name = _("review packet")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Call
 from applications.models.calls import Bilingual
+from core.validators import validate_sane_date
 
 RUBRIC_TOTAL = Decimal(100)
 
@@ -35,7 +36,7 @@ class Rubric(models.Model):
 
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="rubrics")
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
-    due_at = models.DateTimeField(_("reviews due"))
+    due_at = models.DateTimeField(_("reviews due"), validators=[validate_sane_date])
     visibility = models.CharField(
         _("others' reviews visible"), max_length=20, choices=Visibility.choices, default=Visibility.NEVER
     )
@@ -98,8 +99,8 @@ class Criterion(Bilingual, models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     title_ko = models.CharField(_("criterion (Korean)"), max_length=200)
     title_en = models.CharField(_("criterion (English)"), max_length=200, blank=True)
-    guidance_ko = models.TextField(_("guidance (Korean)"), blank=True)
-    guidance_en = models.TextField(_("guidance (English)"), blank=True)
+    guidance_ko = models.TextField(_("guidance (Korean)"), blank=True, max_length=4000)
+    guidance_en = models.TextField(_("guidance (English)"), blank=True, max_length=4000)
     max_points = models.DecimalField(
         _("maximum points"),
         max_digits=4,

@@ -6,13 +6,14 @@ its reviews and its notes, as if they did not exist.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
 from applications import snapshot
 from applications.models import Attachment
+from applications.uploads import download_response
 from core.permissions import get_permitted_object_or_404, role_required
 
 from .. import due, selectors, services
@@ -162,9 +163,7 @@ def plan_file(request, pk, sha256):
     attachment = get_object_or_404(
         Attachment.objects.filter(application=assignment.application, sha256=sha256).order_by("pk")[:1]
     )
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
 
 
 @login_required

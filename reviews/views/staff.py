@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from applications import workflow
 from applications.models import Call
 from core.permissions import role_required
+from core.validators import int_or_none
 
 from .. import charts, conflicts, services, staff_selectors
 from ..models import Assignment, Conflict, Panel, Rubric, Stage
@@ -98,7 +99,7 @@ def _matrix_rows(panel, checked: set, detected: dict):
                     "member": member,
                     "value": f"{plan.pk}:{member.pk}",
                     "assignment": assignment,
-                    "submitted": bool(review and review.is_submitted),
+                    "submitted": bool(review and review.was_submitted),
                     "conflicts": found,
                     "detected": reason,
                     "blocked": bool(found or reason),
@@ -154,7 +155,7 @@ def unassign(request, pk):
     panel = load_panel(pk)
     assignment = get_object_or_404(
         Assignment.objects.select_related("application", "reviewer"),
-        pk=request.POST.get("assignment") or 0,
+        pk=int_or_none(request.POST.get("assignment")) or 0,
         panel=panel,
     )
     try:

@@ -297,3 +297,10 @@ def test_queue_query_count_does_not_grow(client, qa_call, ministry_staff, django
     with django_assert_max_num_queries(6):
         response = client.get(reverse("applications:staff_questions"))
     assert response.content.decode().count("<tr>") == rows + 1
+
+
+@pytest.mark.parametrize("value", ["%00", "a%00b", "no such call"])
+def test_a_call_filter_that_names_no_call_is_not_found(client, qa_call, ministry_staff, value):
+    client.force_login(ministry_staff)
+    response = client.get(reverse("applications:staff_questions") + "?call=" + value.replace(" ", "+"), **EN)
+    assert response.status_code == 404

@@ -143,3 +143,14 @@ def test_reviews_freeze_once_the_plan_has_moved_on(client, ready, panel_setup):
     assert not Review.objects.filter(assignment=assignment, status=Review.Status.SUBMITTED).exists()
     listing = client.get(reverse("reviews:mine"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Stage closed" in listing
+
+
+@time_machine.travel(DURING)
+@pytest.mark.parametrize("value", ["1e999", "-1e999", "1e-999"])
+def test_an_absurd_exponent_is_a_score_error_not_a_500(client, ready, value):
+    assignment, criteria, url = ready
+    data = sheet(criteria, [value, 12.5, 10, 8, 8, 7, 7])
+    response = client.post(url, {**data, "save": "1"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert response.context["form"].errors[f"score_{criteria[0].pk}"]
+    assert not Review.objects.filter(assignment=assignment).exists()

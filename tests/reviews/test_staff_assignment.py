@@ -213,3 +213,11 @@ def test_only_plans_of_the_stage_appear_in_the_table(client, call, staff):
     client.force_login(staff)
     page = client.get(reverse("reviews:staff_assignments", args=[panel.pk]), **EN).content.decode()
     assert shown.title in page and hidden.title not in page
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "", "99999999999999999999"])
+def test_a_non_numeric_assignment_id_is_not_found(client, call, staff, value):
+    panel = make_panel(call, members=[ExpertFactory()])
+    client.force_login(staff)
+    response = client.post(reverse("reviews:staff_unassign", args=[panel.pk]), {"assignment": value}, **EN)
+    assert response.status_code == 404
