@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Membership, Organization, Region, User
 
-from . import services
+from . import deadline, services
 from .models import AnchorCompany, Application, Call, ExistingComplex, InfrastructureNeed, PlanNarrative, Site
 from .workflow import State
 
@@ -210,7 +210,7 @@ def seed(call: Call, staff) -> list[Application]:
             upload = SimpleUploadedFile(f"{kind}.pdf", MINIMAL_PDF, content_type="application/pdf")
             services.upload_attachment(user, application, kind=kind, upload=upload, at=at)
         services.submit(user, application, at=SUBMITTED_AT)
-    services.close_call(call, at=call.deadline + datetime.timedelta(minutes=5))
+    services.close_call(call, at=deadline.closes_at(call))
     for application in call.applications.filter(status=State.RECEIVED).exclude(title=LEFT_FOR_SCREENING):
         services.screen(staff, application, eligible=True, at=SCREENED_AT)
     return list(call.applications.all())

@@ -210,9 +210,16 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
-# The longest a request may take from its arrival at the edge to its answer (nginx's body timeout plus
+# The edge (nginx, deploy/nginx.conf) stamps when each request reached it (X-Request-Start); deadlines are judged
+# at that instant. The stamp is believed only from these addresses (IPs or CIDR networks, comma-separated);
+# empty: believe no one, every request is stamped when a worker picks it up (core/middleware.py).
+PORTAL_TRUSTED_PROXIES = env.list("PORTAL_TRUSTED_PROXIES", default=[])
+# A request counts at the instant its first byte reached the edge if the edge received all of it (files
+# included) within this many seconds; a slower one counts when its transfer ended. README: "The deadline".
+PORTAL_EDGE_MAX_TRANSFER_SECONDS = env.int("PORTAL_EDGE_MAX_TRANSFER_SECONDS", default=300)
+# The longest a request may take from its arrival at the edge to its answer (the edge transfer above plus
 # gunicorn's worker timeout, deploy/): a call is closed only this long after its deadline.
-PORTAL_REQUEST_MAX_SECONDS = env.int("PORTAL_REQUEST_MAX_SECONDS", default=150)
+PORTAL_REQUEST_MAX_SECONDS = env.int("PORTAL_REQUEST_MAX_SECONDS", default=PORTAL_EDGE_MAX_TRANSFER_SECONDS + 90)
 
 # Files
 PORTAL_MAX_UPLOAD_BYTES = env.int("PORTAL_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)

@@ -1,6 +1,7 @@
 #!/bin/sh
 # System packages the portal needs beyond Python: a Korean font and Pango for WeasyPrint PDFs, gettext for
-# the catalogues; for the tests also poppler-utils (pdftotext) and Chromium (browser tests).
+# the catalogues; for the tests also poppler-utils (pdftotext), Chromium (browser tests) and nginx (the fault
+# tests run the production topology, nginx in front of gunicorn, as processes: tests/faults/).
 # As root on Debian/Ubuntu the missing ones are installed; otherwise the exact command is printed.
 mode="${1:-run}"
 missing=""
@@ -19,6 +20,7 @@ need gettext
 if [ "$mode" = "test" ]; then
   need poppler-utils
   need chromium
+  need nginx
 fi
 [ -z "$missing" ] && exit 0
 

@@ -109,3 +109,15 @@ def test_extending_the_deadline_reopens_submission_for_everyone(complete, applic
     services.submit(applicant, complete, at=AT_DEADLINE + datetime.timedelta(hours=1))
     complete.refresh_from_db()
     assert complete.status == State.SUBMITTED
+
+
+def test_the_call_page_states_what_counts_as_sent_before_the_deadline(client, call, settings):
+    settings.PORTAL_EDGE_MAX_TRANSFER_SECONDS = 600
+    with time_machine.travel(LAST_MICROSECOND, tick=False):
+        korean = client.get(reverse("applications:call", args=[call.slug])).content.decode()
+        english = client.get(reverse("applications:call", args=[call.slug]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "마감 전 제출의 기준" in korean and "10분 안에" in korean
+    assert "first reaches the portal's server" in english.content.decode()
+    with time_machine.travel(AT_DEADLINE, tick=False):
+        closed = client.get(reverse("applications:call", args=[call.slug])).content.decode()
+    assert "마감 전 제출의 기준" not in closed
