@@ -82,6 +82,26 @@ def referenced_names() -> set[str]:
     return names
 
 
+def sweep_upload_temp(*, now=None) -> list[str]:
+    """Delete temporary upload files (FILE_UPLOAD_TEMP_DIR) older than the longest request: a worker killed
+    during an upload leaves its temporary file behind; any younger one may belong to a running request."""
+    import pathlib
+    import time
+
+    from django.conf import settings
+
+    cutoff = (now or time.time()) - 2 * settings.PORTAL_REQUEST_MAX_SECONDS
+    removed = []
+    for path in pathlib.Path(settings.FILE_UPLOAD_TEMP_DIR).glob("*.upload*"):
+        with contextlib.suppress(FileNotFoundError):
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed.append(path.name)
+    if removed:
+        log.warning("Deleted %s temporary upload file(s) left by killed requests", len(removed))
+    return removed
+
+
 def sweep_orphans(*, now=None, storage=default_storage) -> list[str]:
     """Delete files under the managed folders that no row refers to and that are older than the grace period."""
     now = now or timezone.now()

@@ -52,7 +52,8 @@ def sweep_outbox(stale_after_seconds: int = 300) -> int:
 
 @shared_task(soft_time_limit=300, time_limit=360)
 def sweep_orphan_files() -> int:
-    """Delete stored files no row refers to (left by a process killed between writing and committing)."""
-    from .files import sweep_orphans
+    """Delete stored files no row refers to (left by a process killed between writing and committing) and
+    temporary upload files left by killed requests."""
+    from .files import sweep_orphans, sweep_upload_temp
 
-    return len(sweep_orphans())
+    return len(sweep_orphans()) + len(sweep_upload_temp())

@@ -213,3 +213,22 @@ def test_receipt_prefix_is_fixed_once_a_receipt_was_issued(complete, applicant, 
     call.receipt_prefix = "2027"
     with pytest.raises(ValidationError):
         call.full_clean()
+
+
+def test_a_stored_receipt_without_its_e_mail_is_mailed_by_the_sweep(complete, applicant, mailoutbox):
+    """Before: a worker that died between storing the receipt PDF and queueing its e-mail left a receipt that
+    was never e-mailed: the sweep only looked for missing PDFs."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+
+    from applications.tasks import sweep_receipts
+
+    version = services.submit(applicant, complete, at=BEFORE)  # on_commit never runs here: no task, no e-mail
+    version.receipt_pdf.save("receipts/x-v1.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    assert not OutboxMessage.objects.exists()
+    with time_machine.travel(BEFORE + datetime.timedelta(minutes=10), tick=False):
+        assert sweep_receipts(stale_after_seconds=300) == 1
+        assert sweep_receipts(stale_after_seconds=300) == 0
+    message = OutboxMessage.objects.get(reference=f"applications.receipt:{version.pk}")
+    assert message.attachments == [version.receipt_pdf.name]

@@ -100,11 +100,40 @@ def test_korean_office_formats_are_recognised(client, plan, applicant):
     assert "is not a PDF file" in html
 
 
-def test_removing_a_file_hides_it_but_keeps_it_for_versions(client, plan, applicant):
+def test_removing_a_file_hides_it_but_keeps_it_for_versions(
+    client, plan, applicant, django_capture_on_commit_callbacks
+):
+    from applications.models import PlanVersion
+
     client.force_login(applicant)
     upload(client, plan, "plan_document", "a.pdf", PDF_BYTES)
     attachment = Attachment.objects.get()
-    client.post(reverse("applications:remove_attachment", args=[plan.pk, attachment.pk]))
+    PlanVersion.objects.create(
+        application=plan,
+        number=1,
+        sha256="0" * 64,
+        submitted_at=BEFORE,
+        submitted_by=applicant,
+        content={"attachments": [{"sha256": attachment.sha256}]},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("applications:remove_attachment", args=[plan.pk, attachment.pk]))
     attachment.refresh_from_db()
     assert attachment.removed_at is not None
     assert attachment.file.storage.exists(attachment.file.name)
+
+
+def test_a_removed_file_no_version_lists_is_deleted_from_disk(
+    client, plan, applicant, django_capture_on_commit_callbacks
+):
+    """Before: removed attachments stayed on disk forever, counted against nothing."""
+    client.force_login(applicant)
+    upload(client, plan, "plan_document", "a.pdf", PDF_BYTES)
+    attachment = Attachment.objects.get()
+    name, storage = attachment.file.name, attachment.file.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("applications:remove_attachment", args=[plan.pk, attachment.pk]))
+    attachment.refresh_from_db()
+    assert attachment.removed_at is not None and attachment.sha256  # the row keeps what the history shows
+    assert not attachment.file
+    assert not storage.exists(name)
