@@ -4,6 +4,7 @@ Embedded defaults need nothing installed (SQLite under var/, Celery tasks run in
 to var/mail/). Every real service is reached by setting an environment variable; README.md lists them.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -42,6 +43,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",  # login throttling (issue 10)
+    "django_otp",  # two-factor sign-in for staff roles (issue 10)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",  # content security policy (issue 10)
     "rules.apps.AutodiscoverRulesConfig",
     "core",
     "accounts",
@@ -59,8 +65,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # issue 10: request.user.is_verified()
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",  # issue 10
+    "accounts.middleware.SecondFactorMiddleware",  # issue 10: staff roles verify a TOTP code first
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",  # issue 10
+    "axes.middleware.AxesMiddleware",  # issue 10: must stay last (turns a lockout into the lockout page)
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,6 +108,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # issue 10: refuses a locked-out login before any password hashing
     "rules.permissions.ObjectPermissionBackend",
     "accounts.backends.ModelPermissionBackend",
 ]
@@ -112,6 +124,48 @@ LOGOUT_REDIRECT_URL = "core:home"
 
 # Sessions last a working day; an expired session never discards a typed form (see applications).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+
+# --- Authentication hardening (issue 10) -------------------------------------------------------------
+# Login throttling (django-axes): a username is locked from one address after AXES_FAILURE_LIMIT wrong
+# passwords, for AXES_COOLOFF_TIME; the same person from elsewhere, or others behind the same office NAT,
+# are not locked. A locked attempt is refused before the password is hashed, so it costs no CPU.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field; it holds the e-mail address
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"  # the translated page saying what to do
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_VERBOSE = False  # no start-up banner on every manage.py command; lockouts are still logged
+AXES_SENSITIVE_PARAMETERS = []  # staff need the address and the username in the admin to help someone locked out
+# The proxies (addresses or networks) whose X-Forwarded-For / X-Real-IP headers are believed; nobody else's.
+PORTAL_TRUSTED_PROXIES = env.list("PORTAL_TRUSTED_PROXIES", default=[])
+# Idle timeout: staff roles are signed out after 30 idle minutes, applicants (who draft long texts) after two
+# hours; the page warns PORTAL_IDLE_WARNING_SECONDS before. The 8-hour SESSION_COOKIE_AGE stays the ceiling.
+PORTAL_IDLE_TIMEOUT_STAFF = env.int("PORTAL_IDLE_TIMEOUT_STAFF", default=30 * 60)
+PORTAL_IDLE_TIMEOUT_APPLICANT = env.int("PORTAL_IDLE_TIMEOUT_APPLICANT", default=2 * 60 * 60)
+PORTAL_IDLE_WARNING_SECONDS = env.int("PORTAL_IDLE_WARNING_SECONDS", default=5 * 60)
+# What an expired session may keep of a typed section form, and only for a browser that was signed in.
+PORTAL_KEPT_FORM_MAX_BYTES = 256 * 1024
+# Two-factor sign-in (django-otp): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = "특화단지 지정 포털"
+# Content security policy (django-csp 4): nothing inline, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# --- end of authentication hardening ------------------------------------------------------------------
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
@@ -170,6 +224,7 @@ CELERY_BEAT_SCHEDULE = {
     "review-reminders": {"task": "reviews.tasks.send_review_reminders", "schedule": 600.0},
     "review-packet-sweep": {"task": "reviews.tasks.sweep_review_packets", "schedule": 300.0},
     "committee-notice-sweep": {"task": "committee.tasks.sweep_notices", "schedule": 300.0},
+    "clear-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": 3600.0},  # issue 10
 }
 
 # Security: strict by default when DEBUG is off, each switch overridable for a TLS-terminating proxy.

@@ -10,7 +10,7 @@ import time_machine
 from accounts.models import Organization
 from applications.models import Application
 from tests.factories import KST, CallFactory, FieldFactory, UserFactory, complete_plan
-from tests.fixtures import assert_accessible
+from tests.fixtures import assert_accessible, browser_log_in
 
 from ..applications.conftest import PDF_BYTES
 
@@ -31,11 +31,7 @@ def setting_up(settings):
 
 
 def log_in(page, email, password):
-    page.goto("/accounts/login/")
-    page.get_by_label("이메일 주소").fill(email)
-    page.get_by_label("비밀번호").fill(password)
-    page.get_by_role("button", name="로그인").click()
-    page.wait_for_url(re.compile(r"/dashboard/$"))
+    browser_log_in(page, email, password)
 
 
 def log_out(page):
