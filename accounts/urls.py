@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
+    path("register/sent/", views.register_done, name="register_done"),
     path("two-factor/", two_factor.verify, name="two_factor"),
     path("two-factor/setup/", two_factor.setup, name="two_factor_setup"),
     path("session/", views.session_status, name="session_status"),

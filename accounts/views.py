@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseNotAllowed, JsonResponse
@@ -42,19 +41,14 @@ def register(request):
     user_form = ApplicantUserForm(request.POST or None, prefix="user")
     organization_form = OrganizationForm(request.POST or None, prefix="org")
     if request.method == "POST" and user_form.is_valid() and organization_form.is_valid():
-        user = services.register_applicant(
-            user_form=user_form, organization_form=organization_form, language=get_language()
-        )
-        login(request, user, backend="accounts.backends.ModelPermissionBackend")
-        messages.success(
-            request,
-            _(
-                "Your account is ready. Your organisation is waiting for approval by ministry staff; "
-                "you can already start drafting."
-            ),
-        )
-        return redirect("core:dashboard")
+        # The same answer whether or not the address already had an account (see the service).
+        services.register_applicant(user_form=user_form, organization_form=organization_form, language=get_language())
+        return redirect("accounts:register_done")
     return render(request, "accounts/register.html", {"user_form": user_form, "organization_form": organization_form})
+
+
+def register_done(request):
+    return render(request, "accounts/register_done.html")
 
 
 @login_required

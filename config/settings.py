@@ -165,6 +165,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+# Plain-text e-mail is rendered without HTML escaping (core.outbox renders with this engine): "R&D", not "R&amp;D".
+TEMPLATES.append({**TEMPLATES[0], "NAME": "text", "OPTIONS": {"autoescape": False}})
+# Counters of the rate limits (core.ratelimit): in production a cache every worker shares, e.g. redis://host/1.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # --- end of authentication hardening ------------------------------------------------------------------
 
 LANGUAGE_CODE = "ko"

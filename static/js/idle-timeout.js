@@ -23,7 +23,7 @@
       form.hidden = true;
       return;
     }
-    text.textContent = box.dataset.textWarning.replace("%(minutes)s", Math.ceil(left / 60000));
+    text.textContent = box.dataset.textWarning.replace("{minutes}", Math.ceil(left / 60000));
     timer = setTimeout(show, Math.min(left, 15000));
   }
   function ask(method) {

@@ -30,9 +30,7 @@ def served_templates():
 
 
 def test_no_served_template_has_anything_the_policy_blocks():
-    found = [
-        f"{name}: {what}" for name, text in served_templates() for pattern, what in INLINE if pattern.search(text)
-    ]
+    found = [f"{name}: {what}" for name, text in served_templates() for pattern, what in INLINE if pattern.search(text)]
     assert not found, "\n".join(found)
 
 
