@@ -58,13 +58,15 @@ def browser_log_in(page, email, password, *, landing=r"/dashboard/$"):
     """Log in through the login page, and through the second-factor page when the role asks for it."""
     from accounts.models import User
 
+    user = User.objects.get(email__iexact=email)
+    code = one_time_code(user) if needs_second_factor(user) else None
     page.goto("/accounts/login/")
     page.get_by_label("이메일 주소").fill(email)
     page.get_by_label("비밀번호").fill(password)
     page.get_by_role("button", name="로그인").click()
     page.wait_for_url(re.compile(f"(?:{landing})|/accounts/two-factor/"))
-    if "/accounts/two-factor/" in page.url:
-        page.get_by_label("코드").fill(one_time_code(User.objects.get(email__iexact=email)))
+    if code is not None:
+        page.locator("#id_code").fill(code)
         page.get_by_role("button", name="확인").click()
     page.wait_for_url(re.compile(landing))
 
@@ -149,7 +151,10 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(locale="ko-KR", base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    # bypass_csp: axe-core is injected as an inline script; the policy itself is tested in tests/core/test_csp.py.
+    context = browser.new_context(
+        locale="ko-KR", base_url=live_server.url, viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
     context.set_default_timeout(10_000)
     pg = context.new_page()
     yield pg
