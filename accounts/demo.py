@@ -2,11 +2,17 @@
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import roles
 from .models import Membership, Organization, Region, User
+from .rules import needs_second_factor
 
 DEMO_PASSWORD = "demo-portal-2026"
+# The demo accounts whose role requires a second factor share this authenticator key (README.md shows it as
+# base32 and as a QR code; `manage.py demo_otp_code` prints the current code). Demo data only.
+DEMO_TOTP_KEY = "89b221e9162bc798b3124ceebf26ee4b5ec3e53b"
+DEMO_TOTP_DEVICE = "demo authenticator"
 
 ORGANIZATIONS = {
     "ulsan": dict(
@@ -127,5 +133,11 @@ def seed():
         user.groups.set(Group.objects.filter(name__in=staff_roles))
         if org_key:
             Membership.objects.update_or_create(user=user, organization=organizations[org_key], defaults={"role": role})
+        if needs_second_factor(user):
+            TOTPDevice.objects.filter(user=user).exclude(name=DEMO_TOTP_DEVICE).delete()
+            TOTPDevice.objects.update_or_create(
+                user=user, name=DEMO_TOTP_DEVICE, defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
+            )
+            description += " + two-step sign-in (demo authenticator key, see README)"
         rows.append((email, description))
     return rows

@@ -1,5 +1,9 @@
+import hashlib
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, PasswordResetForm
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.outbox import queue_email
@@ -31,16 +35,11 @@ class ApplicantUserForm(BaseUserCreationForm):
         }
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "An account with this e-mail address already exists. Log in, or reset your password "
-                    "if you have forgotten it."
-                ),
-                code="duplicate_email",
-            )
-        return email
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
+
+    def validate_unique(self):
+        """Whether the address already has an account is never said here (it would tell anyone who is
+        registered); services.register_applicant e-mails the existing owner instead."""
 
 
 class OrganizationForm(forms.ModelForm):
@@ -90,9 +89,12 @@ class OutboxPasswordResetForm(PasswordResetForm):
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
     ):
+        # The link points at the configured public address, never at the Host header of the request.
+        path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
+        token_digest = hashlib.sha256(context["token"].encode()).hexdigest()[:16]
         queue_email(
             to=[to_email],
             template="accounts/email/password_reset",
-            context=context,
-            reference=f"accounts.password_reset:{context['user'].pk}:{context['token']}",
+            context={**context, "reset_url": f"{settings.PORTAL_BASE_URL}{path}"},
+            reference=f"accounts.password_reset:{context['user'].pk}:{token_digest}",
         )

@@ -39,3 +39,12 @@ def is_organization_owner(user, organization):
 rules.add_perm("accounts.review_organizations", is_ministry_staff)
 rules.add_perm("accounts.see_organization", is_organization_member | is_ministry_staff)
 rules.add_perm("accounts.manage_members", is_organization_owner)
+
+
+@rules.predicate
+def is_admin(user):
+    return bool(user and user.is_authenticated and (user.is_staff or user.is_superuser))
+
+
+# Who must confirm a one-time code after the password (issue 10): the roles that decide or administer.
+needs_second_factor = is_ministry_staff | is_secretariat | is_admin

@@ -1,5 +1,6 @@
 """Every change to accounts and organisations: one function per transition, in a transaction."""
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -20,8 +21,26 @@ def _absolute(path: str) -> str:
 
 
 @transaction.atomic
-def register_applicant(*, user_form, organization_form, language: str = "ko") -> User:
-    """Create the account and its organisation (pending approval); the user becomes its owner."""
+def register_applicant(*, user_form, organization_form, language: str = "ko") -> User | None:
+    """Create the account and its organisation (pending approval); the user becomes its owner.
+
+    An address that already has an account gets an e-mail saying so (at most one a day) and nothing is
+    created; the caller answers exactly as for a new account, so the form never tells who is registered."""
+    existing = User.objects.filter(email__iexact=user_form.cleaned_data["email"]).first()
+    if existing is not None:
+        make_password(user_form.cleaned_data.get("password1"))  # the same work as creating an account
+        queue_email(
+            to=[existing.email],
+            template="accounts/email/registration_existing",
+            context={
+                "user": existing,
+                "login_url": _absolute(reverse("accounts:login")),
+                "reset_url": _absolute(reverse("accounts:password_reset")),
+            },
+            reference=f"accounts.registration_existing:{existing.pk}:{timezone.localdate().isoformat()}",
+            language=language,
+        )
+        return None
     user = user_form.save()
     organization = organization_form.save(commit=False)
     organization.status = Organization.Status.PENDING

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import two_factor, views
 
 k = views.password_urls_kwargs
 app_name = "accounts"
@@ -9,6 +9,10 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", views.register, name="register"),
+    path("register/sent/", views.register_done, name="register_done"),
+    path("two-factor/", two_factor.verify, name="two_factor"),
+    path("two-factor/setup/", two_factor.setup, name="two_factor_setup"),
+    path("session/", views.session_status, name="session_status"),
     path("password/reset/", auth_views.PasswordResetView.as_view(**k["password_reset"]), name="password_reset"),
     path(
         "password/reset/sent/",
@@ -17,7 +21,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(**k["password_reset_confirm"]),
+        views.PasswordResetConfirmView.as_view(**k["password_reset_confirm"]),
         name="password_reset_confirm",
     ),
     path(

@@ -1,7 +1,7 @@
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import get_language
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.permissions import get_permitted_object_or_404, role_required
 
-from . import services
+from . import services, sessions, throttling
 from .forms import (
     AddMemberForm,
     ApplicantUserForm,
@@ -28,25 +28,27 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        throttling.lift_lock(form.user)
+        return response
+
+
 def register(request):
     if request.user.is_authenticated:
         return redirect("core:dashboard")
     user_form = ApplicantUserForm(request.POST or None, prefix="user")
     organization_form = OrganizationForm(request.POST or None, prefix="org")
     if request.method == "POST" and user_form.is_valid() and organization_form.is_valid():
-        user = services.register_applicant(
-            user_form=user_form, organization_form=organization_form, language=get_language()
-        )
-        login(request, user, backend="accounts.backends.ModelPermissionBackend")
-        messages.success(
-            request,
-            _(
-                "Your account is ready. Your organisation is waiting for approval by ministry staff; "
-                "you can already start drafting."
-            ),
-        )
-        return redirect("core:dashboard")
+        # The same answer whether or not the address already had an account (see the service).
+        services.register_applicant(user_form=user_form, organization_form=organization_form, language=get_language())
+        return redirect("accounts:register_done")
     return render(request, "accounts/register.html", {"user_form": user_form, "organization_form": organization_form})
+
+
+def register_done(request):
+    return render(request, "accounts/register_done.html")
 
 
 @login_required
@@ -128,3 +130,13 @@ password_urls_kwargs = {
     },
     "password_change_done": {"template_name": "accounts/password_change_done.html"},
 }
+
+
+def session_status(request):
+    """How many seconds the session has left before the idle sign-out. A GET only asks (it is not activity);
+    a POST ("stay signed in") counts as activity. The idle banner (static/js/idle-timeout.js) calls it."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"remaining": 0})
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return JsonResponse({"remaining": sessions.seconds_left(request)})

@@ -4,6 +4,7 @@ Embedded defaults need nothing installed (SQLite under var/, Celery tasks run in
 to var/mail/). Every real service is reached by setting an environment variable; README.md lists them.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -42,6 +43,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",  # login throttling (issue 10)
+    "django_otp",  # two-factor sign-in for staff roles (issue 10)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",  # content security policy (issue 10)
     "rules.apps.AutodiscoverRulesConfig",
     "accounts",
     "applications",
@@ -58,8 +64,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # issue 10: request.user.is_verified()
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",  # issue 10
+    "accounts.middleware.SecondFactorMiddleware",  # issue 10: staff roles verify a TOTP code first
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",  # issue 10
+    "axes.middleware.AxesMiddleware",  # issue 10: must stay last (turns a lockout into the lockout page)
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -96,6 +107,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # issue 10: refuses a locked-out login before any password hashing
     "rules.permissions.ObjectPermissionBackend",
     "accounts.backends.ModelPermissionBackend",
 ]
@@ -111,6 +123,51 @@ LOGOUT_REDIRECT_URL = "core:home"
 
 # Sessions last a working day; an expired session never discards a typed form (see applications).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+
+# --- Authentication hardening (issue 10) -------------------------------------------------------------
+# Login throttling (django-axes): a username is locked from one address after AXES_FAILURE_LIMIT wrong
+# passwords, for AXES_COOLOFF_TIME; the same person from elsewhere, or others behind the same office NAT,
+# are not locked. A locked attempt is refused before the password is hashed, so it costs no CPU.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field; it holds the e-mail address
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"  # the translated page saying what to do
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_VERBOSE = False  # no start-up banner on every manage.py command; lockouts are still logged
+AXES_SENSITIVE_PARAMETERS = []  # staff need the address and the username in the admin to help someone locked out
+# PORTAL_TRUSTED_PROXIES (below, with the edge settings) also decides whose X-Forwarded-For is believed.
+# Idle timeout: staff roles are signed out after 30 idle minutes, applicants (who draft long texts) after two
+# hours; the page warns PORTAL_IDLE_WARNING_SECONDS before. The 8-hour SESSION_COOKIE_AGE stays the ceiling.
+PORTAL_IDLE_TIMEOUT_STAFF = env.int("PORTAL_IDLE_TIMEOUT_STAFF", default=30 * 60)
+PORTAL_IDLE_TIMEOUT_APPLICANT = env.int("PORTAL_IDLE_TIMEOUT_APPLICANT", default=2 * 60 * 60)
+PORTAL_IDLE_WARNING_SECONDS = env.int("PORTAL_IDLE_WARNING_SECONDS", default=5 * 60)
+# What an expired session may keep of a typed section form, and only for a browser that was signed in.
+PORTAL_KEPT_FORM_MAX_BYTES = 256 * 1024
+# Two-factor sign-in (django-otp): the issuer shown in authenticator apps.
+OTP_TOTP_ISSUER = "특화단지 지정 포털"
+# Content security policy (django-csp 4): nothing inline, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Plain-text e-mail is rendered without HTML escaping (core.outbox renders with this engine): "R&D", not "R&amp;D".
+TEMPLATES.append({**TEMPLATES[0], "NAME": "text", "OPTIONS": {"autoescape": False}})
+# Counters of the rate limits (core.ratelimit): in production a cache every worker shares, e.g. redis://host/1.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# --- end of authentication hardening ------------------------------------------------------------------
 
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
@@ -195,6 +252,7 @@ CELERY_BEAT_SCHEDULE = {
     "review-packet-sweep": {"task": "reviews.tasks.sweep_review_packets", "schedule": 300.0},
     "committee-notice-sweep": {"task": "committee.tasks.sweep_notices", "schedule": 300.0},
     "orphan-file-sweep": {"task": "core.tasks.sweep_orphan_files", "schedule": 3600.0},
+    "clear-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": 3600.0},  # issue 10
 }
 
 # Security: strict by default when DEBUG is off, each switch overridable for a TLS-terminating proxy.
@@ -210,9 +268,10 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
+# Our own proxies (IPs or CIDR networks, comma-separated; core/client_ip.py): only their headers are believed.
 # The edge (nginx, deploy/nginx.conf) stamps when each request reached it (X-Request-Start); deadlines are judged
-# at that instant. The stamp is believed only from these addresses (IPs or CIDR networks, comma-separated);
-# empty: believe no one, every request is stamped when a worker picks it up (core/middleware.py).
+# at that instant. Empty: believe no one; every request is stamped when a worker picks it up, and the direct
+# peer is the client (login throttling).
 PORTAL_TRUSTED_PROXIES = env.list("PORTAL_TRUSTED_PROXIES", default=[])
 # A request counts at the instant its first byte reached the edge if the edge received all of it (files
 # included) within this many seconds; a slower one counts when its transfer ended. README: "The deadline".

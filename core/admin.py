@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import OutboxMessage
+from .outbox import redact
 
 
 class BoundedInlineMixin:
@@ -22,7 +23,20 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = ["subject", "recipients", "status", "attempts", "created_at", "sent_at"]
     list_filter = ["status"]
     search_fields = ["subject", "reference"]
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    # Bodies and references may hold a password-reset link: the admin shows them with the token hidden.
+    exclude = ["body", "reference"]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields if f.name not in ("body", "reference")] + [
+        "shown_reference",
+        "shown_body",
+    ]
+
+    @admin.display(description="reference")
+    def shown_reference(self, obj):
+        return redact(obj.reference)
+
+    @admin.display(description="body")
+    def shown_body(self, obj):
+        return redact(obj.body)
 
     @admin.display(description="to")
     def recipients(self, obj):

@@ -13,14 +13,14 @@ stamps the request itself, here.
 """
 
 import datetime
-import ipaddress
 import logging
 import re
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+
+from .client_ip import from_trusted_proxy, trusted_networks
 
 logger = logging.getLogger(__name__)
 
@@ -34,28 +34,6 @@ MAX_WAIT = datetime.timedelta(seconds=180)
 
 _STAMP = re.compile(r"\At=(?P<t>\d{1,12}(?:\.\d{1,6})?)(?:\s+d=(?P<d>\d{1,9}(?:\.\d{1,6})?))?\s*\Z")
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-
-
-def trusted_networks(entries) -> tuple:
-    """PORTAL_TRUSTED_PROXIES as networks: IPs or CIDRs; a wrong entry stops the portal from starting."""
-    networks = []
-    for entry in entries:
-        entry = entry.strip()
-        if not entry:
-            continue
-        try:
-            networks.append(ipaddress.ip_network(entry, strict=False))
-        except ValueError as exc:
-            raise ImproperlyConfigured(f"PORTAL_TRUSTED_PROXIES: {entry!r} is not an IP address or network") from exc
-    return tuple(networks)
-
-
-def _from_trusted_proxy(remote_addr: str, networks: tuple) -> bool:
-    try:
-        address = ipaddress.ip_address(remote_addr)
-    except ValueError:
-        return False
-    return any(address in network for network in networks)
 
 
 def _instant(seconds: Decimal) -> datetime.datetime:
@@ -91,12 +69,12 @@ class ReceivedAtMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.trusted = trusted_networks(settings.PORTAL_TRUSTED_PROXIES)
+        trusted_networks(settings.PORTAL_TRUSTED_PROXIES)  # a wrong entry stops the portal at start-up
 
     def __call__(self, request):
         now = timezone.now()
         request.received_at = now
         stamp = request.META.get(HEADER)
-        if stamp and self.trusted and _from_trusted_proxy(request.META.get("REMOTE_ADDR", ""), self.trusted):
+        if stamp and from_trusted_proxy(request):
             request.received_at = edge_arrival(stamp, now) or now
         return self.get_response(request)

@@ -15,6 +15,7 @@ What "once" means (README, "Delivery semantics"):
 
 import datetime
 import logging
+import re
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -52,8 +53,9 @@ def queue_email(
     if existing:
         return existing
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}_body.txt", context)
+        # Plain text: rendered by the engine without HTML escaping (settings.TEMPLATES "text").
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context, using="text").split())
+        body = render_to_string(f"{template}_body.txt", context, using="text")
     message = OutboxMessage.objects.create(
         to=sorted({address.lower() for address in to if address}),
         subject=subject[:255],
@@ -64,6 +66,15 @@ def queue_email(
     )
     transaction.on_commit(lambda: dispatch(message.pk))
     return message
+
+
+# A password-reset token as Django makes them (base36 timestamp, a dash, 32 hex digits).
+_RESET_TOKEN = re.compile(r"\b[0-9a-z]{1,13}-[0-9a-f]{32}\b")
+
+
+def redact(text: str) -> str:
+    """The text with every password-reset token hidden: what staff may read of a message in the admin."""
+    return _RESET_TOKEN.sub("[hidden]", text)
 
 
 def dispatch(message_id: int, *, retrying: bool = False) -> None:

@@ -21,6 +21,8 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.LANGUAGE_CODE = "ko"
+    # Tests move the clock by days while signed in; the idle sign-out is tested on its own (accounts/test_sessions).
+    settings.PORTAL_IDLE_TIMEOUT_STAFF = settings.PORTAL_IDLE_TIMEOUT_APPLICANT = 0
     # Tasks run in-process unless a test asks for the real worker (fixture `celery_worker`).
     celery_app.conf.task_always_eager = True
     from core import queueing

@@ -1,15 +1,74 @@
 """Shared fixtures: users per role, a real Celery worker, and a Chromium page with an axe-core check."""
 
 import json
+import re
 
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import roles
 from accounts.models import Membership
+from accounts.rules import needs_second_factor
 from config.celery import app as celery_app
 
 from . import services
 from .factories import MembershipFactory, OrganizationFactory, UserFactory
+
+
+def pass_second_factor(client, user) -> None:
+    """Make a signed-in test client's session one that has passed the second factor (as after a TOTP code)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test authenticator", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(request, monkeypatch):
+    """`client.force_login(staff)` signs in as fully as a person who also typed their code, so tests of
+    staff pages stay about those pages. Tests of the second factor itself are marked `second_factor`."""
+    if request.node.get_closest_marker("second_factor"):
+        return
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if needs_second_factor(user):
+            pass_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+def one_time_code(user) -> str:
+    """A fresh single-use backup code for `user` (browser tests type it on the second-factor page)."""
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="test backup codes")
+    token = StaticToken.random_token()
+    device.token_set.create(token=token)
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="test authenticator", confirmed=True)
+    return token
+
+
+def browser_log_in(page, email, password, *, landing=r"/dashboard/$"):
+    """Log in through the login page, and through the second-factor page when the role asks for it."""
+    from accounts.models import User
+
+    user = User.objects.get(email__iexact=email)
+    code = one_time_code(user) if needs_second_factor(user) else None
+    page.goto("/accounts/login/")
+    page.get_by_label("이메일 주소").fill(email)
+    page.get_by_label("비밀번호").fill(password)
+    page.get_by_role("button", name="로그인").click()
+    page.wait_for_url(re.compile(f"(?:{landing})|/accounts/two-factor/"))
+    if code is not None:
+        page.locator("#id_code").fill(code)
+        page.get_by_role("button", name="확인").click()
+    page.wait_for_url(re.compile(landing))
 
 
 @pytest.fixture
@@ -92,7 +151,10 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(locale="ko-KR", base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    # bypass_csp: axe-core is injected as an inline script; the policy itself is tested in tests/core/test_csp.py.
+    context = browser.new_context(
+        locale="ko-KR", base_url=live_server.url, viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
     context.set_default_timeout(10_000)
     pg = context.new_page()
     yield pg

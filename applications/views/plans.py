@@ -1,5 +1,6 @@
 """The applicant's side: drafting a plan section by section, files, completeness, submit, versions."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -9,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import sessions
 from accounts.models import Organization
 
 from .. import deadline, extensions, selectors, services, snapshot
@@ -20,7 +22,30 @@ from ..uploads import download_response
 from ..workflow import State
 from .common import REFUSALS, load_application, refusal_message
 
-KEPT_FORM = "kept-form:{path}"
+KEPT_FORM = "kept-form"
+
+
+def _keep_typed_form(request) -> None:
+    """The session expired while its owner typed a section: keep what they typed, and give it back after login.
+    Only for a browser that was signed in (anyone else's POST stores nothing), one form per session, bounded."""
+    if not sessions.was_recently_signed_in(request):
+        return
+    data = request.POST.copy()
+    data.pop("csrfmiddlewaretoken", None)
+    encoded = data.urlencode()
+    if len(encoded.encode()) > settings.PORTAL_KEPT_FORM_MAX_BYTES:
+        messages.warning(request, _("Your session had expired. What you typed was too long to keep; log in again."))
+        return
+    request.session[KEPT_FORM] = {"path": request.path, "data": encoded}
+    messages.info(request, _("Your session had expired. Log in again: what you typed has been kept."))
+
+
+def _take_kept_form(request) -> str | None:
+    kept = request.session.get(KEPT_FORM)
+    if not isinstance(kept, dict) or kept.get("path") != request.path:
+        return None
+    del request.session[KEPT_FORM]
+    return kept["data"]
 
 
 @login_required
@@ -113,12 +138,8 @@ def detail(request, pk):
 
 def edit_section(request, pk, key):
     if not request.user.is_authenticated:
-        # The session expired while the person typed: keep what they typed, and give it back after login.
         if request.method == "POST":
-            data = request.POST.copy()
-            data.pop("csrfmiddlewaretoken", None)
-            request.session[KEPT_FORM.format(path=request.path)] = data.urlencode()
-            messages.info(request, _("Your session had expired. Log in again: what you typed has been kept."))
+            _keep_typed_form(request)
         return redirect_to_login(request.get_full_path())
     application = load_application(request, pk)
     section = SECTIONS_BY_KEY.get(key)
@@ -130,7 +151,7 @@ def edit_section(request, pk, key):
     revision = row.revision if row else 0
     conflict = None
     restored = False
-    kept = request.session.pop(KEPT_FORM.format(path=request.path), None) if request.method == "GET" else None
+    kept = _take_kept_form(request) if request.method == "GET" else None
     if request.method == "POST":
         form = section.build(application, request.POST)
         posted_revision = _int(request.POST.get("revision"), revision)

@@ -1,5 +1,7 @@
 import pytest
 import time_machine
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from applications.models import PlanSection
@@ -126,8 +128,20 @@ def test_two_editors_never_overwrite_each_other_silently(client, plan, applicant
     assert plan.title == "나의 제목"
 
 
+def expire_session(client):
+    """The session ends (cookie age, idle sign-out, cleared) while the browser keeps its signed-in mark."""
+    del client.cookies[settings.SESSION_COOKIE_NAME]
+
+
+def signed_in_then_expired(client, user, url):
+    client.force_login(user)
+    client.get(url)
+    expire_session(client)
+
+
 def test_an_expired_session_does_not_lose_the_typed_form(client, plan, applicant):
     url = section_url(plan, "rnd")
+    signed_in_then_expired(client, applicant, url)
     response = client.post(
         url, {"rnd_scope": "고순도 수산화리튬 정련 기술 개발", "rnd_targets": "순도 99.9%", "revision": "0"}
     )
@@ -144,9 +158,40 @@ def test_an_expired_session_does_not_lose_the_typed_form(client, plan, applicant
 
 def test_kept_form_is_not_given_to_another_user(client, plan, applicant, other_applicant):
     url = section_url(plan, "rnd")
+    signed_in_then_expired(client, applicant, url)
     client.post(url, {"rnd_scope": "비밀 기술", "revision": "0"})
     client.force_login(other_applicant)
     assert client.get(url).status_code == 404
+
+
+def test_a_visitor_who_was_never_signed_in_stores_nothing(client, plan, applicant):
+    url = section_url(plan, "rnd")
+    for _ in range(3):
+        response = client.post(url, {"rnd_scope": "가" * 100_000, "revision": "0"})
+        assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+    assert Session.objects.count() == 0
+    client.post(response["Location"], {"username": applicant.email, "password": PASSWORD})
+    assert "가" * 100 not in client.get(url).content.decode()
+
+
+def test_a_kept_form_is_bounded_in_size(client, plan, applicant, settings):
+    url = section_url(plan, "rnd")
+    signed_in_then_expired(client, applicant, url)
+    too_long = "가" * (settings.PORTAL_KEPT_FORM_MAX_BYTES // 9 + 1)  # "가" is 9 bytes once URL-encoded
+    response = client.post(url, {"rnd_scope": too_long, "revision": "0"})
+    assert response.status_code == 302
+    assert sum(len(s.session_data) for s in Session.objects.all()) < settings.PORTAL_KEPT_FORM_MAX_BYTES
+    client.post(response["Location"], {"username": applicant.email, "password": PASSWORD})
+    assert too_long[:200] not in client.get(url).content.decode()
+
+
+def test_one_kept_form_per_session_the_latest(client, plan, applicant):
+    signed_in_then_expired(client, applicant, section_url(plan, "rnd"))
+    client.post(section_url(plan, "rnd"), {"rnd_scope": "첫 번째", "revision": "0"})
+    client.post(section_url(plan, "overview"), {"summary": "두 번째", "revision": "0"})
+    client.force_login(applicant)
+    assert "첫 번째" not in client.get(section_url(plan, "rnd")).content.decode()
+    assert "두 번째" in client.get(section_url(plan, "overview")).content.decode()
 
 
 def test_viewer_cannot_edit(client, plan, editor_of):

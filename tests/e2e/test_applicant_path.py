@@ -10,7 +10,7 @@ import time_machine
 from accounts.models import Organization
 from applications.models import Application
 from tests.factories import KST, CallFactory, FieldFactory, UserFactory, complete_plan
-from tests.fixtures import assert_accessible
+from tests.fixtures import assert_accessible, browser_log_in
 
 from ..applications.conftest import PDF_BYTES
 
@@ -31,11 +31,7 @@ def setting_up(settings):
 
 
 def log_in(page, email, password):
-    page.goto("/accounts/login/")
-    page.get_by_label("이메일 주소").fill(email)
-    page.get_by_label("비밀번호").fill(password)
-    page.get_by_role("button", name="로그인").click()
-    page.wait_for_url(re.compile(r"/dashboard/$"))
+    browser_log_in(page, email, password)
 
 
 def log_out(page):
@@ -57,7 +53,8 @@ def test_applicant_from_registration_to_refusal_after_the_deadline(page, browser
         page.locator("#id_org-name_ko").fill("한빛이차전지소재 주식회사")
         page.locator("#id_org-business_number").fill("617-86-00006")
         page.get_by_role("button", name="가입 신청").click()
-        page.wait_for_url(re.compile(r"/dashboard/$"))
+        page.wait_for_url(re.compile(r"/accounts/register/sent/$"))
+        log_in(page, "planner@hanbit.co.kr", "Strong-Passw0rd-2026")
         assert page.get_by_text("승인 대기").first.is_visible()
 
         # 2. a pending organisation can already draft: create the plan and fill the overview (first sitting)

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.demo import DEMO_PASSWORD
-from tests.fixtures import assert_accessible
+from tests.fixtures import assert_accessible, browser_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,11 +63,7 @@ def test_registration_page_with_errors_is_accessible(page, demo_data):
 
 
 def test_staff_approval_queue_is_accessible(page, demo_data):
-    page.goto("/accounts/login/")
-    page.get_by_label("이메일 주소").fill("staff@demo.kr")
-    page.get_by_label("비밀번호").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="로그인").click()
-    page.wait_for_url(re.compile(r"/dashboard/$"))
+    browser_log_in(page, "staff@demo.kr", DEMO_PASSWORD)
     page.goto("/accounts/organizations/pending/")
     assert page.get_by_text("한빛이차전지소재 주식회사").first.is_visible()
     assert_accessible(page, context="approval queue")

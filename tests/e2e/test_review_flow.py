@@ -23,7 +23,7 @@ from tests.factories import (
     reviewable_plan,
     submitted_review,
 )
-from tests.fixtures import assert_accessible
+from tests.fixtures import assert_accessible, browser_log_in
 
 from ..reviews.conftest import DURING
 
@@ -31,11 +31,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.get_by_label("이메일 주소").fill(email)
-    page.get_by_label("비밀번호").fill(PASSWORD)
-    page.get_by_role("button", name="로그인").click()
-    page.wait_for_url(re.compile(r"/dashboard/$"))
+    browser_log_in(page, email, PASSWORD)
 
 
 def log_out(page):
