@@ -21,8 +21,12 @@ RUN apt-get update \
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 
-COPY requirements.txt /tmp/requirements.txt
-RUN pip install -r /tmp/requirements.txt
+# Where the registry is not reachable from inside a build, the packages can be fetched outside and handed
+# in: a `wheelhouse/` folder in the context (copied if present) and
+# --build-arg PIP_INSTALL_OPTIONS="--no-index --find-links /tmp/requirements" (scripts/compose-smoke.sh).
+ARG PIP_INSTALL_OPTIONS=""
+COPY requirements.txt wheelhouse* /tmp/requirements/
+RUN pip install ${PIP_INSTALL_OPTIONS} -r /tmp/requirements/requirements.txt
 
 # ---------------------------------------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime
@@ -89,4 +93,5 @@ USER app
 
 EXPOSE 8000
 
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]
+# deploy/gunicorn.conf.py: sync workers behind nginx (deploy/nginx.conf), 60 s timeout, request-head limits.
+CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3"]
