@@ -141,6 +141,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "accounts:password_reset_done": expect(200),
     "accounts:register": expect(302, anonymous=200),
     "accounts:reject": only(MINISTRY, 302, others=403),
+    "accounts:register_done": expect(200),  # the same page whether or not the address had an account
+    "accounts:session_status": expect(200),  # JSON for the idle banner; anonymous reads "signed out"
+    # force_login passes the second factor, so the code page sends everyone on; anyone signed in may enrol
+    "accounts:two_factor": expect(302),
+    "accounts:two_factor_setup": expect(200, anonymous=302),
     # The configuration admin, one entry: staff only (everyone else is sent to its log-in page).
     "admin:*": expect(302, superuser=200),
     "applications:attachment": only(PLAN_READERS, 200, others=404),
