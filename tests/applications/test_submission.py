@@ -128,22 +128,9 @@ def test_two_concurrent_submits_make_one_submission(applicant, call):
 
     plan = ApplicationFactory(call=call, organization=applicant.memberships.get().organization, created_by=applicant)
     complete_plan(plan)
-    from django.core.files.base import ContentFile
+    from tests.factories import attach_required_files
 
-    from applications.models import Attachment
-
-    for kind in Attachment.REQUIRED_KINDS:
-        a = Attachment(
-            application=plan,
-            kind=kind,
-            original_name="f.pdf",
-            content_type="application/pdf",
-            size=10,
-            sha256="0" * 64,
-            uploaded_by=applicant,
-        )
-        a.file.save("f.pdf", ContentFile(b"%PDF-1.4 x"), save=False)
-        a.save()
+    attach_required_files(plan, applicant)
     barrier = threading.Barrier(2)
     outcomes = []
 

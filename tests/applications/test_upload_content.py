@@ -14,8 +14,7 @@ from django.utils import translation
 
 from applications import filetypes, uploads
 from applications.models import Attachment
-
-from .conftest import PDF_BYTES
+from tests.factories import PDF_BYTES
 
 ALL = (uploads.PDF, uploads.HWP, uploads.HWPX, uploads.XLSX, uploads.PNG, uploads.JPEG)
 

@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from applications.models import Attachment
+from tests.factories import PDF_BYTES
 
-from .conftest import BEFORE, PDF_BYTES
+from .conftest import BEFORE
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
