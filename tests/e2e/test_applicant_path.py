@@ -9,10 +9,8 @@ import time_machine
 
 from accounts.models import Organization
 from applications.models import Application
-from tests.factories import KST, CallFactory, FieldFactory, UserFactory, complete_plan
+from tests.factories import KST, PDF_BYTES, CallFactory, FieldFactory, UserFactory, complete_plan
 from tests.fixtures import assert_accessible, browser_log_in
-
-from ..applications.conftest import PDF_BYTES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
