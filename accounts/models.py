@@ -244,6 +244,10 @@ class Organization(models.Model):
             )
         )
 
+    def owner_emails(self) -> list[str]:
+        """Who answers for the organisation itself (an invitation to take part in another's plan)."""
+        return list(self.memberships.filter(role=Membership.Role.OWNER).values_list("user__email", flat=True))
+
     @property
     def is_approved(self):
         return self.status == self.Status.APPROVED

@@ -139,6 +139,10 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
 
+class InvitationAnswerForm(forms.Form):
+    answer = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
+
+
 class ParticipantForm(forms.Form):
     business_number = forms.CharField(
         label=_("Business registration number of a registered organisation"), max_length=12

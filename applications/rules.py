@@ -32,7 +32,16 @@ def in_visible_plans(user, application):
     return application is not None and Application.objects.visible_to(user).filter(pk=application.pk).exists()
 
 
+@rules.predicate
+def answers_invitation(user, participation):
+    """An owner of the invited organisation: the list of invitations' own queryset, asked."""
+    from .models import Participation
+
+    return participation is not None and Participation.objects.answerable_by(user).filter(pk=participation.pk).exists()
+
+
 rules.add_perm("applications.view_application", in_visible_plans)
+rules.add_perm("applications.respond_to_invitation", answers_invitation)
 rules.add_perm("applications.edit_application", is_lead_editor)
 rules.add_perm("applications.draft_for_organization", is_organization_editor)
 rules.add_perm("applications.manage_applications", is_ministry_staff)

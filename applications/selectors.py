@@ -107,6 +107,8 @@ APPLICANT_ACTIONS = {
     "attachment_added",
     "attachment_removed",
     "participant_added",
+    "participant_accepted",
+    "participant_declined",
     "submit",
     "amend",
     "version_frozen",

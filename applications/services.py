@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -164,15 +165,17 @@ def remove_attachment(actor, attachment: Attachment, *, at) -> None:
 
 
 def add_participant(actor, application: Application, *, organization: Organization, role: str, at) -> Participation:
+    """Invite an organisation: it gains nothing (no read access, no conflict) until one of its owners accepts."""
     _require(actor, "applications.edit_application", application)
     deadline.ensure_accepting_changes(application.call, at)
     with transaction.atomic():
         try:
-            participation = Participation.objects.create(
-                application=application, organization=organization, role=role, added_by=actor, added_at=at
-            )
+            with transaction.atomic():
+                participation = Participation.objects.create(
+                    application=application, organization=organization, role=role, added_by=actor, added_at=at
+                )
         except IntegrityError:
-            raise workflow.TransitionError(_("This organisation already takes part in the plan.")) from None
+            raise workflow.TransitionError(_("This organisation has already been invited to the plan.")) from None
         audit.record(
             action="participant_added",
             actor=actor,
@@ -180,7 +183,40 @@ def add_participant(actor, application: Application, *, organization: Organizati
             data={"organization": organization.pk, "role": role},
             at=at,
         )
+        queue_email(
+            to=organization.owner_emails(),
+            template="applications/email/participant_invited",
+            context={
+                "participation": participation,
+                "application": application,
+                "organization": organization,
+                "link": settings.PORTAL_BASE_URL + reverse("applications:invitations"),
+            },
+            reference=f"applications.participant_invited:{participation.pk}",
+            created_by=actor,
+        )
     return participation
+
+
+def respond_to_invitation(actor, participation: Participation, *, accept: bool, at) -> Participation:
+    """An owner of the invited organisation accepts or declines, once."""
+    _require(actor, "applications.respond_to_invitation", participation)
+    with transaction.atomic():
+        locked = Participation.objects.select_for_update().get(pk=participation.pk)
+        if locked.status != Participation.Status.INVITED:
+            raise workflow.TransitionError(_("This invitation has already been answered."))
+        locked.status = Participation.Status.ACCEPTED if accept else Participation.Status.DECLINED
+        locked.responded_at = at
+        locked.responded_by = actor
+        locked.save(update_fields=["status", "responded_at", "responded_by"])
+        audit.record(
+            action="participant_accepted" if accept else "participant_declined",
+            actor=actor,
+            application=locked.application,
+            data={"organization": locked.organization_id, "role": locked.role},
+            at=at,
+        )
+    return locked
 
 
 def _next_receipt_number(application: Application) -> str:

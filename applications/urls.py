@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import briefings, calls, plans, staff
+from .views import briefings, calls, invitations, plans, staff
 
 app_name = "applications"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("plans/<int:pk>/attachments/<int:attachment_pk>/", plans.download_attachment, name="attachment"),
     path("plans/<int:pk>/attachments/<int:attachment_pk>/remove/", plans.remove_attachment, name="remove_attachment"),
     path("plans/<int:pk>/participants/", plans.participants, name="participants"),
+    path("invitations/", invitations.invitations, name="invitations"),
+    path("invitations/<int:pk>/answer/", invitations.respond, name="invitation_respond"),
     path("plans/<int:pk>/preview/", plans.preview, name="preview"),
     path("plans/<int:pk>/submit/", plans.submit, name="submit"),
     path("plans/<int:pk>/withdraw/", plans.withdraw, name="withdraw"),

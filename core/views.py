@@ -16,8 +16,11 @@ def home(request):
 
 @login_required
 def dashboard(request):
+    from applications.models import Participation
+
     memberships = Membership.objects.filter(user=request.user).select_related("organization")
-    return render(request, "core/dashboard.html", {"memberships": memberships})
+    invitations = Participation.objects.answerable_by(request.user).waiting().count()
+    return render(request, "core/dashboard.html", {"memberships": memberships, "invitations": invitations})
 
 
 @never_cache

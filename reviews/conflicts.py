@@ -1,6 +1,7 @@
 """Conflict detection: which evaluators are tied to which plans through their affiliation.
 
-An evaluator is conflicted with a plan when their affiliated organisation leads it, takes part in it, is named
+An evaluator is conflicted with a plan when their affiliated organisation leads it, takes part in it (an
+accepted invitation: an organisation named without its consent does not knock an evaluator out), is named
 as one of its anchor companies (same business registration number), or is the metropolitan government of the
 region where the plan's site lies.
 """
@@ -46,9 +47,8 @@ def detect(applications, users) -> dict[tuple[int, int], str]:
     for application in applications:
         for user_id in by_org.get(application.organization_id, ()):
             found.setdefault((application.pk, user_id), LEADS)
-    for application_id, organization_id in Participation.objects.filter(application_id__in=application_ids).values_list(
-        "application_id", "organization_id"
-    ):
+    participations = Participation.objects.accepted().filter(application_id__in=application_ids)
+    for application_id, organization_id in participations.values_list("application_id", "organization_id"):
         for user_id in by_org.get(organization_id, ()):
             found.setdefault((application_id, user_id), PARTICIPATES)
     for application_id, number in AnchorCompany.objects.filter(

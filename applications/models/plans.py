@@ -37,7 +37,7 @@ class ApplicationQuerySet(models.QuerySet):
             return self
         # Subqueries, not joins: no duplicate rows, so no DISTINCT to get in the way of ordering and counts.
         mine = Membership.objects.filter(user=user).values("organization")
-        taking_part = Participation.objects.filter(organization__in=mine).values("application")
+        taking_part = Participation.objects.accepted().filter(organization__in=mine).values("application")
         return self.filter(Q(organization__in=mine) | Q(pk__in=taking_part))
 
     def with_totals(self):
@@ -251,8 +251,31 @@ class PlanNarrative(models.Model):
         return str(self.application)
 
 
+class ParticipationQuerySet(models.QuerySet):
+    def accepted(self):
+        """The one answer to "does this organisation take part": only once its owner accepted the invitation
+        (read access to the plan and detected conflicts both follow it)."""
+        return self.filter(status=Participation.Status.ACCEPTED)
+
+    def waiting(self):
+        return self.filter(status=Participation.Status.INVITED)
+
+    def answerable_by(self, user):
+        """Invitations (in any state) addressed to an organisation this user owns: only an owner answers."""
+        if not user.is_authenticated:
+            return self.none()
+        owned = Membership.objects.filter(user=user, role=Membership.Role.OWNER).values("organization")
+        return self.filter(organization__in=owned)
+
+
 class Participation(models.Model):
-    """A registered organisation taking part in a plan; its members read the plan, they do not edit it."""
+    """A registered organisation invited to take part in a plan. Once its owner accepts, its members read the
+    plan (they do not edit it) and it counts for conflicts; until then, or after a refusal, it is only named."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
 
     class Role(models.TextChoices):
         ANCHOR = "anchor", _("Anchor company")
@@ -265,6 +288,13 @@ class Participation(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INVITED)
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ParticipationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("participating organisation")

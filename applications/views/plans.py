@@ -294,7 +294,8 @@ def participants(request, pk):
             else:
                 messages.success(
                     request,
-                    _("%(name)s now takes part in the plan and can read it.") % {"name": form.organization.name},
+                    _("%(name)s was invited. Its members can read the plan once its owner accepts.")
+                    % {"name": form.organization.name},
                 )
                 return redirect("applications:participants", pk=pk)
     return render(

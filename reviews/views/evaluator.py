@@ -76,7 +76,7 @@ def declare(request, pk):
                 )
                 return redirect("reviews:mine")
             return redirect("reviews:review", pk=pk)
-    participants = assignment.application.participations.select_related("organization")
+    participants = assignment.application.participations.accepted().select_related("organization")
     anchors = assignment.application.anchor_companies.only("name")
     return render(
         request,

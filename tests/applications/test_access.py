@@ -87,7 +87,9 @@ def test_participant_reads_but_cannot_edit(client, submitted, applicant):
 
     partner = OrganizationFactory(kind="company", business_number="305-87-00003")
     member = MembershipFactory(organization=partner).user
-    services.add_participant(applicant, submitted, organization=partner, role="anchor", at=BEFORE)
+    owner = MembershipFactory(organization=partner, role="owner").user
+    invitation = services.add_participant(applicant, submitted, organization=partner, role="anchor", at=BEFORE)
+    services.respond_to_invitation(owner, invitation, accept=True, at=BEFORE)
     client.force_login(member)
     assert client.get(reverse("applications:detail", args=[submitted.pk])).status_code == 200
     with time_machine.travel(BEFORE, tick=False):

@@ -41,7 +41,11 @@ def conflicted_expert(kind, plan, staff):
     if kind == "participant":
         organization = OrganizationFactory(kind=Organization.Kind.RESEARCH, region=None)
         Participation.objects.create(
-            application=plan, organization=organization, role=Participation.Role.RESEARCH, added_by=staff
+            application=plan,
+            organization=organization,
+            role=Participation.Role.RESEARCH,
+            added_by=staff,
+            status=Participation.Status.ACCEPTED,
         )
         return ExpertFactory(profile=organization)
     if kind == "anchor":

@@ -26,7 +26,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts import roles
 from accounts.models import Membership
-from applications.models import Attachment, BriefingRegistration, BriefingSession, CallDocument, Question
+from applications.models import (
+    Attachment,
+    BriefingRegistration,
+    BriefingSession,
+    CallDocument,
+    Participation,
+    Question,
+)
 from applications.workflow import State
 from reviews.models import Conflict, Rubric, Stage
 from tests.factories import (
@@ -159,6 +166,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "applications:detail": only(PLAN_READERS, 200, others=404),
     "applications:diff": only(PLAN_READERS, 200, others=404),
     "applications:history": only(PLAN_READERS, 200, others=404),
+    # Every signed-in user has a list of invitations (theirs, maybe empty); answering one is for an owner of the
+    # invited organisation (other_applicant's, invited and not yet accepted: it reads none of the plan pages).
+    "applications:invitation_respond": only(("other_applicant",), 302, others=404),
+    "applications:invitations": expect(200, anonymous=302),
     "applications:mine": expect(200, anonymous=302),
     "applications:participants": only(PLAN_READERS, 200, others=404),
     "applications:preview": only(PLAN_READERS, 200, others=404),
@@ -321,6 +332,13 @@ def build_dataset():
         call=call, starts_at=datetime.datetime(2026, 8, 10, 14, 0, tzinfo=KST), place_ko="세종", capacity=50
     )
     registration = BriefingRegistration.objects.create(session=session, organization=lead, registered_by=users["owner"])
+    # other_applicant's organisation is invited to take part in the plan and has not answered (finding 9).
+    invitation = Participation.objects.create(
+        application=plan,
+        organization=users["other_applicant"].memberships.get().organization,
+        role=Participation.Role.ANCHOR,
+        added_by=users["owner"],
+    )
     question = Question.objects.create(call=call, organization=lead, asked_by=users["owner"], subject="질문", body="?")
     kwargs = {
         "slug": call.slug,
@@ -347,6 +365,7 @@ def build_dataset():
         "applications:briefing_register": session.pk,
         "applications:briefing_cancel": registration.pk,
         "applications:question": question.pk,
+        "applications:invitation_respond": invitation.pk,
         "applications:staff_briefing": session.pk,
         "applications:staff_briefing_export": session.pk,
         "applications:staff_question": question.pk,
