@@ -5,6 +5,7 @@ to var/mail/). Every real service is reached by setting an environment variable;
 """
 
 import datetime
+import tempfile
 from pathlib import Path
 
 import environ
@@ -284,8 +285,9 @@ PORTAL_REQUEST_MAX_SECONDS = env.int("PORTAL_REQUEST_MAX_SECONDS", default=PORTA
 PORTAL_MAX_UPLOAD_BYTES = env.int("PORTAL_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
 PORTAL_MAX_APPLICATION_BYTES = env.int("PORTAL_MAX_APPLICATION_BYTES", default=300 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temporary file
-# Our own folder for those temporary files, so that the ones a killed worker leaves are found and swept.
-FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=str(VAR_DIR / "upload-tmp"))
+# Our own folder for those temporary files (under the system's temporary folder, writable by whoever runs the
+# portal, also in the container), so that the ones a killed worker leaves are found and swept.
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=str(Path(tempfile.gettempdir()) / "portal-upload-tmp"))
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
