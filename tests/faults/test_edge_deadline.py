@@ -18,16 +18,22 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Membership
-from applications.models import Application, Attachment, Call
+from applications.models import Application, Call
 from applications.workflow import State
 from tests import services
-from tests.factories import ApplicationFactory, CallFactory, FieldFactory, MembershipFactory, complete_plan
+from tests.factories import (
+    ApplicationFactory,
+    CallFactory,
+    FieldFactory,
+    MembershipFactory,
+    attach_required_files,
+    complete_plan,
+)
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +41,6 @@ _spec = importlib.util.spec_from_file_location("portal_stack", services.ROOT / "
 stack_module = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(stack_module)
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 CSRF = "edgetestcsrfsecret0123456789abcd"  # a 32-character CSRF secret, sent as cookie and form field
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 # Seconds from the deadline at which each client sends its submit: 8 just before, 4 just after.
@@ -90,18 +95,7 @@ def _plans(count: int, media_root) -> tuple[Call, list[tuple[Application, str]]]
         owner = MembershipFactory(role=Membership.Role.OWNER).user
         plan = ApplicationFactory(call=call, organization=owner.memberships.get().organization, created_by=owner)
         complete_plan(plan)
-        for kind in Attachment.REQUIRED_KINDS:
-            attachment = Attachment(
-                application=plan,
-                kind=kind,
-                original_name=f"{kind}.pdf",
-                content_type="application/pdf",
-                size=len(PDF_BYTES),
-                sha256="0" * 64,
-                uploaded_by=owner,
-            )
-            attachment.file.save(f"{kind}.pdf", ContentFile(PDF_BYTES), save=False)
-            attachment.save()
+        attach_required_files(plan, owner)
         client = Client()
         client.force_login(owner)  # only to create the session row; every request below is real HTTP
         plans.append((plan, client.cookies[django_settings.SESSION_COOKIE_NAME].value))
