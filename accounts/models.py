@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.clock import kst_date
+
 from . import roles
 from .validators import normalize_business_number, validate_business_number, validate_corporate_number
 
@@ -91,7 +93,7 @@ class RegionQuerySet(models.QuerySet):
         return self.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
 
     def current(self):
-        return self.valid_on(timezone.localdate())
+        return self.valid_on(kst_date())
 
 
 class Region(models.Model):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from core.clock import kst_date
 from core.outbox import queue_email
 
 from .models import Membership, Organization, User
@@ -37,7 +38,7 @@ def register_applicant(*, user_form, organization_form, language: str = "ko") ->
                 "login_url": _absolute(reverse("accounts:login")),
                 "reset_url": _absolute(reverse("accounts:password_reset")),
             },
-            reference=f"accounts.registration_existing:{existing.pk}:{timezone.localdate().isoformat()}",
+            reference=f"accounts.registration_existing:{existing.pk}:{kst_date().isoformat()}",
             language=language,
         )
         return None

@@ -7,8 +7,9 @@ instant is recorded as the submission time. Enforcement never depends on a sched
 import datetime
 
 from django.conf import settings
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+
+from core.clock import format_kst
 
 
 class DeadlinePassed(Exception):
@@ -20,19 +21,14 @@ class DeadlinePassed(Exception):
 class NotOpenYet(Exception):
     def __init__(self, call):
         self.call = call
-        super().__init__(_("Submissions for this call open at %(opens)s (KST).") % {"opens": kst(call.opens_at)})
-
-
-def kst(instant: datetime.datetime) -> str:
-    """An instant as Korea Standard Time, e.g. 2026-02-27 18:00."""
-    return formats.date_format(timezone.localtime(instant, timezone.get_fixed_timezone(540)), "Y-m-d H:i")
+        super().__init__(_("Submissions for this call open at %(opens)s (KST).") % {"opens": format_kst(call.opens_at)})
 
 
 def deadline_passed_message(call) -> str:
     return _(
         "The deadline for this call passed at %(deadline)s (KST). Plans can no longer be changed, submitted or "
         "withdrawn; everything saved before the deadline is kept as it was."
-    ) % {"deadline": kst(call.deadline)}
+    ) % {"deadline": format_kst(call.deadline)}
 
 
 def accepts_changes(call, instant: datetime.datetime) -> bool:

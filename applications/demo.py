@@ -2,13 +2,12 @@
 briefing session, and a practice call that is still open so that the drafting path can be tried today."""
 
 import datetime
-import zoneinfo
 
 from django.utils import timezone
 
-from .models import BriefingSession, Call, ExistingComplex, Field
+from core.clock import KST, kst_date
 
-KST = zoneinfo.ZoneInfo("Asia/Seoul")
+from .models import BriefingSession, Call, ExistingComplex, Field
 
 FIELDS = [
     (
@@ -109,7 +108,7 @@ def seed():
     )
 
     # A practice call, open for a month from today, so that drafting and submitting can be tried in the demo.
-    today = timezone.localdate()
+    today = kst_date()
     practice_deadline = datetime.datetime.combine(today + datetime.timedelta(days=30), datetime.time(18, 0), KST)
     practice, created = Call.objects.get_or_create(
         slug="practice",

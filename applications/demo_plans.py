@@ -2,18 +2,17 @@
 so that the review and committee rooms have real plans to work on. Idempotent: skipped once present."""
 
 import datetime
-import zoneinfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Membership, Organization, Region, User
+from core.clock import KST
 
 from . import deadline, services
 from .models import AnchorCompany, Application, Call, ExistingComplex, InfrastructureNeed, PlanNarrative, Site
 from .workflow import State
 
-KST = zoneinfo.ZoneInfo("Asia/Seoul")
 SUBMITTED_AT = datetime.datetime(2026, 2, 25, 15, 0, tzinfo=KST)
 SCREENED_AT = datetime.datetime(2026, 3, 6, 10, 0, tzinfo=KST)
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"

@@ -1,19 +1,16 @@
 """Forms of the ministry staff pages: list filters, the eligibility check, a deadline change."""
 
 import datetime
-import zoneinfo
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
+from core.clock import format_kst, from_kst
 from core.validators import validate_sane_date
 
-from .deadline import kst
 from .models import Call, Field
 from .workflow import State
-
-SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 
 
 class StaffApplicationFilterForm(forms.Form):
@@ -99,12 +96,12 @@ class DeadlineExtensionForm(forms.Form):
     def clean_new_deadline(self):
         value = self.cleaned_data["new_deadline"]
         # The input has no zone: read the wall-clock time as Seoul time, not the server's or the browser's.
-        value = value.replace(tzinfo=None).replace(tzinfo=SEOUL)
+        value = from_kst(value)
         if value <= self.now:
             raise forms.ValidationError(_("The new deadline must be in the future."))
         if value <= self.call.deadline:
             raise forms.ValidationError(
                 _("The new deadline must be later than the current one (%(deadline)s KST).")
-                % {"deadline": kst(self.call.deadline)}
+                % {"deadline": format_kst(self.call.deadline)}
             )
         return value

@@ -2,7 +2,6 @@
 the subcommittee referred (reviews' demo leaves at least one). Idempotent; does nothing without such plans."""
 
 import datetime
-import zoneinfo
 
 from django.contrib.auth.models import Group
 
@@ -10,10 +9,10 @@ from accounts import roles
 from accounts.models import User
 from applications.models import Application, Call
 from applications.workflow import State
+from core.clock import KST
 
 from .models import Meeting
 
-KST = zoneinfo.ZoneInfo("Asia/Seoul")
 # accounts' demo creates secretariat@demo.kr and committee@demo.kr; the committee needs a few more members.
 MEMBERS = [
     ("committee@demo.kr", "국가첨단전략산업위원회 위원"),

@@ -6,12 +6,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.utils import timezone
-from django.utils.formats import date_format
 
 from applications import embargo
 from applications.models import AnchorCompany, Application, Call
 from applications.workflow import State
+from core.clock import format_kst
 
 from .models import AgendaItem, DecisionNotice, Meeting, Resolution
 from .models.resolutions import DESIGNATIONS
@@ -20,7 +19,7 @@ from .models.resolutions import DESIGNATIONS
 def announcement_display(call: Call) -> str:
     if call.announcement_at is None:
         return "—"
-    return date_format(timezone.localtime(call.announcement_at), "Y-m-d H:i")
+    return format_kst(call.announcement_at)
 
 
 def latest_resolution(application: Application) -> Resolution | None:

@@ -15,6 +15,7 @@ from applications import audit, embargo, uploads, workflow
 from applications.models import Application
 from applications.workflow import State
 from core import outbox, queueing
+from core.clock import kst_date
 
 from . import selectors
 from .models import AgendaItem, DecisionNotice, Meeting, NoticeCounter, Resolution
@@ -145,7 +146,7 @@ def _number_notice(resolution: Resolution, language: str, at: datetime.datetime)
         document_number=f"{call.document_number_prefix}-{counter.last:04d}",
         verification_code=new_verification_code(),
         language=language,
-        issued_on=timezone.localdate(at),
+        issued_on=kst_date(at),
         recipient=application.organization.name_ko,
         decision=resolution.decision,
     )

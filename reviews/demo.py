@@ -3,7 +3,6 @@ declarations and submitted reviews, one plan through the subcommittee to the com
 
 import datetime
 import hashlib
-import zoneinfo
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
@@ -14,11 +13,10 @@ from accounts.demo import DEMO_PASSWORD
 from accounts.models import Organization, User
 from applications.models import Application, Call
 from applications.workflow import State
+from core.clock import KST, kst_date
 
 from . import services
 from .models import Assignment, Criterion, ExpertProfile, Panel, Recommendation, Rubric, Stage
-
-KST = zoneinfo.ZoneInfo("Asia/Seoul")
 
 ADVISORY_CRITERIA = [
     (
@@ -135,7 +133,7 @@ def seed():
         return _rows()
     staff = User.objects.get(email="staff@demo.kr")
     now = timezone.now()
-    today = timezone.localdate()
+    today = kst_date()
     advisory = _rubric(
         call,
         Stage.ADVISORY,
@@ -209,7 +207,7 @@ def _subcommittee(call, staff, now):
         first,
         kind="site_visit",
         text="부지 조성 현황과 변전소 인입 계획을 현장에서 확인함.",
-        held_on=timezone.localdate(),
+        held_on=kst_date(),
     )
     if not Recommendation.objects.filter(application=first).exists():
         services.finalise_recommendation(

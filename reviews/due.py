@@ -1,11 +1,11 @@
 """When a review may still be changed or submitted, decided in one place: the plan must still be in the
 review's stage, and the instant `at` before the stage's due date (or the review's own, if staff reopened it)."""
 
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from applications import embargo
 from applications.workflow import State
+from core.clock import format_kst
 
 from .models import Rubric, Stage
 
@@ -36,7 +36,7 @@ def review_closed_message(panel, application, review, at, user) -> str | None:
         due_at = review.reopened_until
     if at < due_at:
         return None
-    shown = formats.date_format(timezone.localtime(due_at), "DATETIME_FORMAT")
+    shown = format_kst(due_at, "DATETIME_FORMAT")
     return _(
         "The review period ended on %(due)s (Korea time). Ask ministry staff to reopen your review if you need more time."
     ) % {"due": shown}

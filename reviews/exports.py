@@ -1,21 +1,13 @@
 """The panel's score sheet as XLSX: every submitted score (plan x evaluator x criterion) and a summary sheet
 with the ranking statistics. Staff only: it names who gave which score."""
 
-import zoneinfo
-
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.clock import file_stamp, naive_kst
 from core.exports import text_row, write_only_sheet, xlsx_response
 
 from .selectors import ranking
 from .staff_selectors import score_sheet_rows
-
-SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
-
-
-def _kst(value):
-    return timezone.localtime(value, SEOUL).replace(tzinfo=None) if value else None
 
 
 def _round(value):
@@ -53,7 +45,7 @@ def _scores_sheet(workbook, panel):
                 None if score.points is None else float(score.points),
                 score.comment,
                 None if review.total is None else float(review.total),
-                _kst(review.submitted_at),
+                naive_kst(review.submitted_at),
             ],
             {8: "yyyy-mm-dd hh:mm"},
         )
@@ -115,5 +107,5 @@ def score_sheet_response(panel, rubric, *, at):
     workbook = Workbook(write_only=True)
     _summary_sheet(workbook, panel, rubric)
     _scores_sheet(workbook, panel)
-    stamp = timezone.localtime(at, SEOUL).strftime("%Y%m%d-%H%M")
+    stamp = file_stamp(at)
     return xlsx_response(workbook, f"scores-panel-{panel.pk}-{stamp}.xlsx")

@@ -1,18 +1,16 @@
 """Forms of the ministry-staff review pages."""
 
 import datetime
-import zoneinfo
 
 from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.clock import from_kst
 from core.validators import validate_sane_date
 
 from .models import Stage
 from .staff_selectors import eligible_experts
-
-SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 
 
 def expert_label(user) -> str:
@@ -107,7 +105,7 @@ class ReopenReviewForm(forms.Form):
 
     def clean_until(self):
         # The input has no zone: read the wall-clock time as Seoul time, not the server's or the browser's.
-        value = self.cleaned_data["until"].replace(tzinfo=None).replace(tzinfo=SEOUL)
+        value = from_kst(self.cleaned_data["until"])
         if value <= self.now:
             raise forms.ValidationError(_("The new due time must be in the future."))
         return value

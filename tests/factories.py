@@ -45,7 +45,6 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 # --- applications -------------------------------------------------------------------------------------
 import datetime as _dt  # noqa: E402
-import zoneinfo as _zi  # noqa: E402
 
 from applications.models import (  # noqa: E402
     AnchorCompany,
@@ -57,8 +56,8 @@ from applications.models import (  # noqa: E402
     PlanNarrative,
     Site,
 )
+from core.clock import KST  # noqa: E402  (the one definition of Korea time)
 
-KST = _zi.ZoneInfo("Asia/Seoul")
 DEADLINE_2026 = _dt.datetime(2026, 2, 27, 18, 0, tzinfo=KST)
 
 

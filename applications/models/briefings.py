@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from core.clock import format_kst
 from core.validators import validate_sane_date
 
 from .calls import Call
@@ -28,7 +29,7 @@ class BriefingSession(models.Model):
         ordering = ["starts_at"]
 
     def __str__(self):
-        return f"{self.call} — {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+        return f"{self.call} — {format_kst(self.starts_at)}"
 
 
 class BriefingRegistrationQuerySet(models.QuerySet):

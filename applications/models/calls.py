@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.clock import kst_date
 from core.validators import validate_sane_date
 
 
@@ -196,7 +197,7 @@ class Call(Bilingual, models.Model):
 
     @property
     def year(self) -> int:
-        return timezone.localtime(self.deadline).year
+        return kst_date(self.deadline).year
 
 
 def call_document_path(instance, filename):

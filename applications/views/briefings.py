@@ -7,12 +7,12 @@ from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import exports
+from core.clock import format_kst, kst_date
 from core.permissions import get_permitted_object_or_404, role_required
 from core.validators import slug_or_404
 
@@ -136,14 +136,14 @@ def _export_rows(session):
             _cell(person.full_name),
             _cell(person.email),
             _cell(person.phone),
-            timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
+            format_kst(registration.created_at),
         ]
 
 
 @role_required("applications.manage_calls")
 def staff_briefing_export(request, pk, fmt):
     session = get_object_or_404(BriefingSession.objects.select_related("call"), pk=pk)
-    filename = f"briefing-{session.pk}-{timezone.localtime(session.starts_at):%Y%m%d}-registrations.{fmt}"
+    filename = f"briefing-{session.pk}-{kst_date(session.starts_at):%Y%m%d}-registrations.{fmt}"
     if fmt == "csv":
         return exports.csv_response(EXPORT_HEADER, _export_rows(session), filename)
     if fmt != "xlsx":

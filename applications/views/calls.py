@@ -2,6 +2,8 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from core.clock import format_kst
+
 from .. import briefing_services, deadline
 from ..models import Call, CallDocument
 from ..uploads import download_response
@@ -18,10 +20,10 @@ def call_detail(request, slug):
         "call": call,
         "now": request.received_at,
         "accepting": deadline.accepts_changes(call, request.received_at),
-        "deadline_kst": deadline.kst(call.deadline),
+        "deadline_kst": format_kst(call.deadline),
         # The rule on the page (README: "The deadline"): a slower request counts when its transfer ended.
         "max_transfer_minutes": max(1, settings.PORTAL_EDGE_MAX_TRANSFER_SECONDS // 60),
-        "opens_kst": deadline.kst(call.opens_at),
+        "opens_kst": format_kst(call.opens_at),
         "faq": call.questions.filter(faq_published=True).order_by("created_at"),
         "extensions": call.deadline_extensions.all(),
     }

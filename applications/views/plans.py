@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import sessions
 from accounts.models import Organization
+from core.clock import format_kst
 
 from .. import deadline, extensions, selectors, services, snapshot
 from ..forms import AttachmentForm, NewApplicationForm, ParticipantForm, ReasonForm
@@ -107,7 +108,7 @@ def _context(request, application, **extra):
         "can_edit": request.user.has_perm("applications.edit_application", application)
         and application.status in (State.DRAFT, State.SUBMITTED),
         "accepting": deadline.accepts_changes(application.call, now),
-        "deadline_kst": deadline.kst(application.call.deadline),
+        "deadline_kst": format_kst(application.call.deadline),
         "deadline_message": deadline.deadline_passed_message(application.call),
         **extra,
     }
@@ -346,7 +347,7 @@ def submit(request, pk):
                 )
                 % {
                     "version": version.number,
-                    "time": deadline.kst(version.submitted_at),
+                    "time": format_kst(version.submitted_at),
                     "receipt": application.receipt_number,
                 },
             )

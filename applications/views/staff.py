@@ -1,28 +1,24 @@
 """Ministry staff: the applications list, exports, screening, deadline changes."""
 
-import zoneinfo
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Organization
 from core import exports
+from core.clock import file_stamp, format_kst, naive_kst
 from core.permissions import role_required
 
-from .. import deadline as deadlines
 from .. import selectors, services, workflow
 from ..models import Attachment, Call, Site
 from ..staff_forms import DeadlineExtensionForm, ScreeningForm, StaffApplicationFilterForm
 from .common import load_application
 
 PAGE_SIZE = 25
-SEOUL = zoneinfo.ZoneInfo("Asia/Seoul")
 
 # Export columns: (header, width in characters for the XLSX sheet).
 EXPORT_COLUMNS = (
@@ -90,14 +86,14 @@ def _export_rows(queryset):
             application.field.name,
             region.name if region else "",
             str(application.get_status_display()),
-            timezone.localtime(submitted, SEOUL).replace(tzinfo=None) if submitted else None,
+            naive_kst(submitted),
             application.total_investment_krw,
             application.total_direct_jobs,
         ]
 
 
 def _filename(request, extension: str) -> str:
-    stamp = timezone.localtime(request.received_at, SEOUL).strftime("%Y%m%d-%H%M")
+    stamp = file_stamp(request.received_at)
     return f"plans-{stamp}.{extension}"
 
 
@@ -203,7 +199,7 @@ def deadline(request, slug):
             messages.success(
                 request,
                 _("The deadline is now %(deadline)s (KST). Applicants are being informed by e-mail.")
-                % {"deadline": deadlines.kst(extension.new_deadline)},
+                % {"deadline": format_kst(extension.new_deadline)},
             )
             return redirect("applications:staff_deadline", slug=call.slug)
     informed = (
@@ -217,7 +213,7 @@ def deadline(request, slug):
     context = {
         "call": call,
         "form": form,
-        "deadline_kst": deadlines.kst(call.deadline),
+        "deadline_kst": format_kst(call.deadline),
         "extensions": call.deadline_extensions.select_related("actor").order_by("-created_at", "-pk"),
         "informed": informed,
         "received": call.applications.filter(status=workflow.State.RECEIVED).exists(),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from applications import workflow
 from applications.models import Application
+from core.clock import format_kst
 from core.permissions import role_required
 
 from .. import exports, packets, services, staff_selectors
@@ -101,7 +102,7 @@ def reopen(request, pk, plan, review):
                 _("The review of %(name)s was reopened until %(until)s (KST).")
                 % {
                     "name": review.assignment.reviewer.full_name,
-                    "until": timezone.localtime(form.cleaned_data["until"]).strftime("%Y-%m-%d %H:%M"),
+                    "until": format_kst(form.cleaned_data["until"]),
                 },
             )
             return redirect("reviews:staff_plan", pk=panel.pk, plan=application.pk)

@@ -1,0 +1,57 @@
+"""Korea time: the one owner of "what time and day is it in Korea".
+
+Instants are stored in UTC (USE_TZ); people read and type Korea Standard Time. The zone is the project's
+setting (settings.TIME_ZONE, "Asia/Seoul"), read here and nowhere else in code: no other module builds a
+ZoneInfo or a fixed +09:00 offset. Templates follow the same setting through Django's localisation.
+"""
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.utils import formats, timezone
+
+# For instants defined as Korean wall-clock times in data (demo calls, test fixtures).
+KST = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def zone() -> zoneinfo.ZoneInfo:
+    """The zone people read and type times in (settings.TIME_ZONE, read at call time)."""
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def to_kst(instant: datetime.datetime) -> datetime.datetime:
+    """An aware instant as Korean wall-clock time (aware, in `zone()`)."""
+    return instant.astimezone(zone())
+
+
+def kst_date(instant: datetime.datetime | None = None) -> datetime.date:
+    """The Korean calendar day of `instant` (default: now). 2026-02-27 15:00 UTC is already 2026-02-28."""
+    return to_kst(instant if instant is not None else timezone.now()).date()
+
+
+def format_kst(instant: datetime.datetime, fmt: str = "Y-m-d H:i") -> str:
+    """An instant as Korea time text for people (Django date format), e.g. 2026-02-27 18:00."""
+    return formats.date_format(to_kst(instant), fmt)
+
+
+def naive_kst(instant: datetime.datetime | None) -> datetime.datetime | None:
+    """Korean wall-clock time without a zone, for spreadsheet cells (which cannot hold one); None stays None."""
+    return to_kst(instant).replace(tzinfo=None) if instant is not None else None
+
+
+def file_stamp(instant: datetime.datetime) -> str:
+    """A Korea-time stamp for file names, e.g. 20260227-1800."""
+    return to_kst(instant).strftime("%Y%m%d-%H%M")
+
+
+def from_kst(value: datetime.datetime) -> datetime.datetime:
+    """A wall-clock time typed without a zone read as Korea time (whatever the server's or browser's zone).
+
+    An aware value keeps its wall-clock reading: the zone it carries is replaced, not converted."""
+    return value.replace(tzinfo=None).replace(tzinfo=zone())
+
+
+def kst_at(day: datetime.date, at: datetime.time) -> datetime.datetime:
+    """The instant at wall-clock time `at` on Korean day `day`."""
+    return datetime.datetime.combine(day, at, zone())

@@ -1,0 +1,72 @@
+"""Korea time has one owner (core.clock); it follows settings.TIME_ZONE and turns the day at KST midnight."""
+
+import ast
+import datetime
+import pathlib
+
+import time_machine
+from django.test import override_settings
+
+from core import clock
+
+UTC = datetime.UTC
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+ROOMS = ("accounts", "applications", "reviews", "committee", "core", "config")
+
+
+def test_kst_is_the_setting():
+    from django.conf import settings
+
+    assert clock.KST.key == settings.TIME_ZONE == "Asia/Seoul"
+    assert clock.zone() == clock.KST
+
+
+def test_the_korean_day_turns_at_kst_midnight():
+    # 15:00 UTC is midnight in Seoul: the last microsecond before is still the 27th.
+    assert clock.kst_date(datetime.datetime(2026, 2, 27, 14, 59, 59, 999999, tzinfo=UTC)) == datetime.date(2026, 2, 27)
+    assert clock.kst_date(datetime.datetime(2026, 2, 27, 15, 0, tzinfo=UTC)) == datetime.date(2026, 2, 28)
+
+
+def test_kst_date_defaults_to_now():
+    with time_machine.travel(datetime.datetime(2026, 12, 31, 15, 0, tzinfo=UTC), tick=False):
+        assert clock.kst_date() == datetime.date(2027, 1, 1)
+
+
+def test_texts_and_cells_are_korean_wall_clock():
+    instant = datetime.datetime(2026, 2, 27, 9, 0, tzinfo=UTC)
+    assert clock.format_kst(instant) == "2026-02-27 18:00"
+    assert clock.file_stamp(datetime.datetime(2026, 2, 27, 15, 1, tzinfo=UTC)) == "20260228-0001"
+    assert clock.naive_kst(instant) == datetime.datetime(2026, 2, 27, 18, 0)
+    assert clock.naive_kst(None) is None
+    assert clock.to_kst(instant).utcoffset() == datetime.timedelta(hours=9)
+
+
+def test_typed_wall_clock_time_is_read_as_kst():
+    typed = datetime.datetime(2026, 3, 6, 18, 0)
+    assert clock.from_kst(typed) == datetime.datetime(2026, 3, 6, 9, 0, tzinfo=UTC)
+    # A value that arrives aware (Django attaches the current zone) keeps its wall-clock reading.
+    assert clock.from_kst(typed.replace(tzinfo=UTC)) == datetime.datetime(2026, 3, 6, 9, 0, tzinfo=UTC)
+    assert clock.kst_at(datetime.date(2026, 3, 1), datetime.time(0, 0)) == datetime.datetime(
+        2026, 2, 28, 15, 0, tzinfo=UTC
+    )
+
+
+@override_settings(TIME_ZONE="UTC")
+def test_the_functions_follow_the_setting_no_fixed_offset():
+    """Nothing hard-codes +09:00: changing the setting changes what every function shows."""
+    instant = datetime.datetime(2026, 2, 27, 15, 0, tzinfo=UTC)
+    assert clock.format_kst(instant) == "2026-02-27 15:00"
+    assert clock.kst_date(instant) == datetime.date(2026, 2, 27)
+
+
+def test_no_other_module_defines_korea_time():
+    """ZoneInfo(...) and fixed offsets appear only in core/clock.py (migrations are history and keep theirs)."""
+    offenders = []
+    for room in ROOMS:
+        for path in (ROOT / room).rglob("*.py"):
+            if "migrations" in path.parts or path == ROOT / "core" / "clock.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Attribute) and node.attr in {"ZoneInfo", "get_fixed_timezone"}:
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
