@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Organization, User
+from core.errors import Refused
 from core.outbox import queue_email
 
 from . import audit
@@ -26,12 +27,8 @@ from .rules import EDIT_ROLES
 ACTIVE = Q(registrations__cancelled_at__isnull=True)
 
 
-class BriefingRefused(Exception):
+class BriefingRefused(Refused):
     """A registration, cancellation or FAQ change that the rules do not allow; `message` says why."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
 
 
 def _require(actor, perm, obj=None):

@@ -10,15 +10,16 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.clock import format_kst
+from core.errors import Refused
 
 
-class DeadlinePassed(Exception):
+class DeadlinePassed(Refused):
     def __init__(self, call):
         self.call = call
         super().__init__(deadline_passed_message(call))
 
 
-class NotOpenYet(Exception):
+class NotOpenYet(Refused):
     def __init__(self, call):
         self.call = call
         super().__init__(_("Submissions for this call open at %(opens)s (KST).") % {"opens": format_kst(call.opens_at)})

@@ -1,6 +1,6 @@
 """What a file really is, read from its content with bounded reads: nothing here inflates or loads a whole file.
 
-`detect(file)` returns one of the kinds below, or None for an unknown file, and raises `Refused` for a file
+`detect(file)` returns one of the kinds below, or None for an unknown file, and raises `UnsafeContent` for a file
 that is of a known kind but carries something we do not accept (a ZIP bomb, macros, PDF actions). Containers
 are judged by their directories and a few bytes of a member, never by inflating a member whole: a 1 MB upload
 may declare a 1 GiB member, and only its first bytes are ever read.
@@ -52,8 +52,10 @@ PDF_OVERLAP = 64
 PDF_MAX_OBJECT_STREAMS = 2000
 
 
-class Refused(Exception):
-    """A known kind carrying content we refuse; `reason` is one of the keys of `uploads.REFUSAL_MESSAGES`."""
+class UnsafeContent(Exception):
+    """A known kind carrying content we refuse; `reason` is one of the keys of `uploads.REFUSAL_MESSAGES`.
+
+    Not a user-facing refusal itself: `uploads.inspect` turns it into an `UploadRefused` naming the file."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -113,9 +115,9 @@ def _central_directory_bounds(file) -> None:
     members, directory_size = struct.unpack("<HI", tail[at + 10 : at + 16])
     # 0xFFFF / 0xFFFFFFFF mean ZIP64, which no office file of ours needs.
     if members >= 0xFFFF or directory_size >= 0xFFFFFFFF:
-        raise Refused("zip_bomb")
+        raise UnsafeContent("zip_bomb")
     if members > ZIP_MAX_MEMBERS or directory_size > ZIP_MAX_CENTRAL_DIRECTORY:
-        raise Refused("zip_bomb")
+        raise UnsafeContent("zip_bomb")
 
 
 def _read_member(archive, info, limit: int) -> bytes:
@@ -134,9 +136,9 @@ def _zip_kind(file) -> str | None:
                 total += info.file_size
                 ratio = info.file_size / max(info.compress_size, 1)
                 if info.file_size > ZIP_SMALL_MEMBER and ratio > ZIP_MAX_RATIO:
-                    raise Refused("zip_bomb")
+                    raise UnsafeContent("zip_bomb")
             if total > ZIP_MAX_TOTAL_INFLATED:
-                raise Refused("zip_bomb")
+                raise UnsafeContent("zip_bomb")
             by_name = {info.filename: info for info in infos}
             if "mimetype" in by_name:
                 if _read_member(archive, by_name["mimetype"], 64).strip() == b"application/hwp+zip":
@@ -154,13 +156,13 @@ def _xlsx_or_refused(archive, by_name) -> str:
     """An XLSX, not an XLSM: no VBA project, no macro-enabled content type, no ActiveX controls."""
     lowered = [name.lower() for name in by_name]
     if any(name.endswith("vbaproject.bin") or "/activex/" in name for name in lowered):
-        raise Refused("macros")
+        raise UnsafeContent("macros")
     types = by_name["[Content_Types].xml"]
     if types.file_size > ZIP_MAX_READ:
-        raise Refused("zip_bomb")
+        raise UnsafeContent("zip_bomb")
     content_types = _read_member(archive, types, ZIP_MAX_READ).lower()
     if b"macroenabled" in content_types or b"vbaproject" in content_types:
-        raise Refused("macros")
+        raise UnsafeContent("macros")
     return XLSX
 
 
@@ -185,7 +187,7 @@ def _check_pdf(file) -> None:
         window = previous + chunk
         for name in _pdf_names(window):
             if name in PDF_ACTIVE_NAMES:
-                raise Refused("pdf_active")
+                raise UnsafeContent("pdf_active")
             if name == b"ObjStm":
                 object_streams = True
         previous = window[-PDF_OVERLAP:]
@@ -201,13 +203,13 @@ def _check_pdf_object_streams(file) -> None:
     try:
         reader = PdfReader(file, strict=False)
         if reader.is_encrypted:
-            raise Refused("pdf_unreadable")
+            raise UnsafeContent("pdf_unreadable")
         streams = {stream for stream, _index in reader.xref_objStm.values()}
         if len(streams) > PDF_MAX_OBJECT_STREAMS:
-            raise Refused("pdf_unreadable")
+            raise UnsafeContent("pdf_unreadable")
         for number in streams:
             for name in _pdf_names(reader.get_object(number).get_data()):
                 if name in PDF_ACTIVE_NAMES:
-                    raise Refused("pdf_active")
+                    raise UnsafeContent("pdf_active")
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise Refused("pdf_unreadable") from exc
+        raise UnsafeContent("pdf_unreadable") from exc

@@ -9,7 +9,9 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .filetypes import EXTENSIONS, HWP, HWPX, JPEG, PDF, PNG, XLSX, Refused, detect
+from core.errors import Refused
+
+from .filetypes import EXTENSIONS, HWP, HWPX, JPEG, PDF, PNG, XLSX, UnsafeContent, detect
 
 TYPE_LABELS = {
     PDF: "PDF",
@@ -39,10 +41,8 @@ REFUSAL_MESSAGES = {
 }
 
 
-class UploadRefused(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class UploadRefused(Refused):
+    """A file refused for its size, kind, content or name; `message` names the file and says why."""
 
 
 def generated_name(original: str) -> str:
@@ -74,7 +74,7 @@ def inspect(upload, *, allowed: tuple[str, ...], max_bytes: int | None = None) -
     name = safe_display_name(upload.name)
     try:
         detected = detect(upload)
-    except Refused as refused:
+    except UnsafeContent as refused:
         raise UploadRefused(REFUSAL_MESSAGES[refused.reason] % {"name": name}) from refused
     if detected not in allowed:
         raise UploadRefused(

@@ -16,6 +16,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import Refused
+
 
 class State(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -42,12 +44,8 @@ EMBARGOED_STATES = (
 )
 
 
-class TransitionError(Exception):
+class TransitionError(Refused):
     """A transition was refused; `message` is for the user (translated)."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 # A guard returns None when the transition may happen, or a translated message saying why not.

@@ -16,6 +16,7 @@ from applications.models import Application
 from applications.workflow import State
 from core import outbox, queueing
 from core.clock import kst_date
+from core.errors import Refused
 
 from . import selectors
 from .models import AgendaItem, DecisionNotice, Meeting, NoticeCounter, Resolution
@@ -26,12 +27,8 @@ from .validation import resolution_problems
 RESOLUTION_FIELDS = ("decision", "conditions", "reasons", "votes_for", "votes_against", "votes_abstaining")
 
 
-class CommitteeRefusal(Exception):
-    """A refused action; `message` is for the user (translated)."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class CommitteeRefusal(Refused):
+    """A refused committee action; `message` is for the user (translated)."""
 
 
 def _refuse_problems(meeting: Meeting, data: dict) -> None:

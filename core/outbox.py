@@ -25,13 +25,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from . import queueing
+from .errors import Refused
 from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
 Status = OutboxMessage.Status
 
 
-class OutboxRefusal(Exception):
+class OutboxRefusal(Refused):
     """A move the message's state does not allow (e.g. retrying a message that has not failed)."""
 
 

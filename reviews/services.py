@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from applications import audit, workflow
 from applications.workflow import State
+from core.errors import Refused
 
 from . import conflicts as detection
 from . import due
@@ -31,11 +32,8 @@ from .models import (
 )
 
 
-class ReviewRefused(Exception):
-    def __init__(self, message, field_errors: dict | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.field_errors = field_errors or {}
+class ReviewRefused(Refused):
+    """A review action the rules do not allow; `field_errors` names the criteria or fields concerned."""
 
 
 # --- panels and assignment -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core import exports
 from core.clock import format_kst, kst_date
+from core.errors import Refused, refuse, show_on_form
 from core.permissions import get_permitted_object_or_404, role_required
 from core.validators import slug_or_404
 
@@ -40,8 +41,8 @@ def briefing_register(request, slug, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.register_for_briefing(request.user, session, **form.cleaned_data, at=request.received_at)
-        except services.BriefingRefused as exc:
-            form.add_error(None, exc.message)
+        except Refused as exc:
+            show_on_form(form, exc)
         else:
             messages.success(
                 request,
@@ -69,8 +70,8 @@ def briefing_cancel(request, slug, pk):
     )
     try:
         services.cancel_briefing_registration(request.user, registration, at=request.received_at)
-    except services.BriefingRefused as exc:
-        messages.error(request, exc.message)
+    except Refused as exc:
+        refuse(request, exc)
     else:
         messages.success(
             request,
@@ -245,8 +246,8 @@ def staff_question(request, pk):
                 faq_answer=faq_form.cleaned_data["faq_answer"],
                 at=request.received_at,
             )
-        except services.BriefingRefused as exc:
-            faq_form.add_error(None, exc.message)
+        except Refused as exc:
+            show_on_form(faq_form, exc)
         else:
             if faq_form.cleaned_data["faq_published"]:
                 messages.success(request, _("The FAQ entry is published on the call page."))

@@ -6,12 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import Refused, refuse
 from core.permissions import get_permitted_object_or_404
 
 from .. import services
 from ..forms import InvitationAnswerForm
 from ..models import Participation
-from .common import REFUSALS, refusal_message
 
 
 @login_required
@@ -41,8 +41,8 @@ def respond(request, pk):
     accept = form.cleaned_data["answer"] == "accept"
     try:
         services.respond_to_invitation(request.user, participation, accept=accept, at=request.received_at)
-    except REFUSALS as exc:
-        messages.error(request, refusal_message(exc))
+    except Refused as exc:
+        refuse(request, exc)
     else:
         names = {"name": participation.organization.name, "title": participation.application.title}
         if accept:

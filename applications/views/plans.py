@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts import sessions
 from accounts.models import Organization
 from core.clock import format_kst
+from core.errors import Refused, refuse, show_on_form
 
 from .. import deadline, extensions, selectors, services, snapshot
 from ..forms import AttachmentForm, NewApplicationForm, ParticipantForm, ReasonForm
@@ -21,7 +22,7 @@ from ..rules import EDIT_ROLES
 from ..sections import SECTIONS, SECTIONS_BY_KEY, completeness
 from ..uploads import download_response
 from ..workflow import State
-from .common import REFUSALS, load_application, refusal_message
+from .common import load_application
 
 KEPT_FORM = "kept-form"
 
@@ -80,8 +81,8 @@ def create(request, slug):
                 title=form.cleaned_data["title"],
                 at=request.received_at,
             )
-        except REFUSALS as exc:
-            messages.error(request, refusal_message(exc))
+        except Refused as exc:
+            refuse(request, exc)
         else:
             messages.success(
                 request, _("The plan was created. Fill in its sections in any order; each is saved on its own.")
@@ -170,8 +171,8 @@ def edit_section(request, pk, key):
                 revision = exc.section.revision  # saving again now knowingly replaces their version
                 form = section.build(application, request.POST)
                 form.is_valid()
-            except REFUSALS as exc:
-                messages.error(request, refusal_message(exc))
+            except Refused as exc:
+                refuse(request, exc)
             else:
                 messages.success(request, _("“%(section)s” was saved.") % {"section": section.title})
                 return redirect("applications:section", pk=pk, key=key)
@@ -234,8 +235,8 @@ def attachments(request, pk):
                     upload=form.cleaned_data["file"],
                     at=request.received_at,
                 )
-            except REFUSALS as exc:
-                form.add_error("file", refusal_message(exc))
+            except Refused as exc:
+                show_on_form(form, exc, "file")
             else:
                 messages.success(request, _("“%(name)s” was uploaded.") % {"name": attachment.original_name})
                 return redirect("applications:attachments", pk=pk)
@@ -267,8 +268,8 @@ def remove_attachment(request, pk, attachment_pk):
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application, removed_at__isnull=True)
     try:
         services.remove_attachment(request.user, attachment, at=request.received_at)
-    except REFUSALS as exc:
-        messages.error(request, refusal_message(exc))
+    except Refused as exc:
+        refuse(request, exc)
     else:
         messages.success(request, _("“%(name)s” was removed from the plan.") % {"name": attachment.original_name})
     return redirect("applications:attachments", pk=pk)
@@ -290,8 +291,8 @@ def participants(request, pk):
                     role=form.cleaned_data["role"],
                     at=request.received_at,
                 )
-            except REFUSALS as exc:
-                form.add_error(None, refusal_message(exc))
+            except Refused as exc:
+                show_on_form(form, exc)
             else:
                 messages.success(
                     request,
@@ -335,8 +336,8 @@ def submit(request, pk):
     if request.method == "POST":
         try:
             version = services.submit(request.user, application, at=request.received_at)
-        except REFUSALS as exc:
-            messages.error(request, refusal_message(exc))
+        except Refused as exc:
+            refuse(request, exc)
         else:
             application.refresh_from_db()
             messages.success(
@@ -376,8 +377,8 @@ def withdraw(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.withdraw(request.user, application, reason=form.cleaned_data["reason"], at=request.received_at)
-        except REFUSALS as exc:
-            messages.error(request, refusal_message(exc))
+        except Refused as exc:
+            refuse(request, exc)
         else:
             messages.success(request, _("The plan was withdrawn."))
             return redirect("applications:detail", pk=pk)

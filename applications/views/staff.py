@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Organization
 from core import exports
 from core.clock import file_stamp, format_kst, naive_kst
+from core.errors import Refused, show_on_form
 from core.permissions import role_required
 
 from .. import selectors, services, workflow
@@ -141,7 +142,7 @@ def screen(request, pk):
                 reason=form.cleaned_data["reason"].strip(),
                 at=request.received_at,
             )
-        except workflow.TransitionError as exc:
+        except Refused as exc:
             refusal = exc.message
         else:
             if form.eligible:
@@ -193,8 +194,8 @@ def deadline(request, slug):
                 reason=form.cleaned_data["reason"],
                 at=request.received_at,
             )
-        except workflow.TransitionError as exc:
-            form.add_error(None, exc.message)
+        except Refused as exc:
+            show_on_form(form, exc)
         else:
             messages.success(
                 request,

@@ -6,11 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import Refused, refuse
+
 from .. import selectors, services
 from ..forms import AgendaForm, MeetingForm
 from ..models import Meeting
 from ..validation import quorum_problem
-from .common import apply_validation_error, refuse, secretariat_only
+from .common import apply_validation_error, secretariat_only
 
 
 @secretariat_only
@@ -59,7 +61,7 @@ def add_agenda_item(request, pk):
     else:
         try:
             services.add_to_agenda(request.user, meeting, form.cleaned_data["application"])
-        except services.CommitteeRefusal as exc:
+        except Refused as exc:
             refuse(request, exc)
         else:
             messages.success(request, _("The plan was put on the agenda."))

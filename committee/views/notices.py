@@ -10,12 +10,13 @@ from django.views.decorators.http import require_POST
 
 from applications import embargo
 from applications.views.common import load_application
+from core.errors import Refused, refuse
 from core.permissions import get_permitted_object_or_404
 from core.validators import ids
 
 from .. import selectors, services
 from ..models import DecisionNotice, Meeting
-from .common import REFUSALS, refuse, secretariat_only
+from .common import secretariat_only
 
 
 @secretariat_only
@@ -48,7 +49,7 @@ def send(request, pk):
         return redirect("committee:notices", pk=meeting.pk)
     try:
         count = services.send_notices(request.user, chosen)
-    except REFUSALS as exc:
+    except Refused as exc:
         refuse(request, exc)
     else:
         messages.success(request, _("%(count)s notice(s) queued for sending.") % {"count": count})
@@ -61,7 +62,7 @@ def retry(request, pk):
     notice = get_object_or_404(DecisionNotice.objects.select_related("resolution__agenda_item"), pk=pk)
     try:
         services.retry_delivery(request.user, notice)
-    except REFUSALS as exc:
+    except Refused as exc:
         refuse(request, exc)
     else:
         messages.success(request, _("The e-mail will be sent again."))

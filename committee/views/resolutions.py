@@ -7,11 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import Refused, refuse
+
 from .. import selectors, services
 from ..forms import ConfirmForm, CorrectionForm, ResolutionForm
 from ..models import AgendaItem, Resolution
 from ..validation import quorum_problem
-from .common import REFUSALS, apply_validation_error, refuse, secretariat_only
+from .common import apply_validation_error, secretariat_only
 
 
 def _item(pk):
@@ -41,7 +43,7 @@ def record(request, pk):
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
-        except REFUSALS as exc:
+        except Refused as exc:
             refuse(request, exc)
             return redirect("committee:meeting", pk=meeting.pk)
         else:
@@ -96,7 +98,7 @@ def confirm(request, pk):
     except ValidationError as exc:
         for errors in exc.message_dict.values():
             messages.error(request, " ".join(errors))
-    except REFUSALS as exc:
+    except Refused as exc:
         refuse(request, exc)
     else:
         messages.success(
@@ -127,7 +129,7 @@ def correct(request, pk):
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
-        except REFUSALS as exc:
+        except Refused as exc:
             refuse(request, exc)
             return redirect("committee:resolution", pk=old.pk)
         else:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from applications import snapshot
 from applications.models import Attachment
 from applications.uploads import download_response
+from core.errors import Refused, refuse
 from core.permissions import get_permitted_object_or_404, role_required
 
 from .. import due, selectors, services
@@ -67,8 +68,8 @@ def declare(request, pk):
                 pledge=form.cleaned_data.get("pledge", False),
                 at=request.received_at,
             )
-        except services.ReviewRefused as exc:
-            messages.error(request, exc.message)
+        except Refused as exc:
+            refuse(request, exc)
         else:
             if conflict:
                 messages.success(
@@ -131,9 +132,9 @@ def review(request, pk):
         )
         if "submit" in request.POST:
             services.submit_review(request.user, assignment, at=request.received_at)
-    except services.ReviewRefused as exc:
+    except Refused as exc:
         form.attach_errors(exc.field_errors)
-        messages.error(request, exc.message)
+        refuse(request, exc)
         return _review_page(request, assignment, form, Review.objects.filter(assignment=assignment).first())
     if "submit" in request.POST:
         messages.success(request, _("Your review was submitted. Thank you."))

@@ -13,13 +13,13 @@ from django.views.decorators.http import require_POST
 
 from applications import workflow
 from applications.models import Call
+from core.errors import Refused, refuse, show_on_form
 from core.permissions import role_required
 from core.validators import int_or_none
 
 from .. import charts, conflicts, services, staff_selectors
 from ..models import Assignment, Conflict, Panel, Rubric, Stage
 from ..selectors import criterion_averages, ranking
-from ..services import ReviewRefused
 from ..staff_forms import PanelForm, PanelMembersForm, PinConflictForm, parse_pairs
 from . import staff_plans
 
@@ -28,13 +28,6 @@ PERM = "reviews.manage_panels"
 
 def load_panel(pk) -> Panel:
     return get_object_or_404(Panel.objects.select_related("call", "field"), pk=pk)
-
-
-def _refusal(form, exc: ReviewRefused):
-    for name, message in exc.field_errors.items():
-        form.add_error(name if name in form.fields else None, message)
-    if not exc.field_errors:
-        form.add_error(None, exc.message)
 
 
 @role_required(PERM)
@@ -49,8 +42,8 @@ def panels(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             panel = services.create_panel(request.user, call=call, **form.cleaned_data)
-        except ReviewRefused as exc:
-            _refusal(form, exc)
+        except Refused as exc:
+            show_on_form(form, exc)
         else:
             messages.success(request, _("The panel “%(name)s” was created. Now choose its members.") % {"name": panel})
             return redirect("reviews:staff_members", pk=panel.pk)
@@ -73,8 +66,8 @@ def members(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.set_panel_members(request.user, panel, list(form.cleaned_data["members"]))
-        except ReviewRefused as exc:
-            form.add_error("members", exc.message)
+        except Refused as exc:
+            show_on_form(form, exc, "members")
         else:
             messages.success(request, _("The members of the panel were saved."))
             return redirect("reviews:staff_assignments", pk=panel.pk)
@@ -136,7 +129,7 @@ def assignments(request, pk):
                 created = services.bulk_assign(
                     request.user, panel, [(by_plan[a], by_member[u]) for a, u in pairs], at=request.received_at
                 )
-            except ReviewRefused as exc:
+            except Refused as exc:
                 messages.error(request, _("Nothing was saved. %(reason)s") % {"reason": exc.message})
                 checked, status = set(pairs), 409
             else:
@@ -160,8 +153,8 @@ def unassign(request, pk):
     )
     try:
         services.unassign(request.user, assignment)
-    except ReviewRefused as exc:
-        messages.error(request, exc.message)
+    except Refused as exc:
+        refuse(request, exc)
     else:
         messages.success(
             request,
@@ -180,8 +173,8 @@ def conflict_list(request, pk):
             services.pin_conflict(
                 request.user, form.cleaned_data["application"], form.cleaned_data["user"], form.cleaned_data["reason"]
             )
-        except ReviewRefused as exc:
-            _refusal(form, exc)
+        except Refused as exc:
+            show_on_form(form, exc)
         else:
             messages.success(request, _("The conflict of interest was recorded."))
             return redirect("reviews:staff_conflicts", pk=panel.pk)
@@ -245,8 +238,8 @@ def start_all(request, pk):
     screened = panel.plans().filter(status=workflow.State.SCREENED).order_by("receipt_number", "pk")
     try:
         moved = services.start_advisory_review(request.user, list(screened), at=request.received_at)
-    except workflow.TransitionError as exc:
-        messages.error(request, exc.message)
+    except Refused as exc:
+        refuse(request, exc)
     else:
         messages.success(request, _("Expert review started for %(count)s plans.") % {"count": moved})
     return redirect("reviews:staff_dashboard", pk=panel.pk)

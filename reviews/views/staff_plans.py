@@ -12,12 +12,12 @@ from django.views.decorators.http import require_POST
 from applications import workflow
 from applications.models import Application
 from core.clock import format_kst
+from core.errors import Refused, refuse, show_on_form
 from core.permissions import role_required
 
 from .. import exports, packets, services, staff_selectors
 from ..models import Panel, Review, ReviewPacket, Rubric, Stage
 from ..selectors import with_review_summary
-from ..services import ReviewRefused
 from ..staff_forms import MoveToSubcommitteeForm, ReopenReviewForm
 
 PERM = "reviews.manage_panels"
@@ -94,8 +94,8 @@ def reopen(request, pk, plan, review):
                 reason=form.cleaned_data["reason"],
                 at=request.received_at,
             )
-        except ReviewRefused as exc:
-            form.add_error(None, exc.message)
+        except Refused as exc:
+            show_on_form(form, exc)
         else:
             messages.success(
                 request,
@@ -115,8 +115,8 @@ def start(request, pk, plan):
     panel, application = _load(pk, plan)
     try:
         moved = services.start_advisory_review(request.user, [application], at=request.received_at)
-    except workflow.TransitionError as exc:
-        messages.error(request, exc.message)
+    except Refused as exc:
+        refuse(request, exc)
     else:
         if moved:
             messages.success(request, _("Expert review started for this plan."))
@@ -135,8 +135,8 @@ def move(request, pk, plan):
             services.move_to_subcommittee(
                 request.user, application, reason=form.cleaned_data["reason"], at=request.received_at
             )
-        except workflow.TransitionError as exc:
-            form.add_error("reason", exc.message)
+        except Refused as exc:
+            show_on_form(form, exc, "reason")
         else:
             messages.success(request, _("The plan was moved to the subcommittee."))
             return redirect("reviews:staff_plan", pk=panel.pk, plan=application.pk)

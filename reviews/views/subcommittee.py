@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from applications import snapshot
 from applications.workflow import State
+from core.errors import Refused, refuse
 from core.permissions import get_permitted_object_or_404, role_required
 
 from .. import selectors, services
@@ -72,8 +73,8 @@ def add_note(request, pk):
     if form.is_valid():
         try:
             services.add_note(request.user, application, **form.cleaned_data)
-        except services.ReviewRefused as exc:
-            messages.error(request, exc.message)
+        except Refused as exc:
+            refuse(request, exc)
         else:
             messages.success(request, _("The notes were added."))
             return redirect("reviews:subcommittee_plan", pk=pk)
@@ -97,12 +98,10 @@ def recommend(request, pk):
                 conditions=form.cleaned_data["conditions"],
                 at=request.received_at,
             )
-        except services.ReviewRefused as exc:
+        except Refused as exc:
             for name, message in exc.field_errors.items():
                 form.add_error(name, message)
-            messages.error(request, exc.message)
-        except services.workflow.TransitionError as exc:
-            messages.error(request, exc.message)
+            refuse(request, exc)
         else:
             messages.success(request, _("The recommendation was finalised and the plan referred to the committee."))
             return redirect("reviews:subcommittee_plan", pk=pk)
