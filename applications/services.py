@@ -67,8 +67,7 @@ def save_section(actor, application: Application, key: str, form, *, expected_re
     with transaction.atomic():
         locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
         deadline.ensure_accepting_changes(locked.call, at)
-        if locked.status not in (workflow.State.DRAFT, workflow.State.SUBMITTED):
-            raise workflow.TransitionError(_("This plan can no longer be changed."))
+        workflow.ensure_editable(locked)
         section, _created = PlanSection.objects.select_for_update().get_or_create(application=locked, key=key)
         if section.revision != expected_revision:
             raise SectionConflict(section)
@@ -104,8 +103,7 @@ def upload_attachment(actor, application: Application, *, kind: str, upload, at)
     with files.written_files(), transaction.atomic():
         locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
         deadline.ensure_accepting_changes(locked.call, at)
-        if locked.status not in (workflow.State.DRAFT, workflow.State.SUBMITTED):
-            raise workflow.TransitionError(_("This plan can no longer be changed."))
+        workflow.ensure_editable(locked)
         used = locked.attachments.filter(removed_at__isnull=True).aggregate(total=Sum("size"))["total"] or 0
         if used + size > settings.PORTAL_MAX_APPLICATION_BYTES:
             raise UploadRefused(
@@ -143,6 +141,7 @@ def remove_attachment(actor, attachment: Attachment, *, at) -> None:
     with transaction.atomic():
         locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
         deadline.ensure_accepting_changes(locked.call, at)
+        workflow.ensure_editable(locked)
         Attachment.objects.filter(pk=attachment.pk, removed_at__isnull=True).update(removed_at=at)
         # A file no frozen version lists is deleted with its removal (the row keeps name, size and hash for the
         # history); one a version lists stays, since reviewers read that version.
@@ -168,6 +167,7 @@ def add_participant(actor, application: Application, *, organization: Organizati
     """Invite an organisation: it gains nothing (no read access, no conflict) until one of its owners accepts."""
     _require(actor, "applications.edit_application", application)
     deadline.ensure_accepting_changes(application.call, at)
+    workflow.ensure_editable(application)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -302,7 +302,7 @@ def extend_deadline(actor, call: Call, *, new_deadline: datetime.datetime, reaso
         )
         organizations = Organization.objects.filter(
             applications__call=locked,
-            applications__status__in=[workflow.State.DRAFT, workflow.State.SUBMITTED],
+            applications__status__in=workflow.EDITABLE_STATES,
         ).distinct()
         for organization in organizations:
             queue_email(

@@ -48,6 +48,21 @@ class TransitionError(Refused):
     """A transition was refused; `message` is for the user (translated)."""
 
 
+# The states in which applicants may change a plan's content (sections, files, participants): the one owner
+# of "editable". Whether the call still accepts changes at an instant is the deadline's rule (deadline.py).
+EDITABLE_STATES = (State.DRAFT, State.SUBMITTED)
+
+
+def is_editable(application) -> bool:
+    """The plan's state lets its applicants change it (draft, or submitted and open to amendment)."""
+    return application.status in EDITABLE_STATES
+
+
+def ensure_editable(application) -> None:
+    if not is_editable(application):
+        raise TransitionError(_("This plan can no longer be changed."))
+
+
 # A guard returns None when the transition may happen, or a translated message saying why not.
 Guard = Callable[["object", "datetime.datetime"], "str | None"]
 # The permission check: (user, application) -> bool. None means "the system" (scheduled tasks).
@@ -74,15 +89,6 @@ def register(transition: Transition) -> None:
     if transition.name in TRANSITIONS and TRANSITIONS[transition.name] != transition:
         raise ValueError(f"Transition {transition.name!r} is already registered differently")
     TRANSITIONS[transition.name] = transition
-
-
-def available(application, user) -> list[Transition]:
-    """Transitions the user could trigger now from the application's state (guards not evaluated)."""
-    return [
-        t
-        for t in TRANSITIONS.values()
-        if application.status in t.sources and user is not None and t.allowed(user, application)
-    ]
 
 
 def perform(

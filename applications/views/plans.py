@@ -15,7 +15,7 @@ from accounts.models import Organization
 from core.clock import format_kst
 from core.errors import Refused, refuse, show_on_form
 
-from .. import deadline, extensions, selectors, services, snapshot
+from .. import deadline, extensions, selectors, services, snapshot, workflow
 from ..forms import AttachmentForm, NewApplicationForm, ParticipantForm, ReasonForm
 from ..models import Application, Attachment, Call, PlanSection
 from ..rules import EDIT_ROLES
@@ -107,7 +107,7 @@ def _context(request, application, **extra):
         "application": application,
         "sections": SECTIONS,
         "can_edit": request.user.has_perm("applications.edit_application", application)
-        and application.status in (State.DRAFT, State.SUBMITTED),
+        and workflow.is_editable(application),
         "accepting": deadline.accepts_changes(application.call, now),
         "deadline_kst": format_kst(application.call.deadline),
         "deadline_message": deadline.deadline_passed_message(application.call),

@@ -171,7 +171,7 @@ def _required_documents(version) -> list[tuple[str, bool]]:
 
 
 def _screening_not_possible(application) -> str:
-    if application.status in (workflow.State.DRAFT, workflow.State.SUBMITTED):
+    if workflow.is_editable(application):
         return _(
             "This plan is “%(status)s”. Plans are checked for eligibility once the call's deadline has passed "
             "and they have been received."
@@ -206,7 +206,7 @@ def deadline(request, slug):
     informed = (
         Organization.objects.filter(
             Q(applications__call=call),
-            Q(applications__status__in=[workflow.State.DRAFT, workflow.State.SUBMITTED]),
+            Q(applications__status__in=workflow.EDITABLE_STATES),
         )
         .distinct()
         .count()
