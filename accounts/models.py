@@ -254,10 +254,6 @@ class Organization(models.Model):
     def is_approved(self):
         return self.status == self.Status.APPROVED
 
-    @property
-    def may_apply(self):
-        return self.kind in self.APPLICANT_KINDS
-
     def clean(self):
         super().clean()
         errors = {}

@@ -18,13 +18,6 @@ from .models import (
 from .uploads import KIND_HINTS
 
 
-class RevisionMixin:
-    """Carries the section revision the editor started from, to detect a concurrent save."""
-
-    def add_revision_field(self, revision):
-        self.fields["revision"] = forms.IntegerField(widget=forms.HiddenInput, initial=revision)
-
-
 class NewApplicationForm(forms.ModelForm):
     class Meta:
         model = Application

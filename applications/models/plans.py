@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,13 +40,6 @@ class ApplicationQuerySet(models.QuerySet):
         taking_part = Participation.objects.accepted().filter(organization__in=mine).values("application")
         return self.filter(Q(organization__in=mine) | Q(pk__in=taking_part))
 
-    def with_totals(self):
-        return self.annotate(
-            anchor_investment=Sum("anchor_companies__investment_krw"),
-            anchor_jobs=Sum("anchor_companies__direct_jobs"),
-            anchor_count=Count("anchor_companies", distinct=True),
-        )
-
 
 class Application(models.Model):
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="applications")
@@ -80,10 +73,6 @@ class Application(models.Model):
 
     def __str__(self):
         return self.title
-
-    @property
-    def is_draft(self):
-        return self.status == State.DRAFT
 
     @property
     def latest_version(self):

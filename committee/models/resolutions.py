@@ -99,11 +99,3 @@ class Resolution(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status != self.Status.DRAFT
-
-    @property
-    def target_state(self) -> str:
-        return DECISION_STATES[self.decision]
-
-    @property
-    def is_designation(self) -> bool:
-        return self.decision in DESIGNATIONS
