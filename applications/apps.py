@@ -11,3 +11,7 @@ class ApplicationsConfig(AppConfig):
         from .transitions import register_all
 
         register_all()
+
+        from . import dashboard
+
+        dashboard.register()

@@ -5,8 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.models import Membership
-
+from . import dashboard as sections
 from . import health as health_checks
 
 
@@ -16,11 +15,8 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    from applications.models import Participation
-
-    memberships = Membership.objects.filter(user=request.user).select_related("organization")
-    invitations = Participation.objects.answerable_by(request.user).waiting().count()
-    return render(request, "core/dashboard.html", {"memberships": memberships, "invitations": invitations})
+    """My page: the sections the rooms registered (core.dashboard); core itself knows no room."""
+    return render(request, "core/dashboard.html", {"sections": sections.render_sections(request)})
 
 
 @never_cache

@@ -1,0 +1,49 @@
+"""The arrows between rooms (docs/ARCHITECTURE.md): each room imports only the rooms below it; core imports
+none. An import the other way, even inside a function, fails here."""
+
+import ast
+import pathlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+ROOMS = ("core", "accounts", "applications", "reviews", "committee")
+# Each room and the rooms it may import. config (settings, URLs, Celery) wires them all and is not a room.
+MAY_IMPORT = {
+    "core": set(),
+    "accounts": {"core"},
+    "applications": {"core", "accounts"},
+    "reviews": {"core", "accounts", "applications"},
+    "committee": {"core", "accounts", "applications", "reviews"},
+}
+
+
+def imported_rooms(path: pathlib.Path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        for name in names:
+            top = name.split(".")[0]
+            if top in ROOMS:
+                yield top, node.lineno
+
+
+@pytest.mark.parametrize("room", ROOMS)
+def test_a_room_imports_only_the_rooms_below_it(room):
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line} imports {other}"
+        for path in sorted((ROOT / room).rglob("*.py"))
+        if "migrations" not in path.parts
+        for other, line in imported_rooms(path)
+        if other != room and other not in MAY_IMPORT[room]
+    ]
+    assert wrong == []
+
+
+def test_the_table_covers_every_room():
+    assert set(MAY_IMPORT) == set(ROOMS)
+    assert {p.name for p in ROOT.iterdir() if (p / "apps.py").exists()} == set(ROOMS)
