@@ -54,6 +54,12 @@ class OrganizationAdmin(admin.ModelAdmin):
     readonly_fields = ["decided_by", "decided_at", "created_at"]
     inlines = [MembershipInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # An organisation is created in any state here (setting up); afterwards staff decide in the approval
+        # queue (accounts.services), which moves the state along Organization.TRANSITIONS and e-mails the owners.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "status", "status_reason"] if obj is not None else fields
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):

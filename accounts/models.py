@@ -175,6 +175,13 @@ class Organization(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
+    # The only moves an organisation makes (core.states.move, from accounts.services): staff decide once.
+    TRANSITIONS = {
+        Status.PENDING: {Status.APPROVED, Status.REJECTED},
+        Status.APPROVED: set(),
+        Status.REJECTED: set(),
+    }
+
     kind = models.CharField(_("kind of organisation"), max_length=30, choices=Kind.choices)
     name_ko = models.CharField(_("name (Korean)"), max_length=150)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from core import states
 from core.clock import kst_date
 from core.outbox import queue_email
 
@@ -64,7 +65,7 @@ def _decide(actor: User, organization: Organization, status: str, reason: str) -
         org = Organization.objects.select_for_update().get(pk=organization.pk)
         if org.status != Organization.Status.PENDING:
             return org  # already decided (e.g. a second click): nothing changes, no second e-mail
-        org.status = status
+        states.move(org, status)
         org.status_reason = reason
         org.decided_by = actor
         org.decided_at = timezone.now()

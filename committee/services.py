@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from applications import audit, embargo, uploads, workflow
 from applications.models import Application
 from applications.workflow import State
-from core import outbox, queueing
+from core import outbox, queueing, states
 from core.clock import kst_date
 from core.errors import Refused
 
@@ -164,7 +164,7 @@ def confirm_resolution(actor, resolution: Resolution, *, language: str = "ko", a
     _refuse_problems(meeting, {name: getattr(resolution, name) for name in RESOLUTION_FIELDS})
     name, _label = CONFIRM[resolution.decision]
     workflow.perform(resolution.agenda_item.application, name, actor, at=at, data={"resolution": resolution.pk})
-    resolution.status = Resolution.Status.CONFIRMED
+    states.move(resolution, Resolution.Status.CONFIRMED, refusal=CommitteeRefusal)
     resolution.confirmed_by, resolution.confirmed_at = actor, at
     resolution.save(update_fields=["status", "confirmed_by", "confirmed_at"])
     return _number_notice(resolution, language, at)
@@ -185,7 +185,7 @@ def correct_resolution(
     meeting = Meeting.objects.prefetch_related("members", "attendees").get(pk=old.agenda_item.meeting_id)
     _refuse_problems(meeting, data)
     workflow.perform(application, CORRECT[data["decision"]], actor, at=at, reason=reason, data={"supersedes": old.pk})
-    old.status = Resolution.Status.SUPERSEDED
+    states.move(old, Resolution.Status.SUPERSEDED, refusal=CommitteeRefusal)
     old.save(update_fields=["status"])
     new = Resolution(
         agenda_item=old.agenda_item,

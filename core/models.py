@@ -27,7 +27,7 @@ class OutboxMessage(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    # The only moves a message makes (core.outbox.move performs them; nothing else assigns `status`).
+    # The only moves a message makes (core.outbox.move, through core.states.move; nothing else assigns `status`).
     TRANSITIONS = {
         Status.PENDING: {Status.SENDING},
         Status.SENDING: {Status.SENT, Status.PENDING, Status.FAILED, Status.SENDING},

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from . import queueing
+from . import queueing, states
 from .errors import Refused
 from .models import OutboxMessage
 
@@ -88,9 +88,7 @@ def dispatch(message_id: int, *, retrying: bool = False) -> None:
 
 def move(message: OutboxMessage, to: str) -> None:
     """Change a locked message's state, refusing moves the table does not allow (the caller saves)."""
-    if to not in OutboxMessage.TRANSITIONS[message.status]:
-        raise OutboxRefusal(f"outbox message {message.pk}: {message.status} -> {to} is not allowed")
-    message.status = to
+    states.move(message, to, refusal=OutboxRefusal)
 
 
 def lease() -> datetime.timedelta:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from applications import audit, workflow
 from applications.workflow import State
+from core import states
 from core.errors import Refused
 
 from . import conflicts as detection
@@ -310,9 +311,10 @@ def submit_review(actor, assignment: Assignment, *, at=None) -> Review:
     errors = missing_for_submission(review)
     if errors:
         raise ReviewRefused(_("The review is not complete yet; see the marked fields."), errors)
+    states.move(review, Review.Status.SUBMITTED, refusal=ReviewRefused)
     # The total is summed by the database, from exactly the rows stored.
     Review.objects.filter(pk=review.pk).update(
-        status=Review.Status.SUBMITTED,
+        status=review.status,
         submitted_at=at,
         total=Subquery(
             Score.objects.filter(review=OuterRef("pk")).values("review").annotate(t=Sum("points")).values("t")[:1]
@@ -331,8 +333,10 @@ def reopen_review(actor, review: Review, *, until: datetime.datetime, reason: st
         raise ReviewRefused(_("The new due time must be in the future."))
     review = Review.objects.select_for_update().select_related("assignment__application").get(pk=review.pk)
     was = review.status
+    if review.status != Review.Status.DRAFT:  # a draft only gets the new due time
+        states.move(review, Review.Status.DRAFT, refusal=ReviewRefused)
     Review.objects.filter(pk=review.pk).update(
-        status=Review.Status.DRAFT, submitted_at=None, total=None, reopened_until=until
+        status=review.status, submitted_at=None, total=None, reopened_until=until
     )
     audit.record(
         action="review_reopened",

@@ -45,6 +45,14 @@ class Resolution(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         SUPERSEDED = "superseded", _("Superseded by a correction")
 
+    # The only moves a resolution makes (core.states.move, from committee.services). A correction is a new
+    # resolution created confirmed; the one it replaces becomes superseded and stays as it was.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.CONFIRMED},
+        Status.CONFIRMED: {Status.SUPERSEDED},
+        Status.SUPERSEDED: set(),
+    }
+
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="resolutions")
     decision = models.CharField(_("decision"), max_length=30, choices=Decision.choices)
     conditions = models.TextField(_("conditions"), blank=True, max_length=8000)

@@ -18,6 +18,12 @@ class Review(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
 
+    # The only moves a review makes (core.states.move, from reviews.services): submitted, and reopened by staff.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.SUBMITTED},
+        Status.SUBMITTED: {Status.DRAFT},
+    }
+
     # PROTECT: deleting a panel or an assignment never takes reviews and scores with it; a draft review is
     # removed only by services.unassign, which refuses once the review was ever submitted and audits.
     assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="review")
