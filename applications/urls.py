@@ -25,6 +25,20 @@ urlpatterns = [
     path("plans/<int:pk>/versions/<int:number>/receipt/", plans.receipt, name="receipt"),
     path("plans/<int:pk>/versions/<int:old>/diff/<int:new>/", plans.version_diff, name="diff"),
     path("plans/<int:pk>/history/", plans.history, name="history"),
-    *briefings.urlpatterns,
-    *staff.urlpatterns,
+    path("calls/<slug:slug>/briefing/<int:pk>/register/", briefings.briefing_register, name="briefing_register"),
+    path(
+        "calls/<slug:slug>/briefing/registrations/<int:pk>/cancel/", briefings.briefing_cancel, name="briefing_cancel"
+    ),
+    path("calls/<slug:slug>/questions/", briefings.questions, name="questions"),
+    path("calls/<slug:slug>/questions/<int:pk>/", briefings.question, name="question"),
+    path("staff/briefings/", briefings.staff_briefings, name="staff_briefings"),
+    path("staff/briefings/<int:pk>/", briefings.staff_briefing, name="staff_briefing"),
+    path("staff/briefings/<int:pk>/export/<slug:fmt>/", briefings.staff_briefing_export, name="staff_briefing_export"),
+    path("staff/questions/", briefings.staff_questions, name="staff_questions"),
+    path("staff/questions/<int:pk>/", briefings.staff_question, name="staff_question"),
+    path("staff/plans/", staff.application_list, name="staff_applications"),
+    path("staff/plans/export.csv", staff.export_csv, name="staff_export_csv"),
+    path("staff/plans/export.xlsx", staff.export_xlsx, name="staff_export_xlsx"),
+    path("staff/plans/<int:pk>/screening/", staff.screen, name="staff_screen"),
+    path("staff/calls/<slug:slug>/deadline/", staff.deadline, name="staff_deadline"),
 ]

@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -259,16 +258,3 @@ def staff_question(request, pk):
         "applications/questions/staff_detail.html",
         {"question": item, "answer_form": answer_form, "faq_form": faq_form, "now": request.received_at},
     )
-
-
-urlpatterns = [
-    path("calls/<slug:slug>/briefing/<int:pk>/register/", briefing_register, name="briefing_register"),
-    path("calls/<slug:slug>/briefing/registrations/<int:pk>/cancel/", briefing_cancel, name="briefing_cancel"),
-    path("calls/<slug:slug>/questions/", questions, name="questions"),
-    path("calls/<slug:slug>/questions/<int:pk>/", question, name="question"),
-    path("staff/briefings/", staff_briefings, name="staff_briefings"),
-    path("staff/briefings/<int:pk>/", staff_briefing, name="staff_briefing"),
-    path("staff/briefings/<int:pk>/export/<slug:fmt>/", staff_briefing_export, name="staff_briefing_export"),
-    path("staff/questions/", staff_questions, name="staff_questions"),
-    path("staff/questions/<int:pk>/", staff_question, name="staff_question"),
-]

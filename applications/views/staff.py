@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -220,12 +219,3 @@ def deadline(request, slug):
         "received": call.applications.filter(status=workflow.State.RECEIVED).exists(),
     }
     return render(request, "applications/staff/deadline.html", context)
-
-
-urlpatterns = [
-    path("staff/plans/", application_list, name="staff_applications"),
-    path("staff/plans/export.csv", export_csv, name="staff_export_csv"),
-    path("staff/plans/export.xlsx", export_xlsx, name="staff_export_xlsx"),
-    path("staff/plans/<int:pk>/screening/", screen, name="staff_screen"),
-    path("staff/calls/<slug:slug>/deadline/", deadline, name="staff_deadline"),
-]

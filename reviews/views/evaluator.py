@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 
 from applications import snapshot
@@ -182,13 +181,3 @@ def others(request, pk):
         .order_by("submitted_at", "pk")
     )
     return render(request, "reviews/evaluator/others.html", {**_stage_context(assignment), "reviews": reviews})
-
-
-urlpatterns = [
-    path("", my_assignments, name="mine"),
-    path("assignments/<int:pk>/", review, name="review"),
-    path("assignments/<int:pk>/declare/", declare, name="declare"),
-    path("assignments/<int:pk>/plan/", plan, name="plan"),
-    path("assignments/<int:pk>/plan/files/<str:sha256>/", plan_file, name="plan_file"),
-    path("assignments/<int:pk>/others/", others, name="others"),
-]

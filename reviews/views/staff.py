@@ -7,7 +7,6 @@ The per-plan page, workflow steps, exports and packets are in staff_plans. Every
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +20,6 @@ from .. import charts, conflicts, services, staff_selectors
 from ..models import Assignment, Conflict, Panel, Rubric, Stage
 from ..selectors import criterion_averages, ranking
 from ..staff_forms import PanelForm, PanelMembersForm, PinConflictForm, parse_pairs
-from . import staff_plans
 
 PERM = "reviews.manage_panels"
 
@@ -264,17 +262,3 @@ def call_ranking(request, slug, stage):
         group["averages"] = _averages_rows(group["rows"], averages, criteria)
     context = {"call": call, "rubric": rubric, "fields": fields, "criteria": criteria}
     return render(request, "reviews/staff/ranking.html", context)
-
-
-urlpatterns = [
-    path("staff/", calls, name="staff_calls"),
-    path("staff/calls/<slug:slug>/panels/", panels, name="staff_panels"),
-    path("staff/calls/<slug:slug>/ranking/<str:stage>/", call_ranking, name="staff_ranking"),
-    path("staff/panels/<int:pk>/", dashboard, name="staff_dashboard"),
-    path("staff/panels/<int:pk>/start/", start_all, name="staff_start_all"),
-    path("staff/panels/<int:pk>/members/", members, name="staff_members"),
-    path("staff/panels/<int:pk>/assignments/", assignments, name="staff_assignments"),
-    path("staff/panels/<int:pk>/assignments/unassign/", unassign, name="staff_unassign"),
-    path("staff/panels/<int:pk>/conflicts/", conflict_list, name="staff_conflicts"),
-    *staff_plans.urlpatterns,
-]

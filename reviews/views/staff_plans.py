@@ -4,7 +4,6 @@ steps (start expert review, move to the subcommittee), the review packet PDF and
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -173,14 +172,3 @@ def score_sheet(request, pk):
     panel = get_object_or_404(Panel.objects.select_related("call", "field"), pk=pk)
     rubric = get_object_or_404(Rubric, call=panel.call, stage=panel.stage)
     return exports.score_sheet_response(panel, rubric, at=request.received_at)
-
-
-urlpatterns = [
-    path("staff/panels/<int:pk>/scores.xlsx", score_sheet, name="staff_score_sheet"),
-    path("staff/panels/<int:pk>/plans/<int:plan>/", plan, name="staff_plan"),
-    path("staff/panels/<int:pk>/plans/<int:plan>/reviews/<int:review>/reopen/", reopen, name="staff_reopen"),
-    path("staff/panels/<int:pk>/plans/<int:plan>/start/", start, name="staff_start"),
-    path("staff/panels/<int:pk>/plans/<int:plan>/move/", move, name="staff_move"),
-    path("staff/panels/<int:pk>/plans/<int:plan>/packet/", packet_request, name="staff_packet"),
-    path("staff/panels/<int:pk>/plans/<int:plan>/packet.pdf", packet_download, name="staff_packet_download"),
-]

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -111,11 +110,3 @@ def recommend(request, pk):
         _plan_context(request, application, recommendation_form=form),
         status=400,
     )
-
-
-urlpatterns = [
-    path("subcommittee/", plan_list, name="subcommittee"),
-    path("subcommittee/plans/<int:pk>/", plan_detail, name="subcommittee_plan"),
-    path("subcommittee/plans/<int:pk>/notes/", add_note, name="subcommittee_note"),
-    path("subcommittee/plans/<int:pk>/recommend/", recommend, name="recommend"),
-]

@@ -47,3 +47,18 @@ def test_a_room_imports_only_the_rooms_below_it(room):
 def test_the_table_covers_every_room():
     assert set(MAY_IMPORT) == set(ROOMS)
     assert {p.name for p in ROOT.iterdir() if (p / "apps.py").exists()} == set(ROOMS)
+
+
+def test_each_rooms_urls_live_in_its_urls_py():
+    """One URL table per room: no view module keeps a list of its own that urls.py splices in."""
+    elsewhere = [
+        str(path.relative_to(ROOT))
+        for room in ROOMS
+        for path in sorted((ROOT / room).rglob("*.py"))
+        if path.name != "urls.py"
+        and any(
+            isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "urlpatterns" for t in node.targets)
+            for node in ast.parse(path.read_text(encoding="utf-8")).body
+        )
+    ]
+    assert elsewhere == []
