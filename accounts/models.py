@@ -165,7 +165,7 @@ class Organization(models.Model):
         PUBLIC_INSTITUTION = "public_institution", _("Public institution")
         RESEARCH = "research", _("University or research institute")
 
-    # Kinds that may lead an application (DOMAIN.md); the others take part or employ reviewers.
+    # Kinds that may lead an application (docs/ARCHITECTURE.md, domain facts); the others take part or employ reviewers.
     APPLICANT_KINDS = (Kind.CENTRAL_AGENCY, Kind.METROPOLITAN, Kind.COMPANY)
     # Kinds registered under a business registration number; governments use other identifiers.
     KINDS_WITH_BUSINESS_NUMBER = (Kind.COMPANY,)

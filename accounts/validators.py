@@ -1,4 +1,4 @@
-"""Korean registration numbers, checked by their check digits (DOMAIN.md)."""
+"""Korean registration numbers, checked by their check digits (the algorithms: docs/ARCHITECTURE.md, domain facts)."""
 
 import re
 

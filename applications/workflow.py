@@ -1,4 +1,4 @@
-"""The application's life as one explicit state machine (DESIGN.md).
+"""The application's life as one explicit state machine (docs/ARCHITECTURE.md: the workflow).
 
 States and transitions are plain data. `perform` is the only code that assigns `Application.status`: it locks
 the row, checks who may act and the guard, changes the state, writes the audit event and runs the

@@ -1,5 +1,5 @@
 """The outbox: every e-mail the portal sends is first a row, written in the same transaction as the state
-change that caused it, so a broker outage can delay a message but never lose it (DESIGN.md)."""
+change that caused it, so a broker outage can delay a message but never lose it (docs/ARCHITECTURE.md)."""
 
 from django.conf import settings
 from django.db import models

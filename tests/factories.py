@@ -193,7 +193,7 @@ from applications.workflow import State as _State  # noqa: E402
 from reviews.models import Assignment, Criterion, ExpertProfile, Panel, Review, Rubric, Score, Stage  # noqa: E402
 
 REVIEW_DUE = _dt.datetime(2026, 5, 29, 18, 0, tzinfo=KST)
-# The evaluation themes of past rounds (DOMAIN.md), maxima totalling 100.
+# The evaluation themes of past rounds (docs/ARCHITECTURE.md, domain facts), maxima totalling 100.
 DEMO_CRITERIA = (
     ("앵커기업 투자 규모와 확실성", "Anchor-company investment and its certainty", 25),
     ("생태계 조성(공급망 협력·클러스터 잠재력)", "Ecosystem (supplier-customer cooperation, cluster potential)", 20),

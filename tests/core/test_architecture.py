@@ -62,3 +62,16 @@ def test_each_rooms_urls_live_in_its_urls_py():
         )
     ]
     assert elsewhere == []
+
+
+def test_documents_the_code_cites_are_in_the_repository():
+    import re
+
+    cited = {
+        (str(path.relative_to(ROOT)), name)
+        for room in (*ROOMS, "config", "tests")
+        for path in (ROOT / room).rglob("*.py")
+        for name in re.findall(r"[\w/.-]*\b[A-Z][A-Z_]+\.md\b", path.read_text(encoding="utf-8"))
+    }
+    missing = [f"{where} cites {name}" for where, name in sorted(cited) if not (ROOT / name).exists()]
+    assert cited and missing == []
