@@ -174,7 +174,7 @@ LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
-TIME_ZONE = "Asia/Seoul"
+TIME_ZONE = "Asia/Seoul"  # the zone core.clock owns (Korea time); tests/core/test_clock.py checks they agree
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -1,28 +1,23 @@
 """Korea time: the one owner of "what time and day is it in Korea".
 
-Instants are stored in UTC (USE_TZ); people read and type Korea Standard Time. The zone is the project's
-setting (settings.TIME_ZONE, "Asia/Seoul"), read here and nowhere else in code: no other module builds a
-ZoneInfo or a fixed +09:00 offset. Templates follow the same setting through Django's localisation.
+Instants are stored in UTC (USE_TZ); people read and type Korea Standard Time, whatever zone the server or
+the browser is in. The zone is defined here and nowhere else in code: no other module builds a ZoneInfo or a
+fixed +09:00 offset. settings.TIME_ZONE names the same zone, so templates (which localise through the
+setting) agree; tests/core/test_clock.py checks that they do.
 """
 
 import datetime
 import zoneinfo
 
-from django.conf import settings
 from django.utils import formats, timezone
 
-# For instants defined as Korean wall-clock times in data (demo calls, test fixtures).
-KST = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
-def zone() -> zoneinfo.ZoneInfo:
-    """The zone people read and type times in (settings.TIME_ZONE, read at call time)."""
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+ZONE_NAME = "Asia/Seoul"
+KST = zoneinfo.ZoneInfo(ZONE_NAME)
 
 
 def to_kst(instant: datetime.datetime) -> datetime.datetime:
-    """An aware instant as Korean wall-clock time (aware, in `zone()`)."""
-    return instant.astimezone(zone())
+    """An aware instant as Korean wall-clock time (aware, in KST)."""
+    return instant.astimezone(KST)
 
 
 def kst_date(instant: datetime.datetime | None = None) -> datetime.date:
@@ -49,9 +44,9 @@ def from_kst(value: datetime.datetime) -> datetime.datetime:
     """A wall-clock time typed without a zone read as Korea time (whatever the server's or browser's zone).
 
     An aware value keeps its wall-clock reading: the zone it carries is replaced, not converted."""
-    return value.replace(tzinfo=None).replace(tzinfo=zone())
+    return value.replace(tzinfo=None).replace(tzinfo=KST)
 
 
 def kst_at(day: datetime.date, at: datetime.time) -> datetime.datetime:
     """The instant at wall-clock time `at` on Korean day `day`."""
-    return datetime.datetime.combine(day, at, zone())
+    return datetime.datetime.combine(day, at, KST)

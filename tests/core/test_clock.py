@@ -1,4 +1,5 @@
-"""Korea time has one owner (core.clock); it follows settings.TIME_ZONE and turns the day at KST midnight."""
+"""Korea time has one owner (core.clock): Asia/Seoul whatever the server's zone, the same zone the settings
+name, turning the day at KST midnight."""
 
 import ast
 import datetime
@@ -14,11 +15,10 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 ROOMS = ("accounts", "applications", "reviews", "committee", "core", "config")
 
 
-def test_kst_is_the_setting():
+def test_kst_is_seoul_and_the_setting_names_the_same_zone():
     from django.conf import settings
 
-    assert clock.KST.key == settings.TIME_ZONE == "Asia/Seoul"
-    assert clock.zone() == clock.KST
+    assert clock.KST.key == clock.ZONE_NAME == settings.TIME_ZONE == "Asia/Seoul"
 
 
 def test_the_korean_day_turns_at_kst_midnight():
@@ -52,15 +52,17 @@ def test_typed_wall_clock_time_is_read_as_kst():
 
 
 @override_settings(TIME_ZONE="UTC")
-def test_the_functions_follow_the_setting_no_fixed_offset():
-    """Nothing hard-codes +09:00: changing the setting changes what every function shows."""
+def test_korea_time_whatever_the_servers_zone():
+    """A server configured for another zone still shows and reads Korea time."""
     instant = datetime.datetime(2026, 2, 27, 15, 0, tzinfo=UTC)
-    assert clock.format_kst(instant) == "2026-02-27 15:00"
-    assert clock.kst_date(instant) == datetime.date(2026, 2, 27)
+    assert clock.format_kst(instant) == "2026-02-28 00:00"
+    assert clock.kst_date(instant) == datetime.date(2026, 2, 28)
+    assert clock.from_kst(datetime.datetime(2026, 3, 6, 18, 0)) == datetime.datetime(2026, 3, 6, 9, 0, tzinfo=UTC)
 
 
 def test_no_other_module_defines_korea_time():
-    """ZoneInfo(...) and fixed offsets appear only in core/clock.py (migrations are history and keep theirs)."""
+    """ZoneInfo(...) and fixed offsets (get_fixed_timezone, e.g. +09:00) appear only in core/clock.py
+    (migrations are history and keep theirs)."""
     offenders = []
     for room in ROOMS:
         for path in (ROOT / room).rglob("*.py"):
