@@ -25,10 +25,15 @@ def register(order: int, template: str, context: Callable[[object], dict | None]
     _SECTIONS[template] = Section(order, template, context)
 
 
+def registered() -> list[Section]:
+    """The registered sections, in the order they are shown."""
+    return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.template))
+
+
 def render_sections(request) -> list[str]:
     """The registered sections as HTML, in order, each rendered with its own context and the request's."""
     rendered = []
-    for section in sorted(_SECTIONS.values(), key=lambda s: (s.order, s.template)):
+    for section in registered():
         context = section.context(request)
         if context is not None:
             rendered.append(render_to_string(section.template, context, request=request))

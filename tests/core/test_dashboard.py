@@ -7,7 +7,7 @@ from tests.factories import MembershipFactory
 
 
 def test_the_rooms_register_their_sections_in_order():
-    templates = [s.template for s in sorted(dashboard._SECTIONS.values(), key=lambda s: s.order)]
+    templates = [section.template for section in dashboard.registered()]
     assert templates == [
         "accounts/dashboard/organisations.html",
         "applications/dashboard/invitations.html",
