@@ -75,3 +75,36 @@ def test_documents_the_code_cites_are_in_the_repository():
     }
     missing = [f"{where} cites {name}" for where, name in sorted(cited) if not (ROOT / name).exists()]
     assert cited and missing == []
+
+
+def test_no_room_uses_another_rooms_private_names():
+    """Another room's `_helper` is not an interface: a room needing it asks for a public function."""
+    wrong = []
+    for room in ROOMS:
+        for path in sorted((ROOT / room).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            other_modules = set()
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    if node.module.split(".")[0] in ROOMS and node.module.split(".")[0] != room:
+                        wrong += [
+                            f"{path.relative_to(ROOT)}:{node.lineno} {a.name}" for a in node.names if a.name[0] == "_"
+                        ]
+                        other_modules |= {a.asname or a.name for a in node.names}
+                elif isinstance(node, ast.Import):
+                    for alias in node.names:
+                        if alias.name.split(".")[0] in ROOMS and alias.name.split(".")[0] != room:
+                            other_modules.add(alias.asname or alias.name.split(".")[0])
+            wrong += [
+                f"{path.relative_to(ROOT)}:{node.lineno} {node.value.id}.{node.attr}"
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in other_modules
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and node.attr not in ("_meta", "_default_manager")
+            ]
+    assert wrong == []
