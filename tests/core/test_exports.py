@@ -13,7 +13,7 @@ from core import exports
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_each_formula_start_is_escaped(start):
-    value = start + "HYPERLINK(\"http://x\")"
+    value = start + 'HYPERLINK("http://x")'
     assert exports.safe_text(value) == "'" + value
     assert exports.csv_cell(value) == "'" + value
 
@@ -37,7 +37,9 @@ def test_csv_cells_for_empty_and_dates():
 
 
 def _body(response) -> str:
-    return b"".join(chunk if isinstance(chunk, bytes) else chunk.encode() for chunk in response.streaming_content).decode()
+    return b"".join(
+        chunk if isinstance(chunk, bytes) else chunk.encode() for chunk in response.streaming_content
+    ).decode()
 
 
 def test_csv_response_streams_a_bom_the_header_and_escaped_rows():
