@@ -30,6 +30,15 @@ def _test_settings(settings, tmp_path):
     queueing.reset()  # a broker failure one test provoked must not hold back the next test's publishing
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A database kept with --reuse-db (the mutation runs, `make mutate`) may come from a run whose last
+    transactional test flushed it: put the reference data back once per session (a no-op when it is there)."""
+    with django_db_blocker.unblock():
+        migration = importlib.import_module("accounts.migrations.0002_regions_and_roles")
+        migration.forwards(django_apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests flush the database, data migrations included: put the reference data back."""
