@@ -289,8 +289,6 @@ def test_a_download_of_an_unverified_kind_is_opaque(tmp_path):
         assert response["Content-Type"] == "application/octet-stream"
         assert response["X-Content-Type-Options"] == "nosniff"
         assert 'attachment; filename="x.html"' == response["Content-Disposition"]
-        response.close()
     with path.open("rb") as handle:
         response = uploads.download_response(File(handle, name="x.pdf"), filename="x.pdf", content_type=uploads.PDF)
         assert response["Content-Type"] == uploads.PDF
-        response.close()
