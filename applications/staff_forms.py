@@ -1,6 +1,5 @@
 """Forms of the ministry staff pages: list filters, the eligibility check, a deadline change."""
 
-import datetime
 import zoneinfo
 
 from django import forms
@@ -9,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Region
 from core.validators import validate_sane_date
 
-from .deadline import kst
+from . import workflow
 from .models import Call, Field
 from .workflow import State
 
@@ -64,7 +63,9 @@ class ScreeningForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") == self.INELIGIBLE and not (cleaned.get("reason") or "").strip():
+        if cleaned.get("decision") == self.INELIGIBLE and workflow.reason_missing(
+            "declare_ineligible", cleaned.get("reason")
+        ):
             self.add_error("reason", _("Say why the plan is ineligible; the applicant receives this reason."))
         return cleaned
 
@@ -91,20 +92,7 @@ class DeadlineExtensionForm(forms.Form):
         error_messages={"required": _("Give a reason for the change; applicants receive it.")},
     )
 
-    def __init__(self, *args, call: Call, now: datetime.datetime, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.call = call
-        self.now = now
-
     def clean_new_deadline(self):
-        value = self.cleaned_data["new_deadline"]
         # The input has no zone: read the wall-clock time as Seoul time, not the server's or the browser's.
-        value = value.replace(tzinfo=None).replace(tzinfo=SEOUL)
-        if value <= self.now:
-            raise forms.ValidationError(_("The new deadline must be in the future."))
-        if value <= self.call.deadline:
-            raise forms.ValidationError(
-                _("The new deadline must be later than the current one (%(deadline)s KST).")
-                % {"deadline": kst(self.call.deadline)}
-            )
-        return value
+        # Whether the time is acceptable is decided by services.extend_deadline alone.
+        return self.cleaned_data["new_deadline"].replace(tzinfo=None).replace(tzinfo=SEOUL)

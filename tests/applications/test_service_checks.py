@@ -296,22 +296,25 @@ def test_withdrawing_up_to_the_last_microsecond(complete, applicant):
 # --- deadlines, closing and receipts ------------------------------------------------------------------
 
 
-def test_extending_checks_permission_and_that_the_deadline_follows_the_opening(call, applicant, ministry_staff):
+def test_extending_checks_permission_the_future_and_the_current_deadline(call, applicant, ministry_staff):
+    """The service owns these checks (the staff form only reads the typed time as Seoul time)."""
     with pytest.raises(PermissionDenied):
-        services.extend_deadline(applicant, call, new_deadline=AT_DEADLINE, reason="x", at=BEFORE)
-    with pytest.raises(TransitionError):
-        services.extend_deadline(ministry_staff, call, new_deadline=call.opens_at, reason="x", at=BEFORE)
+        services.extend_deadline(applicant, call, new_deadline=AT_DEADLINE + TICK, reason="x", at=BEFORE)
+    with pytest.raises(TransitionError, match=r"현재 마감\(2026-02-27 18:00 KST\)보다 늦어야"):
+        services.extend_deadline(ministry_staff, call, new_deadline=AT_DEADLINE, reason="단축", at=BEFORE)
+    later = AT_DEADLINE + datetime.timedelta(days=3)
+    with pytest.raises(TransitionError) as refused:
+        services.extend_deadline(ministry_staff, call, new_deadline=later, reason="지난 시각", at=later)
+    assert str(refused.value) == "새 마감 일시는 현재 이후여야 합니다."
     call.refresh_from_db()
     assert call.deadline == AT_DEADLINE
-    extension = services.extend_deadline(
-        ministry_staff, call, new_deadline=call.opens_at + TICK, reason="단축", at=BEFORE
-    )
+    assert not call.deadline_extensions.exists()
+    extension = services.extend_deadline(ministry_staff, call, new_deadline=later, reason="연장", at=later - TICK)
     call.refresh_from_db()
-    assert (call.deadline, extension.previous_deadline, extension.actor) == (
-        call.opens_at + TICK,
-        AT_DEADLINE,
-        ministry_staff,
-    )
+    assert (call.deadline, extension.previous_deadline, extension.actor) == (later, AT_DEADLINE, ministry_staff)
+    services.extend_deadline(ministry_staff, call, new_deadline=later + TICK, reason="1µs", at=BEFORE)
+    call.refresh_from_db()
+    assert call.deadline == later + TICK
 
 
 def test_a_call_closes_from_closes_at_on(complete, applicant, settings):
