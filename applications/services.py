@@ -67,7 +67,7 @@ def save_section(actor, application: Application, key: str, form, *, expected_re
     with transaction.atomic():
         locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
         deadline.ensure_accepting_changes(locked.call, at)
-        if locked.status not in (workflow.State.DRAFT, workflow.State.SUBMITTED):
+        if not workflow.editable(locked):
             raise workflow.TransitionError(_("This plan can no longer be changed."))
         section, _created = PlanSection.objects.select_for_update().get_or_create(application=locked, key=key)
         if section.revision != expected_revision:
@@ -104,7 +104,7 @@ def upload_attachment(actor, application: Application, *, kind: str, upload, at)
     with files.written_files(), transaction.atomic():
         locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
         deadline.ensure_accepting_changes(locked.call, at)
-        if locked.status not in (workflow.State.DRAFT, workflow.State.SUBMITTED):
+        if not workflow.editable(locked):
             raise workflow.TransitionError(_("This plan can no longer be changed."))
         used = locked.attachments.filter(removed_at__isnull=True).aggregate(total=Sum("size"))["total"] or 0
         if used + size > settings.PORTAL_MAX_APPLICATION_BYTES:
@@ -309,7 +309,7 @@ def extend_deadline(actor, call: Call, *, new_deadline: datetime.datetime, reaso
         )
         organizations = Organization.objects.filter(
             applications__call=locked,
-            applications__status__in=[workflow.State.DRAFT, workflow.State.SUBMITTED],
+            applications__status__in=workflow.EDITABLE_STATES,
         ).distinct()
         for organization in organizations:
             queue_email(

@@ -42,6 +42,15 @@ EMBARGOED_STATES = (
 )
 
 
+# The states in which the applicant may still change the plan (before the deadline): the one owner of that rule.
+EDITABLE_STATES = (State.DRAFT, State.SUBMITTED)
+
+
+def editable(application) -> bool:
+    """True while the plan's state lets its applicant change it (the deadline is judged by deadline.py)."""
+    return application.status in EDITABLE_STATES
+
+
 class TransitionError(Exception):
     """A transition was refused; `message` is for the user (translated)."""
 

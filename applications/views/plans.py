@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts import sessions
 from accounts.models import Organization
 
-from .. import deadline, extensions, selectors, services, snapshot
+from .. import deadline, extensions, selectors, services, snapshot, workflow
 from ..forms import AttachmentForm, NewApplicationForm, ParticipantForm, ReasonForm
 from ..models import Application, Attachment, Call, PlanSection
 from ..rules import EDIT_ROLES
@@ -105,7 +105,7 @@ def _context(request, application, **extra):
         "application": application,
         "sections": SECTIONS,
         "can_edit": request.user.has_perm("applications.edit_application", application)
-        and application.status in (State.DRAFT, State.SUBMITTED),
+        and workflow.editable(application),
         "accepting": deadline.accepts_changes(application.call, now),
         "deadline_kst": deadline.kst(application.call.deadline),
         "deadline_message": deadline.deadline_passed_message(application.call),

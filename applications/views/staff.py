@@ -209,7 +209,7 @@ def deadline(request, slug):
     informed = (
         Organization.objects.filter(
             Q(applications__call=call),
-            Q(applications__status__in=[workflow.State.DRAFT, workflow.State.SUBMITTED]),
+            Q(applications__status__in=workflow.EDITABLE_STATES),
         )
         .distinct()
         .count()

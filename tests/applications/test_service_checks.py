@@ -352,3 +352,8 @@ def test_receipt_numbers_count_per_call_and_field(call, applicant):
 def test_the_summary_counts_states_per_field():
     pairs = [("이차전지", "received"), ("이차전지", "received"), ("이차전지", "withdrawn"), ("반도체", "received")]
     assert services._summarise(pairs) == {"이차전지": {"received": 2, "withdrawn": 1}, "반도체": {"received": 1}}
+
+
+@pytest.mark.parametrize("state", list(State))
+def test_only_drafts_and_submitted_plans_are_editable(state):
+    assert workflow.editable(Application(status=state)) is (state in (State.DRAFT, State.SUBMITTED))
