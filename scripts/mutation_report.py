@@ -6,7 +6,8 @@
     python scripts/mutation_report.py --survivors core.exports   # list the surviving mutants of a module
 
 The modules are the files in [tool.mutmut] only_mutate (pyproject.toml). mutmut keeps its results in mutants/;
-a module is re-run only for mutants without a result (delete mutants/ to start over after changing tests).
+a run resumes: only mutants without a result are run (--rerun, or deleting mutants/, starts over; do that after
+changing tests, since a result is kept until its function changes).
 Exit status: 0, or 1 when --fail-under is given and a module scores below it.
 """
 
@@ -47,12 +48,20 @@ def status(code: int | None) -> str:
     return STATUS.get(code, "suspicious")
 
 
-def run(modules: list[str], jobs: int) -> None:
+def run(modules: list[str], jobs: int, rerun: bool) -> None:
     mutmut = Path(sys.executable).with_name("mutmut")
     for module in modules:
-        print(f"== mutmut run {module}.*", flush=True)
+        codes = results(module.replace(".", "/") + ".py")
+        if codes and not rerun:
+            # Resume: only the mutants without a result (mutmut re-runs every mutant a name pattern matches).
+            names = sorted(name for name, code in codes.items() if code is None)
+            if not names:
+                continue
+        else:
+            names = [f"{module}.*"]
+        print(f"== mutmut run {module} ({len(names)} names)", flush=True)
         # One module at a time: the shared machine keeps its other cores, and a failure names its module.
-        subprocess.run([str(mutmut), "run", "--max-children", str(jobs), f"{module}.*"], cwd=ROOT, check=False)
+        subprocess.run([str(mutmut), "run", "--max-children", str(jobs), *names], cwd=ROOT, check=False)
 
 
 def table(modules: list[str]) -> list[tuple[str, int, int, float, int]]:
@@ -88,6 +97,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("modules", nargs="*", help="dotted modules, e.g. applications.deadline (default: all)")
     parser.add_argument("--run", action="store_true", help="run mutmut for each module first")
+    parser.add_argument("--rerun", action="store_true", help="re-run mutants that already have a result")
     parser.add_argument("--jobs", type=int, default=1, help="mutants tested at once (they share one test database)")
     parser.add_argument("--survivors", action="store_true", help="list the mutants that were not killed")
     parser.add_argument("--fail-under", type=float, default=None, help="exit 1 if a module scores below this")
@@ -100,7 +110,7 @@ def main() -> int:
     modules = args.modules or known
 
     if args.run:
-        run(modules, args.jobs)
+        run(modules, args.jobs, args.rerun)
     if args.survivors:
         survivors(modules)
         return 0
