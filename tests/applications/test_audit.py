@@ -152,3 +152,22 @@ def test_record_fills_the_call_from_the_plan_and_the_time_from_the_clock(complet
     # Each event links to the one before it, and the chain still verifies with the non-text details stored.
     assert on_call.prev_hash == event.hash and bare.prev_hash == on_call.hash
     assert audit.verify_chain() == (AuditEvent.objects.count(), None, "")
+
+
+def test_the_hash_format_is_fixed_so_stored_chains_keep_verifying(db):
+    """A known answer: the first event's hash over its documented fields (sorted keys, compact separators,
+    UTF-8 text, the time in UTC). Any change to the format would break every chain already stored."""
+    import hashlib
+    import json
+
+    at = datetime.datetime(2026, 2, 27, 18, 0, 0, 123456, tzinfo=datetime.timezone(datetime.timedelta(hours=9)))
+    event = audit.record(
+        action="call_closed", from_status="a", to_status="b", reason="마감", data={"received": 2}, at=at
+    )
+    canonical = (
+        '{"action":"call_closed","actor":null,"application":null,"at":"2026-02-27T09:00:00.123456+00:00",'
+        '"call":null,"data":{"received":2},"from":"a","prev":"' + "0" * 64 + '","reason":"마감","to":"b"}'
+    )
+    assert json.loads(canonical)["at"] == at.astimezone(datetime.UTC).isoformat()
+    assert event.prev_hash == "0" * 64
+    assert event.hash == hashlib.sha256(canonical.encode()).hexdigest()
