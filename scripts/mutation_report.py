@@ -48,13 +48,15 @@ def status(code: int | None) -> str:
     return STATUS.get(code, "suspicious")
 
 
-def run(modules: list[str], jobs: int, rerun: bool) -> None:
+def run(modules: list[str], jobs: int, rerun: bool, survivors_too: bool = False) -> None:
     mutmut = Path(sys.executable).with_name("mutmut")
     for module in modules:
         codes = results(module.replace(".", "/") + ".py")
         if codes and not rerun:
-            # Resume: only the mutants without a result (mutmut re-runs every mutant a name pattern matches).
-            names = sorted(name for name, code in codes.items() if code is None)
+            # Resume: only the mutants without a result (mutmut re-runs every mutant a name pattern matches),
+            # and with --retry-survivors those that survived (after tests were added).
+            wanted = {None, 0} if survivors_too else {None}
+            names = sorted(name for name, code in codes.items() if code in wanted)
             if not names:
                 continue
         else:
@@ -98,6 +100,7 @@ def main() -> int:
     parser.add_argument("modules", nargs="*", help="dotted modules, e.g. applications.deadline (default: all)")
     parser.add_argument("--run", action="store_true", help="run mutmut for each module first")
     parser.add_argument("--rerun", action="store_true", help="re-run mutants that already have a result")
+    parser.add_argument("--retry-survivors", action="store_true", help="also re-run mutants that survived")
     parser.add_argument("--jobs", type=int, default=1, help="mutants tested at once (they share one test database)")
     parser.add_argument("--survivors", action="store_true", help="list the mutants that were not killed")
     parser.add_argument("--fail-under", type=float, default=None, help="exit 1 if a module scores below this")
@@ -110,7 +113,7 @@ def main() -> int:
     modules = args.modules or known
 
     if args.run:
-        run(modules, args.jobs, args.rerun)
+        run(modules, args.jobs, args.rerun, args.retry_survivors)
     if args.survivors:
         survivors(modules)
         return 0
