@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-test system-deps system-deps-test messages makemessages migrate demo lint worker beat bench clean
+.PHONY: run test mutate setup setup-test system-deps system-deps-test messages makemessages migrate demo lint worker beat bench clean
 
 run: setup migrate demo
 	@echo ""
@@ -61,6 +61,12 @@ demo:
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Mutation testing of the rule modules (issue 11); slow, so not part of `make test`. One module at a time, niced.
+# `make mutate MODULES="applications.deadline core.exports"` limits it; results stay in mutants/ between runs.
+MODULES ?=
+mutate: $(VENV)/.installed-dev
+	nice -n 10 $(BIN)/python scripts/mutation_report.py --run $(MODULES)
 
 worker:
 	$(BIN)/celery -A config worker -l info -c 2

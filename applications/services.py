@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from core import files, queueing
+from core.clock import format_kst
 from core.outbox import queue_email
 
 from . import audit, deadline, snapshot, workflow
@@ -275,12 +276,19 @@ def withdraw(actor, application: Application, *, reason: str, at) -> Application
 
 
 def extend_deadline(actor, call: Call, *, new_deadline: datetime.datetime, reason: str, at) -> DeadlineExtension:
-    """Move a call's deadline (audited) and tell every organisation with a draft or submission."""
+    """Move a call's deadline later (audited) and tell every organisation with a draft or submission. The new
+    deadline must be in the future (after `at`) and later than the current one, so it is after the opening too."""
     _require(actor, "applications.manage_calls")
     with transaction.atomic():
         locked = Call.objects.select_for_update().get(pk=call.pk)
-        if new_deadline <= locked.opens_at:
-            raise workflow.TransitionError(_("The new deadline must be after the call opens."))
+        # The one place these are decided (the staff form only reads the typed time as Seoul time).
+        if new_deadline <= at:
+            raise workflow.TransitionError(_("The new deadline must be in the future."))
+        if new_deadline <= locked.deadline:
+            raise workflow.TransitionError(
+                _("The new deadline must be later than the current one (%(deadline)s KST).")
+                % {"deadline": format_kst(locked.deadline)}
+            )
         extension = DeadlineExtension.objects.create(
             call=locked,
             previous_deadline=locked.deadline,

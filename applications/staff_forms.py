@@ -1,14 +1,13 @@
 """Forms of the ministry staff pages: list filters, the eligibility check, a deadline change."""
 
-import datetime
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
-from core.clock import format_kst, from_kst
+from core.clock import from_kst
 from core.validators import validate_sane_date
 
+from . import workflow
 from .models import Call, Field
 from .workflow import State
 
@@ -61,7 +60,9 @@ class ScreeningForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") == self.INELIGIBLE and not (cleaned.get("reason") or "").strip():
+        if cleaned.get("decision") == self.INELIGIBLE and workflow.reason_missing(
+            "declare_ineligible", cleaned.get("reason")
+        ):
             self.add_error("reason", _("Say why the plan is ineligible; the applicant receives this reason."))
         return cleaned
 
@@ -88,20 +89,7 @@ class DeadlineExtensionForm(forms.Form):
         error_messages={"required": _("Give a reason for the change; applicants receive it.")},
     )
 
-    def __init__(self, *args, call: Call, now: datetime.datetime, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.call = call
-        self.now = now
-
     def clean_new_deadline(self):
-        value = self.cleaned_data["new_deadline"]
         # The input has no zone: read the wall-clock time as Seoul time, not the server's or the browser's.
-        value = from_kst(value)
-        if value <= self.now:
-            raise forms.ValidationError(_("The new deadline must be in the future."))
-        if value <= self.call.deadline:
-            raise forms.ValidationError(
-                _("The new deadline must be later than the current one (%(deadline)s KST).")
-                % {"deadline": format_kst(self.call.deadline)}
-            )
-        return value
+        # Whether the time is acceptable is decided by services.extend_deadline alone.
+        return from_kst(self.cleaned_data["new_deadline"])

@@ -1,5 +1,7 @@
 import importlib
+import json
 import os
+from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
@@ -28,6 +30,32 @@ def _test_settings(settings, tmp_path):
     from core import queueing
 
     queueing.reset()  # a broker failure one test provoked must not hold back the next test's publishing
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Under mutation testing (`make mutate`) the tests of one mutant stop at the first failure: run the fastest
+    first (their times from mutmut's stats run), keeping transactional tests after the others as pytest-django
+    orders them. Ordinary runs are left alone."""
+    if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", "") or not Path("mutmut-stats.json").exists():
+        return
+    durations = json.loads(Path("mutmut-stats.json").read_text("utf-8")).get("duration_by_test", {})
+
+    def transactional(item):
+        marker = item.get_closest_marker("django_db")
+        flagged = marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+        return bool(flagged) or "transactional_db" in item.fixturenames or "live_server" in item.fixturenames
+
+    items.sort(key=lambda item: (transactional(item), durations.get(item.nodeid, 1.0)))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A database kept with --reuse-db (the mutation runs, `make mutate`) may come from a run whose last
+    transactional test flushed it: put the reference data back once per session (a no-op when it is there)."""
+    with django_db_blocker.unblock():
+        migration = importlib.import_module("accounts.migrations.0002_regions_and_roles")
+        migration.forwards(django_apps, None)
 
 
 @pytest.fixture(autouse=True)

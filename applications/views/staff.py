@@ -183,7 +183,7 @@ def _screening_not_possible(application) -> str:
 @role_required("applications.manage_calls")
 def deadline(request, slug):
     call = get_object_or_404(Call, slug=slug)
-    form = DeadlineExtensionForm(request.POST or None, call=call, now=request.received_at)
+    form = DeadlineExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             extension = services.extend_deadline(
@@ -194,7 +194,7 @@ def deadline(request, slug):
                 at=request.received_at,
             )
         except Refused as exc:
-            show_on_form(form, exc)
+            show_on_form(form, exc, "new_deadline")
         else:
             messages.success(
                 request,

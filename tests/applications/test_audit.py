@@ -1,8 +1,12 @@
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from applications import audit, services
 from applications.models import AuditEvent
+from tests.factories import UserFactory
 
 from .conftest import BEFORE
 
@@ -12,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_every_change_is_chained(complete, applicant):
     services.submit(applicant, complete, at=BEFORE)
     events = list(AuditEvent.objects.order_by("pk"))
-    assert [e.action for e in events][-3:] == ["submit", "version_frozen"][:0] + [e.action for e in events][-3:]
+    assert [e.action for e in events][-2:] == ["submit", "version_frozen"]
     assert any(e.action == "submit" and e.from_status == "draft" and e.to_status == "submitted" for e in events)
     for previous, event in zip(events, events[1:], strict=False):
         assert event.prev_hash == previous.hash
@@ -39,3 +43,131 @@ def test_verify_audit_names_the_first_tampered_event(complete, applicant, capsys
     with pytest.raises(CommandError) as exc:
         call_command("verify_audit")
     assert f"event #{target.pk}" in str(exc.value)
+
+
+# --- tampering (issue 11): each hashed field, the links, and the end of the chain --------------------------
+# Written against the public behaviour (record, verify_chain, the verify_audit command) so they hold whatever
+# shape the chain's storage takes.
+
+
+@pytest.fixture
+def chain(complete, applicant):
+    """Three events by the applicant on the plan, the middle one with details and a reason."""
+    first = audit.record(action="noted", actor=applicant, application=complete, at=BEFORE)
+    middle = audit.record(
+        action="withdraw",
+        actor=applicant,
+        application=complete,
+        from_status="submitted",
+        to_status="withdrawn",
+        reason="사업 재검토",
+        data={"version": 1, "note": "원본"},
+        at=BEFORE + datetime.timedelta(minutes=1),
+    )
+    last = audit.record(
+        action="noted", actor=applicant, application=complete, at=BEFORE + datetime.timedelta(minutes=2)
+    )
+    assert audit.verify_chain() == (AuditEvent.objects.count(), None, "")
+    return first, middle, last
+
+
+def _broken_at(event):
+    checked, broken, why = audit.verify_chain()
+    assert why, "the tampering went unnoticed"
+    assert broken is not None and broken.pk == event.pk, (broken, why)
+    assert checked == AuditEvent.objects.filter(pk__lt=event.pk).count()
+    return why
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"data": {"version": 1, "note": "고친 내용"}},
+        {"reason": "나중에 고친 사유"},
+        {"action": "submit"},
+        {"from_status": "draft"},
+        {"to_status": "submitted"},
+        {"created_at": BEFORE + datetime.timedelta(minutes=1, microseconds=1)},
+    ],
+    ids=lambda change: next(iter(change)),
+)
+def test_changing_any_recorded_field_breaks_the_chain_at_that_event(chain, change):
+    middle = chain[1]
+    AuditEvent.objects.filter(pk=middle.pk).update(**change)
+    assert _broken_at(middle) == "content does not match its hash"
+
+
+def test_changing_the_actor_breaks_the_chain(chain):
+    AuditEvent.objects.filter(pk=chain[1].pk).update(actor=UserFactory())
+    assert _broken_at(chain[1]) == "content does not match its hash"
+
+
+def test_moving_an_event_to_another_plan_or_call_breaks_the_chain(chain, call):
+    from tests.factories import ApplicationFactory, CallFactory
+
+    AuditEvent.objects.filter(pk=chain[1].pk).update(application=ApplicationFactory(call=call))
+    assert _broken_at(chain[1]) == "content does not match its hash"
+    AuditEvent.objects.filter(pk=chain[1].pk).update(application=chain[1].application, call=CallFactory())
+    assert _broken_at(chain[1]) == "content does not match its hash"
+
+
+def test_deleting_an_event_in_the_middle_is_found_at_its_successor(chain):
+    first, middle, last = chain
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [middle.pk])
+    assert _broken_at(last) == "prev_hash does not match the previous event"
+
+
+def test_deleting_the_newest_events_is_found_by_the_chain_head(chain, capsys):
+    first, middle, last = chain
+    from applications.models import AuditChainHead
+
+    # The last event is removed; the head row still records its hash (the head's foreign key is repointed so
+    # the database lets the row go, as someone covering their tracks would).
+    AuditChainHead.objects.filter(pk=1).update(last_event=middle)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [last.pk])
+    checked, broken, why = audit.verify_chain()
+    assert (checked, broken) == (AuditEvent.objects.count(), None)
+    assert why == "the chain head does not point at the last event (events were removed)"
+    with pytest.raises(CommandError, match="the chain head"):
+        call_command("verify_audit")
+
+
+def test_an_empty_chain_is_intact(db):
+    assert audit.verify_chain() == (0, None, "")
+
+
+def test_record_fills_the_call_from_the_plan_and_the_time_from_the_clock(complete, applicant, call):
+    import time_machine
+
+    with time_machine.travel(BEFORE, tick=False):
+        event = audit.record(action="noted", actor=applicant, application=complete)
+    assert (event.call, event.created_at, event.actor) == (complete.call, BEFORE, applicant)
+    on_call = audit.record(action="call_closed", call=call, data={"at": BEFORE}, at=BEFORE)
+    assert (on_call.application, on_call.call, on_call.actor) == (None, call, None)
+    assert on_call.data == {"at": "2026-02-20T10:00:00+09:00"}  # stored (and hashed) as JSON text
+    bare = audit.record(action="noted", at=BEFORE)
+    assert (bare.application, bare.call, bare.data) == (None, None, {})
+    # Each event links to the one before it, and the chain still verifies with the non-text details stored.
+    assert on_call.prev_hash == event.hash and bare.prev_hash == on_call.hash
+    assert audit.verify_chain() == (AuditEvent.objects.count(), None, "")
+
+
+def test_the_hash_format_is_fixed_so_stored_chains_keep_verifying(db):
+    """A known answer: the first event's hash over its documented fields (sorted keys, compact separators,
+    UTF-8 text, the time in UTC). Any change to the format would break every chain already stored."""
+    import hashlib
+    import json
+
+    at = datetime.datetime(2026, 2, 27, 18, 0, 0, 123456, tzinfo=datetime.timezone(datetime.timedelta(hours=9)))
+    event = audit.record(
+        action="call_closed", from_status="a", to_status="b", reason="마감", data={"received": 2}, at=at
+    )
+    canonical = (
+        '{"action":"call_closed","actor":null,"application":null,"at":"2026-02-27T09:00:00.123456+00:00",'
+        '"call":null,"data":{"received":2},"from":"a","prev":"' + "0" * 64 + '","reason":"마감","to":"b"}'
+    )
+    assert json.loads(canonical)["at"] == at.astimezone(datetime.UTC).isoformat()
+    assert event.prev_hash == "0" * 64
+    assert event.hash == hashlib.sha256(canonical.encode()).hexdigest()

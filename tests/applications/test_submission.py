@@ -122,7 +122,12 @@ def test_viewer_cannot_submit(complete, editor_of):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_submits_make_one_submission(applicant, call):
-    """Two editors press submit at the same moment: one submission, one version, one receipt number."""
+    """Two editors press submit at the same moment: one submission, one version, one receipt number.
+
+    This check only holds on PostgreSQL: it relies on the row locks (select_for_update) of the plan and the receipt
+    counter, which SQLite does not have. On SQLite it is skipped; with REQUIRE_SERVICES=1 (CI) it fails instead
+    of skipping, so CI always runs it on PostgreSQL.
+    """
     test_services.need("PostgreSQL", connection.vendor == "postgresql", "row locks need DATABASE_URL=postgres://...")
     from tests.factories import complete_plan
 

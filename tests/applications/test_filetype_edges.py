@@ -1,0 +1,294 @@
+"""Issue 11: upload kinds at their edges (no database). Any OLE file is not an HWP, any ZIP is not an XLSX or
+HWPX; each bound of the ZIP and PDF checks is tried at the limit and one past it (limits lowered for speed)."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+
+from applications import filetypes, uploads
+from tests.factories import PDF_BYTES
+
+from .test_upload_content import ole_file
+
+ALL = (uploads.PDF, uploads.HWP, uploads.HWPX, uploads.XLSX, uploads.PNG, uploads.JPEG)
+SIGNATURE = b"HWP Document File\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x05\x00"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def detect(content: bytes):
+    return filetypes.detect(io.BytesIO(content))
+
+
+def zipped(members: dict[str, bytes | str], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+XLSX_TYPES = (
+    '<Types><Override PartName="/xl/workbook.xml" ContentType="application/vnd.ms-excel.sheet.main+xml"/></Types>'
+)
+
+
+# --- OLE: only an HWP 5 file header makes an HWP --------------------------------------------------------
+
+
+def test_an_ole_file_is_an_hwp_only_with_the_signature_in_its_file_header():
+    assert detect(ole_file("FileHeader", SIGNATURE)) == filetypes.HWP
+    assert detect(ole_file("FileHeader", b"Not a HWP Document File")) is None
+    assert detect(ole_file("FileHeader", b"HWP Document Fil")) is None
+    assert detect(ole_file("Header", SIGNATURE)) is None
+
+
+def test_a_broken_ole_file_is_unknown_not_an_error():
+    assert detect(filetypes.OLE_MAGIC + b"\0" * 600) is None
+    assert detect(filetypes.OLE_MAGIC) is None
+
+
+def test_the_file_header_stream_may_be_at_most_4_kib(monkeypatch):
+    import olefile
+
+    real_size = olefile.OleFileIO.get_size
+    monkeypatch.setattr(olefile.OleFileIO, "get_size", lambda self, name: real_size(self, name) + 1)
+    assert detect(ole_file("FileHeader", SIGNATURE)) is None  # 4097 bytes
+    monkeypatch.setattr(olefile.OleFileIO, "get_size", real_size)
+    assert detect(ole_file("FileHeader", SIGNATURE)) == filetypes.HWP  # exactly 4096
+
+
+# --- ZIP: the members decide, never the container ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "members",
+    [
+        {"readme.txt": "hello"},
+        {"[Content_Types].xml": XLSX_TYPES},
+        {"xl/workbook.xml": "<workbook/>"},
+        {"mimetype": "application/zip"},
+        {"mimetype": "application/hwp+zip-not", "[Content_Types].xml": XLSX_TYPES, "xl/workbook.xml": "<w/>"},
+    ],
+    ids=["plain", "types-only", "workbook-only", "other-mimetype", "mimetype-wins"],
+)
+def test_a_zip_that_is_neither_xlsx_nor_hwpx_is_unknown(members):
+    assert detect(zipped(members)) is None
+    with pytest.raises(uploads.UploadRefused):
+        uploads.inspect(SimpleUploadedFile("budget.xlsx", zipped(members)), allowed=ALL)
+
+
+def test_hwpx_and_xlsx_are_recognised():
+    assert detect(zipped({"mimetype": "application/hwp+zip\n", "Contents/section0.xml": "<s/>"})) == filetypes.HWPX
+    assert detect(zipped({"[Content_Types].xml": XLSX_TYPES, "xl/workbook.xml": "<workbook/>"})) == filetypes.XLSX
+
+
+@pytest.mark.parametrize(
+    "members",
+    [
+        {"xl/activeX/activeX1.xml": "<ax/>"},
+        {"xl/VBAPROJECT.BIN": b"\0"},
+        {"[Content_Types].xml": XLSX_TYPES.replace("main+xml", "main+xml vbaProject")},
+    ],
+    ids=["activex", "vba-project-any-case", "vba-content-type"],
+)
+def test_an_xlsx_with_active_content_is_refused(members):
+    content = zipped({"[Content_Types].xml": XLSX_TYPES, "xl/workbook.xml": "<workbook/>", **members})
+    with pytest.raises(filetypes.UnsafeContent) as refused:
+        detect(content)
+    assert refused.value.reason == "macros"
+
+
+def test_the_content_types_list_is_read_only_up_to_its_bound(monkeypatch):
+    content = zipped({"[Content_Types].xml": XLSX_TYPES, "xl/workbook.xml": "<workbook/>"})
+    monkeypatch.setattr(filetypes, "ZIP_MAX_READ", len(XLSX_TYPES))
+    assert detect(content) == filetypes.XLSX
+    monkeypatch.setattr(filetypes, "ZIP_MAX_READ", len(XLSX_TYPES) - 1)
+    with pytest.raises(filetypes.UnsafeContent, match="zip_bomb"):
+        detect(content)
+
+
+def test_the_member_count_bound(monkeypatch):
+    content = zipped({"mimetype": "application/hwp+zip", "a.xml": "", "b.xml": ""})
+    monkeypatch.setattr(filetypes, "ZIP_MAX_MEMBERS", 3)
+    assert detect(content) == filetypes.HWPX
+    monkeypatch.setattr(filetypes, "ZIP_MAX_MEMBERS", 2)
+    with pytest.raises(filetypes.UnsafeContent, match="zip_bomb"):
+        detect(content)
+
+
+def test_the_central_directory_size_bound(monkeypatch):
+    content = zipped({"mimetype": "application/hwp+zip"})
+    directory = zipfile.ZipFile(io.BytesIO(content))
+    size = len(content) - directory.start_dir - 22
+    monkeypatch.setattr(filetypes, "ZIP_MAX_CENTRAL_DIRECTORY", size)
+    assert detect(content) == filetypes.HWPX
+    monkeypatch.setattr(filetypes, "ZIP_MAX_CENTRAL_DIRECTORY", size - 1)
+    with pytest.raises(filetypes.UnsafeContent, match="zip_bomb"):
+        detect(content)
+
+
+def test_the_total_inflated_size_bound(monkeypatch):
+    content = zipped({"mimetype": "application/hwp+zip", "a.xml": "x" * 81})  # 19 + 81 = 100 bytes inflated
+    monkeypatch.setattr(filetypes, "ZIP_MAX_TOTAL_INFLATED", 100)
+    assert detect(content) == filetypes.HWPX
+    monkeypatch.setattr(filetypes, "ZIP_MAX_TOTAL_INFLATED", 99)
+    with pytest.raises(filetypes.UnsafeContent, match="zip_bomb"):
+        detect(content)
+
+
+def test_the_ratio_bound_applies_to_large_members_only(monkeypatch):
+    content = zipped({"mimetype": "application/hwp+zip", "a.xml": "0" * 10_000})
+    ratio = 10_000 / zipfile.ZipFile(io.BytesIO(content)).getinfo("a.xml").compress_size
+    monkeypatch.setattr(filetypes, "ZIP_MAX_RATIO", int(ratio) - 1)
+    monkeypatch.setattr(filetypes, "ZIP_SMALL_MEMBER", 10_000)  # exactly the small size: not judged
+    assert detect(content) == filetypes.HWPX
+    monkeypatch.setattr(filetypes, "ZIP_SMALL_MEMBER", 9_999)
+    with pytest.raises(filetypes.UnsafeContent, match="zip_bomb"):
+        detect(content)
+    monkeypatch.setattr(filetypes, "ZIP_MAX_RATIO", int(ratio) + 1)
+    assert detect(content) == filetypes.HWPX
+
+
+def test_a_stored_member_is_judged_without_dividing_by_zero(monkeypatch):
+    monkeypatch.setattr(filetypes, "ZIP_SMALL_MEMBER", 0)
+    content = zipped({"mimetype": "application/hwp+zip", "empty.xml": ""}, compression=zipfile.ZIP_STORED)
+    assert detect(content) == filetypes.HWPX
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"PK\x03\x04" + b"\0" * 40,  # no end record
+        zipped({"mimetype": "application/hwp+zip"})[:-1],  # end record cut short
+    ],
+    ids=["no-end-record", "short-end-record"],
+)
+def test_a_broken_zip_is_unknown_not_an_error(content):
+    assert detect(content) is None
+
+
+def test_a_zip64_directory_is_refused():
+    content = bytearray(zipped({"mimetype": "application/hwp+zip"}))
+    end = content.rfind(filetypes.EOCD_SIGNATURE)
+    content[end + 10 : end + 12] = b"\xff\xff"
+    with pytest.raises(filetypes.UnsafeContent, match="zip_bomb"):
+        detect(bytes(content))
+
+
+def test_a_zip_comment_does_not_hide_the_end_record():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/hwp+zip")
+        archive.comment = b"c" * 60_000
+    assert detect(buffer.getvalue()) == filetypes.HWPX
+
+
+# --- PDF ------------------------------------------------------------------------------------------------
+
+
+def test_an_active_name_split_across_read_chunks_is_found(monkeypatch):
+    monkeypatch.setattr(filetypes, "PDF_CHUNK", 16)
+    content = b"%PDF-1.4\n" + b" " * 5 + b"<</S/JavaScript>>\n%%EOF"
+    with pytest.raises(filetypes.UnsafeContent, match="pdf_active"):
+        detect(content)
+
+
+def test_an_escaped_active_name_is_found():
+    with pytest.raises(filetypes.UnsafeContent, match="pdf_active"):
+        detect(b"%PDF-1.4\n<</S/J#61vaScript>>\n%%EOF")
+    assert detect(b"%PDF-1.4\n<</Title/Caf#65>>\n%%EOF") == filetypes.PDF
+
+
+def test_other_headers():
+    assert detect(b"\x89PNG\r\n\x1a\n" + b"\0" * 8) == filetypes.PNG
+    assert detect(b"\xff\xd8\xff\xe0" + b"\0" * 8) == filetypes.JPEG
+    assert detect(b"GIF89a" + b"\0" * 8) is None
+    stream = io.BytesIO(PDF_BYTES)
+    filetypes.detect(stream)
+    assert stream.tell() == 0  # rewound for the hash that follows
+
+
+# --- uploads.inspect and the names ------------------------------------------------------------------------
+
+
+def test_the_size_limit_is_reached_exactly_and_not_passed(settings):
+    settings.PORTAL_MAX_UPLOAD_BYTES = len(PDF_BYTES)
+    kind, sha256, size = uploads.inspect(SimpleUploadedFile("a.pdf", PDF_BYTES), allowed=ALL)
+    assert (kind, size, len(sha256)) == (uploads.PDF, len(PDF_BYTES), 64)
+    settings.PORTAL_MAX_UPLOAD_BYTES = len(PDF_BYTES) - 1
+    with pytest.raises(uploads.UploadRefused, match="the limit is"):
+        uploads.inspect(SimpleUploadedFile("a.pdf", PDF_BYTES), allowed=ALL)
+    assert uploads.inspect(SimpleUploadedFile("a.pdf", PDF_BYTES), allowed=ALL, max_bytes=len(PDF_BYTES))[0]
+
+
+def test_the_refusals_name_the_file_and_what_was_expected():
+    with pytest.raises(uploads.UploadRefused) as empty:
+        uploads.inspect(SimpleUploadedFile("빈.pdf", b""), allowed=ALL)
+    assert str(empty.value) == "The file “빈.pdf” is empty."
+    with pytest.raises(uploads.UploadRefused) as wrong:
+        uploads.inspect(SimpleUploadedFile("map.png", b"\x89PNG\r\n\x1a\n"), allowed=(uploads.PDF, uploads.HWP))
+    assert str(wrong.value) == (
+        "“map.png” is not a PDF / HWP file (checked by its content, not its name). Please upload a PDF / HWP file."
+    )
+    with pytest.raises(uploads.UploadRefused) as renamed:
+        uploads.inspect(SimpleUploadedFile("photo.jpeg.pdf", b"\xff\xd8\xff\xe0"), allowed=ALL)
+    assert str(renamed.value) == (
+        "“photo.jpeg.pdf” is a JPEG file, so its name must end in .jpg / .jpeg. Rename it and upload it again."
+    )
+    with pytest.raises(uploads.UploadRefused) as macro:
+        uploads.inspect(
+            SimpleUploadedFile(
+                "a.xlsx", zipped({"[Content_Types].xml": XLSX_TYPES, "xl/workbook.xml": "", "xl/vbaProject.bin": ""})
+            ),
+            allowed=ALL,
+        )
+    assert str(macro.value).startswith("“a.xlsx” contains macros")
+
+
+def test_the_hash_is_of_the_whole_file():
+    import hashlib
+
+    content = PDF_BYTES + b"%" * 200_000
+    _kind, sha256, _size = uploads.inspect(SimpleUploadedFile("a.PDF", content), allowed=ALL)
+    assert sha256 == hashlib.sha256(content).hexdigest()
+
+
+def test_names():
+    assert uploads.safe_display_name("..\\..\\etc/pa<ss>wd:\x00.pdf") == "passwd.pdf"
+    assert uploads.safe_display_name("  ") == "file"
+    assert uploads.safe_display_name(None) == "file"
+    assert uploads.safe_display_name("가" * 300 + ".pdf") == "가" * 200
+    assert uploads.generated_name("보고서.PDF").endswith(".pdf")
+    assert "." not in uploads.generated_name("run.exe")
+    assert uploads.generated_name("a.pdf") != uploads.generated_name("a.pdf")
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [(0, "0 B"), (1023, "1023 B"), (1024, "1.0 KB"), (1536, "1.5 KB"), (1024**2, "1.0 MB"), (5 * 1024**4, "5120.0 GB")],
+)
+def test_human_size(size, text):
+    assert uploads.human_size(size) == text
+
+
+def test_a_download_of_an_unverified_kind_is_opaque(tmp_path):
+    from django.core.files import File
+
+    path = tmp_path / "x.html"
+    path.write_bytes(b"<script>")
+    with path.open("rb") as handle:
+        response = uploads.download_response(File(handle, name="x.html"), filename="x.html", content_type="text/html")
+        assert response["Content-Type"] == "application/octet-stream"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert 'attachment; filename="x.html"' == response["Content-Disposition"]
+    with path.open("rb") as handle:
+        response = uploads.download_response(File(handle, name="x.pdf"), filename="x.pdf", content_type=uploads.PDF)
+        assert response["Content-Type"] == uploads.PDF

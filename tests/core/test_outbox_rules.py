@@ -1,0 +1,255 @@
+"""core/outbox.py, core/tasks.py and core/queueing.py at their edges (issue 11): the recipients a row keeps,
+the state table, the last attempt, the retry back-off, and the broker back-off of publishing."""
+
+import datetime
+
+import pytest
+from celery.exceptions import Retry
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from core import outbox, queueing
+from core.models import OutboxMessage
+from core.tasks import deliver_email, sweep_outbox
+
+pytestmark = pytest.mark.django_db
+Status = OutboxMessage.Status
+
+
+def queue(reference="rules:1", to=("someone@example.kr",), **kwargs):
+    return outbox.queue_email(
+        to=list(to),
+        template="accounts/email/password_reset",
+        context={"protocol": "https", "domain": "portal", "uid": "MQ", "token": "abc-def"},
+        reference=reference,
+        **kwargs,
+    )
+
+
+def test_recipients_are_lowercased_deduplicated_sorted_and_blank_ones_dropped():
+    message = queue(to=["B@example.kr", "", "a@example.kr", "b@EXAMPLE.kr", None])
+    assert message.to == ["a@example.kr", "b@example.kr"]
+
+
+def test_the_message_is_rendered_in_its_language_with_a_one_line_subject(django_capture_on_commit_callbacks):
+    korean = queue("rules:ko")
+    english = queue("rules:en", language="en")
+    assert korean.subject != english.subject
+    for message in (korean, english):
+        assert message.subject and "\n" not in message.subject and "  " not in message.subject
+        assert message.subject == message.subject.strip()
+    assert english.body.startswith("Someone asked to set a new password")
+    assert (english.attachments, english.created_by, english.status) == ([], None, Status.PENDING)
+
+
+def test_queueing_dispatches_after_the_commit_only(django_capture_on_commit_callbacks, monkeypatch):
+    sent = []
+    monkeypatch.setattr(outbox, "dispatch", lambda pk, **kw: sent.append(pk))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        message = queue()
+    assert sent == [] and len(callbacks) == 1
+    callbacks[0]()
+    assert sent == [message.pk]
+    with django_capture_on_commit_callbacks(execute=True) as again:
+        assert queue().pk == message.pk  # the same reference: the first row, nothing dispatched again
+    assert again == [] and sent == [message.pk]
+
+
+def test_dispatch_stamps_the_row_and_publishes(monkeypatch):
+    message = queue()
+    published = []
+    monkeypatch.setattr(queueing, "publish", lambda task, *args, retrying=False: published.append((args, retrying)))
+    before = timezone.now()
+    outbox.dispatch(message.pk, retrying=True)
+    message.refresh_from_db()
+    assert message.dispatched_at >= before
+    assert published == [((message.pk,), True)]
+
+
+def test_redact_hides_reset_tokens_only():
+    text = "https://portal/reset/MQ/c4x9zs-0123456789abcdef0123456789abcdef/ ticket 2026-BAT-001"
+    assert outbox.redact(text) == "https://portal/reset/MQ/[hidden]/ ticket 2026-BAT-001"
+
+
+@pytest.mark.parametrize(
+    ("start", "to", "allowed"),
+    [
+        (Status.PENDING, Status.SENDING, True),
+        (Status.PENDING, Status.SENT, False),
+        (Status.SENT, Status.PENDING, False),
+        (Status.FAILED, Status.SENDING, False),
+        (Status.FAILED, Status.PENDING, True),
+    ],
+)
+def test_move_follows_the_table(start, to, allowed):
+    message = OutboxMessage(status=start)
+    if allowed:
+        outbox.move(message, to)
+        assert message.status == to
+    else:
+        with pytest.raises(outbox.OutboxRefusal):
+            outbox.move(message, to)
+        assert message.status == start
+
+
+def test_claim_commits_sending_and_counts_the_attempt():
+    message = queue()
+    now = timezone.now()
+    claimed = outbox.claim(message.pk, now=now)
+    message.refresh_from_db()
+    assert (message.status, message.sending_since, message.attempts) == (Status.SENDING, now, 1)
+    assert claimed.pk == message.pk
+    assert outbox.claim(10**9, now=now) is None  # no such message
+
+
+def test_claim_without_a_time_uses_the_clock():
+    message = queue()
+    before = timezone.now()
+    outbox.claim(message.pk)
+    message.refresh_from_db()
+    assert before <= message.sending_since <= timezone.now()
+
+
+def test_a_failed_message_is_not_claimed():
+    message = queue()
+    OutboxMessage.objects.filter(pk=message.pk).update(status=Status.FAILED)
+    assert outbox.claim(message.pk) is None
+
+
+def test_the_last_attempt_fails_the_message_and_earlier_ones_return_it_to_pending():
+    message = queue()
+    OutboxMessage.objects.filter(pk=message.pk).update(status=Status.SENDING, attempts=OutboxMessage.MAX_ATTEMPTS - 1)
+    assert outbox.record_failure(message.pk, OSError("try again")) == Status.PENDING
+    message.refresh_from_db()
+    assert message.last_error == "OSError('try again')"
+    OutboxMessage.objects.filter(pk=message.pk).update(status=Status.SENDING, attempts=OutboxMessage.MAX_ATTEMPTS)
+    assert outbox.record_failure(message.pk, OSError("x" * 5000)) == Status.FAILED
+    message.refresh_from_db()
+    assert len(message.last_error) == 2000
+
+
+@pytest.mark.parametrize("status", [Status.PENDING, Status.SENT, Status.FAILED])
+def test_a_failure_reported_for_a_message_not_being_sent_changes_nothing(status):
+    message = queue()
+    OutboxMessage.objects.filter(pk=message.pk).update(status=status)
+    assert outbox.record_failure(message.pk, OSError("late")) == status
+    message.refresh_from_db()
+    assert (message.status, message.last_error) == (status, "")
+
+
+def test_recording_sent_clears_the_error_and_is_idempotent():
+    message = queue()
+    OutboxMessage.objects.filter(pk=message.pk).update(status=Status.SENDING, last_error="OSError()")
+    outbox.record_sent(message.pk)
+    message.refresh_from_db()
+    sent_at = message.sent_at
+    assert (message.status, message.last_error) == (Status.SENT, "") and sent_at
+    outbox.record_sent(message.pk)
+    message.refresh_from_db()
+    assert message.sent_at == sent_at
+
+
+def test_retrying_resets_the_attempts_and_dispatches_after_commit(django_capture_on_commit_callbacks, monkeypatch):
+    message = queue()
+    OutboxMessage.objects.filter(pk=message.pk).update(status=Status.FAILED, attempts=OutboxMessage.MAX_ATTEMPTS)
+    sent = []
+    monkeypatch.setattr(outbox, "dispatch", lambda pk, **kw: sent.append(pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = outbox.retry_failed(message.pk)
+    assert (retried.status, retried.attempts) == (Status.PENDING, 0)
+    assert sent == [message.pk]
+
+
+def test_as_email_attaches_stored_files_by_their_base_name():
+    name = default_storage.save("receipts/2026/receipt.pdf", ContentFile(b"%PDF-1.4 receipt"))
+    message = queue(attachments=[name])
+    email = outbox.as_email(message)
+    assert email.to == message.to and email.subject == message.subject
+    assert email.extra_headers["Message-ID"] == message.message_id
+    assert email.attachments[0][:2] == (name.rsplit("/", 1)[-1], b"%PDF-1.4 receipt")
+
+
+class RefusingBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise OSError("SMTP refused")
+
+
+def test_a_refused_delivery_retries_with_a_growing_countdown(settings, monkeypatch):
+    settings.EMAIL_BACKEND = "tests.core.test_outbox_rules.RefusingBackend"
+    message = queue()
+    countdowns = []
+    real_retry = deliver_email.retry
+
+    def spy(*args, **kwargs):
+        countdowns.append(kwargs["countdown"])
+        return real_retry(*args, **kwargs)
+
+    monkeypatch.setattr(deliver_email, "retry", spy)
+    for _attempt in range(OutboxMessage.MAX_ATTEMPTS - 1):
+        with pytest.raises(Retry):
+            deliver_email.apply(args=[message.pk], throw=True)
+    assert countdowns == [30, 60, 120, 240]
+    assert deliver_email.apply(args=[message.pk]).get() == "failed"
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (Status.FAILED, OutboxMessage.MAX_ATTEMPTS)
+
+
+def test_the_sweep_redispatches_only_what_is_stale(monkeypatch):
+    fresh, stale = queue("rules:fresh"), queue("rules:stale")
+    now = timezone.now()
+    OutboxMessage.objects.filter(pk=fresh.pk).update(dispatched_at=now)
+    OutboxMessage.objects.filter(pk=stale.pk).update(dispatched_at=now - datetime.timedelta(seconds=301))
+    dispatched = []
+    monkeypatch.setattr(outbox, "dispatch", lambda pk, retrying=False: dispatched.append((pk, retrying)))
+    assert sweep_outbox.apply().get() == 1
+    assert dispatched == [(stale.pk, True)]
+
+
+# --- queueing: a broker failure holds back publishing for a while, never the sweep ---------------------------
+
+
+class _Task:
+    name = "tests.fake"
+
+    def __init__(self, eager=False, fail=False):
+        self.calls, self.fail = [], fail
+        self.app = type("App", (), {"conf": type("Conf", (), {"task_always_eager": eager})()})()
+
+    def delay(self, *args):
+        self.calls.append(args)
+        if self.fail:
+            raise ConnectionError("broker down")
+
+
+def test_after_a_broker_failure_publishing_waits_for_the_backoff(settings, monkeypatch):
+    settings.BROKER_BACKOFF_SECONDS = 30
+    clock = [1000.0]
+    monkeypatch.setattr(queueing.time, "monotonic", lambda: clock[0])
+    assert queueing.publish(_Task(fail=True), 1) is False
+    task = _Task()
+    clock[0] = 1029.999
+    assert queueing.publish(task, 2) is False and task.calls == []
+    assert queueing.publish(task, 3, retrying=True) is True and task.calls == [(3,)]  # the sweep always tries
+    clock[0] = 1030.0
+    assert queueing.publish(task, 4) is True and task.calls == [(3,), (4,)]
+
+
+def test_an_in_process_failure_is_not_a_broker_failure(settings, monkeypatch):
+    settings.BROKER_BACKOFF_SECONDS = 30
+    monkeypatch.setattr(queueing.time, "monotonic", lambda: 1000.0)
+    assert queueing.publish(_Task(eager=True, fail=True), 1) is False
+    task = _Task()
+    assert queueing.publish(task, 2) is True and task.calls == [(2,)]
+
+
+def test_reset_forgets_a_broker_failure(settings, monkeypatch):
+    settings.BROKER_BACKOFF_SECONDS = 30
+    monkeypatch.setattr(queueing.time, "monotonic", lambda: 1000.0)
+    queueing.publish(_Task(fail=True), 1)
+    queueing.reset()
+    task = _Task()
+    assert queueing.publish(task, 2) is True
