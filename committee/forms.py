@@ -2,6 +2,7 @@
 and the services, so a form and a direct service call refuse the same things."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
@@ -136,3 +137,24 @@ class CorrectionForm(ResolutionForm):
 
 class VerifyForm(forms.Form):
     code = forms.CharField(label=_("Verification code"), max_length=40, help_text=_("e.g. ABCD-EFGH-JKLM-NPQR-ST"))
+
+
+class VerifyFileForm(forms.Form):
+    """A notice PDF someone holds, to be checked: its signature, and whether the portal issued exactly it."""
+
+    pdf = forms.FileField(
+        label=_("Decision notice (PDF file)"),
+        help_text=_("The PDF file of the notice as you received it. It is checked and not kept."),
+    )
+
+    def clean_pdf(self):
+        upload = self.cleaned_data["pdf"]
+        limit = settings.PORTAL_VERIFY_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("A decision notice is smaller than %(size)s MB; this file is not one.") % {"size": limit // 2**20}
+            )
+        if upload.read(5) != b"%PDF-":
+            raise forms.ValidationError(_("This file is not a PDF."))
+        upload.seek(0)
+        return upload

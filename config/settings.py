@@ -193,6 +193,16 @@ STORAGES = {
     },
 }
 
+# Signing what the portal issues (decision notices; PAdES with pyHanko, core/signing.py). Production loads the
+# issuing authority's PKCS#12 and trusts its CA; the demo makes a test authority under var/signing/.
+PORTAL_SIGNING_PKCS12 = env.str("PORTAL_SIGNING_PKCS12", default="")
+PORTAL_SIGNING_PASSPHRASE = env.str("PORTAL_SIGNING_PASSPHRASE", default="")
+PORTAL_SIGNING_TRUST_ROOTS = env.list("PORTAL_SIGNING_TRUST_ROOTS", default=[])
+PORTAL_SIGNING_DEMO = env.bool("PORTAL_SIGNING_DEMO", default=DEBUG)
+PORTAL_SIGNING_DIR = Path(env.str("PORTAL_SIGNING_DIR", default=str(VAR_DIR / "signing")))
+# A PDF uploaded to /verify/ to be checked: a notice is a page or two; anything larger is not one of ours.
+PORTAL_VERIFY_MAX_BYTES = env.int("PORTAL_VERIFY_MAX_BYTES", default=5 * 1024 * 1024)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

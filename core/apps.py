@@ -11,3 +11,9 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Register the tasks with the Celery app before anything can finalise it (worker or eager call).
         from . import tasks  # noqa: F401
+
+        from django.core import checks
+
+        from .signing import check_configuration
+
+        checks.register(check_configuration, checks.Tags.security, deploy=True)

@@ -229,7 +229,7 @@ def test_verification_accepts_a_real_code_and_rejects_a_forged_one(client, sent,
         response = client.get(reverse("committee:verify", args=[forged]), **EN)
         assert (
             response.status_code == 404
-            and "No decision notice with this verification code" in response.content.decode()
+            and "No published decision notice has this verification code" in response.content.decode()
         )
         # well-formed (its check characters match) but never issued
         assert client.get(reverse("committee:verify", args=[new_verification_code()])).status_code == 404
