@@ -3,7 +3,6 @@
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from django.views.decorators.http import require_POST
 
 from core import exports
 
@@ -48,7 +47,6 @@ def verify(request, code):
     return render(request, "committee/verify.html", context, status=200 if notice else 404)
 
 
-@require_POST
 def verify_file(request):
     """Check a notice PDF someone holds: the file is genuine when it is, byte for byte, a notice the portal
     issued and announced; its signature is reported too (what any PDF reader would say of it)."""

@@ -215,6 +215,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "committee:send_notices": only(SECRETARIAT, 302, others=403),
     "committee:verify": expect(404),
     "committee:verify_start": expect(200),
+    "committee:verify_file": expect(400),  # public; an empty POST is a form error
     "core:dashboard": expect(200, anonymous=302),
     "core:home": expect(200),
     "health": expect(200),
