@@ -194,3 +194,20 @@ class FileVerdict:
 def verify_file(data: bytes, at: datetime.datetime) -> FileVerdict:
     digest = hashlib.sha256(data).hexdigest()
     return FileVerdict(notice=verifiable_notice(at, sha256=digest), signature=check_pdf(data), sha256=digest)
+
+
+def call_dates(call):
+    """The committee meetings of `call`, for its staff timeline (applications.extensions)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from applications.extensions import CallDate
+
+    return [
+        CallDate(
+            meeting.held_at,
+            _("Committee meeting no. %(number)s") % {"number": meeting.number},
+            reverse("committee:meeting", kwargs={"pk": meeting.pk}),
+        )
+        for meeting in Meeting.objects.filter(call=call).order_by("held_at")
+    ]

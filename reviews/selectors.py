@@ -218,3 +218,17 @@ def stage_summary(application) -> dict:
             ],
         }
     return summary
+
+
+def call_dates(call):
+    """The review due dates of `call`, for its staff timeline (applications.extensions)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from applications.extensions import CallDate
+
+    url = reverse("reviews:staff_panels", kwargs={"slug": call.slug})
+    return [
+        CallDate(rubric.due_at, _("Reviews due: %(stage)s") % {"stage": rubric.get_stage_display()}, url)
+        for rubric in Rubric.objects.filter(call=call).order_by("due_at")
+    ]

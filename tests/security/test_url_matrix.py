@@ -183,6 +183,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "applications:staff_briefing_export": only(MINISTRY, 200, others=403),
     "applications:staff_briefings": only(MINISTRY, 200, others=403),
     "applications:staff_deadline": only(MINISTRY, 200, others=403),
+    "applications:staff_timeline": only(MINISTRY, 200, others=403),
     "applications:staff_export_csv": only(MINISTRY, 200, others=403),
     "applications:staff_export_xlsx": only(MINISTRY, 200, others=403),
     "applications:staff_question": only(MINISTRY, 200, others=403),
