@@ -9,6 +9,7 @@ from accounts import roles
 from accounts.models import User
 from applications.models import Call
 from applications.uploads import KIND_HINTS
+from core.forms import ChooseFilesAgainMixin
 
 from .models import DecisionNotice, Meeting, Resolution
 from .validation import resolution_problems
@@ -76,7 +77,7 @@ class AgendaForm(forms.Form):
         )
 
 
-class ResolutionForm(forms.ModelForm):
+class ResolutionForm(ChooseFilesAgainMixin, forms.ModelForm):
     minutes = forms.FileField(
         label=_("Minutes (PDF)"),
         help_text=KIND_HINTS["plan_document"],

@@ -101,6 +101,8 @@ def test_bad_votes_are_refused_with_messages_and_the_form_stays_filled(client, s
     assert "votes_abstaining" in form.errors
     assert "5 votes were recorded but only 3 members were present" in response.content.decode()
     assert 'value="2"' in response.content.decode() and "재검토 필요" in response.content.decode()
+    # the browser cannot refill the file input: the page names the file and asks for it again
+    assert "Your file “minutes.pdf” was not saved because of the other errors" in response.content.decode()
     assert not Resolution.objects.exists()
 
 
