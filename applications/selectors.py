@@ -195,3 +195,18 @@ def announcement_changes(call) -> list[dict]:
 
     events = call.audit_events.filter(action="announcement_scheduled").select_related("actor").order_by("-pk")
     return [{"event": event, "to": datetime.datetime.fromisoformat(event.data["to"])} for event in events]
+
+
+def unsubmitted_changes(application) -> dict | None:
+    """What the applicant changed since the last submitted version, while the plan is submitted and still
+    editable: reviewers and staff read that version until the plan is submitted again. None when nothing
+    differs (or the plan was never submitted, or can no longer change)."""
+    from . import snapshot, workflow
+
+    if application.status != State.SUBMITTED or not workflow.is_editable(application):
+        return None
+    latest = application.versions.order_by("-number").first()
+    if latest is None:
+        return None
+    rows = snapshot.diff(latest.content, snapshot.serialize(application))
+    return {"version": latest, "rows": rows} if rows else None

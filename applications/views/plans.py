@@ -134,6 +134,7 @@ def detail(request, pk):
             versions=application.versions.select_related("submitted_by").order_by("-number"),
             participations=application.participations.select_related("organization"),
             panels=extensions.plan_panels(request, application),
+            unsubmitted=selectors.unsubmitted_changes(application),
         ),
     )
 
