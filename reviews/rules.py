@@ -2,6 +2,9 @@
 
 A plan an evaluator is conflicted with does not exist for them: every object predicate below is False, and
 views turn that into 404 (core.permissions.get_permitted_object_or_404).
+
+Each predicate is a plain function wrapped where it is named (`x = rules.predicate(_x, name="x")`), not
+decorated: mutmut skips decorated functions, and these are the rules the mutation run must reach.
 """
 
 import rules
@@ -11,39 +14,49 @@ from accounts.rules import is_expert, is_ministry_staff, is_subcommittee_chair, 
 from .models import Assignment, Review, Rubric, Stage
 
 
-@rules.predicate
-def is_own_assignment(user, assignment):
+def _is_own_assignment(user, assignment):
     """Assigned to this user, not conflicted (declared, detected or pinned): the evaluator's list, asked."""
     if assignment is None:
         return False
     return Assignment.objects.visible_to(user).filter(pk=assignment.pk).exists()
 
 
-@rules.predicate
-def has_declared_no_conflict(user, assignment):
+is_own_assignment = rules.predicate(_is_own_assignment, name="is_own_assignment")
+
+
+def _has_declared_no_conflict(user, assignment):
     return assignment is not None and assignment.declaration == Assignment.Declaration.NO_CONFLICT
 
 
-@rules.predicate
-def own_review_submitted(user, assignment):
+has_declared_no_conflict = rules.predicate(_has_declared_no_conflict, name="has_declared_no_conflict")
+
+
+def _own_review_submitted(user, assignment):
     return Review.objects.filter(assignment=assignment, status=Review.Status.SUBMITTED).exists()
 
 
-@rules.predicate
-def stage_shows_others(user, assignment):
+own_review_submitted = rules.predicate(_own_review_submitted, name="own_review_submitted")
+
+
+def _stage_shows_others(user, assignment):
     return Rubric.objects.filter(
         call_id=assignment.panel.call_id, stage=assignment.panel.stage, visibility=Rubric.Visibility.AFTER_SUBMITTING
     ).exists()
 
 
+stage_shows_others = rules.predicate(_stage_shows_others, name="stage_shows_others")
+
+
 # --- the subcommittee's pages: every predicate starts from the list's queryset (selectors.subcommittee_plans)
 
 
-@rules.predicate
-def on_subcommittee_list(user, application):
+def _on_subcommittee_list(user, application):
     from .selectors import subcommittee_plans
 
     return application is not None and subcommittee_plans(user).filter(pk=application.pk).exists()
+
+
+on_subcommittee_list = rules.predicate(_on_subcommittee_list, name="on_subcommittee_list")
 
 
 def _own_subcommittee_assignments(user, application):
@@ -52,23 +65,31 @@ def _own_subcommittee_assignments(user, application):
     )
 
 
-@rules.predicate
-def assigned_to_subcommittee_plan(user, application):
+def _assigned_to_subcommittee_plan(user, application):
     return _own_subcommittee_assignments(user, application).exists()
 
 
-@rules.predicate
-def own_subcommittee_review_submitted(user, application):
+assigned_to_subcommittee_plan = rules.predicate(_assigned_to_subcommittee_plan, name="assigned_to_subcommittee_plan")
+
+
+def _own_subcommittee_review_submitted(user, application):
     return Review.objects.filter(
         assignment__in=_own_subcommittee_assignments(user, application), status=Review.Status.SUBMITTED
     ).exists()
 
 
-@rules.predicate
-def subcommittee_shows_others(user, application):
+own_subcommittee_review_submitted = rules.predicate(
+    _own_subcommittee_review_submitted, name="own_subcommittee_review_submitted"
+)
+
+
+def _subcommittee_shows_others(user, application):
     return Rubric.objects.filter(
         call_id=application.call_id, stage=Stage.SUBCOMMITTEE, visibility=Rubric.Visibility.AFTER_SUBMITTING
     ).exists()
+
+
+subcommittee_shows_others = rules.predicate(_subcommittee_shows_others, name="subcommittee_shows_others")
 
 
 # Evaluators (advisory experts and subcommittee members alike).

@@ -40,26 +40,26 @@ class ReviewRefused(Refused):
 # --- panels and assignment -------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def create_panel(actor, *, call, field, stage=Stage.ADVISORY, name: str, reviewers_per_plan: int = 5) -> Panel:
-    if not Rubric.objects.filter(call=call, stage=stage).exists():
-        raise ReviewRefused(_("Set up the rubric of this call and stage first (administration: rubrics)."))
-    if Panel.objects.filter(call=call, field=field, stage=stage).exists():
-        raise ReviewRefused(_("This call already has a panel for this field and stage."))
-    return Panel.objects.create(
-        call=call, field=field, stage=stage, name=name, reviewers_per_plan=reviewers_per_plan, created_by=actor
-    )
+    with transaction.atomic():
+        if not Rubric.objects.filter(call=call, stage=stage).exists():
+            raise ReviewRefused(_("Set up the rubric of this call and stage first (administration: rubrics)."))
+        if Panel.objects.filter(call=call, field=field, stage=stage).exists():
+            raise ReviewRefused(_("This call already has a panel for this field and stage."))
+        return Panel.objects.create(
+            call=call, field=field, stage=stage, name=name, reviewers_per_plan=reviewers_per_plan, created_by=actor
+        )
 
 
-@transaction.atomic
 def set_panel_members(actor, panel: Panel, users) -> None:
-    assigned = set(panel.assignments.values_list("reviewer_id", flat=True))
-    keep = {u.pk for u in users}
-    missing = assigned - keep
-    if missing:
-        raise ReviewRefused(_("Members who already have assignments cannot be removed from the panel."))
-    panel.members.set(users)
-    sync_detected_conflicts(panel)
+    with transaction.atomic():
+        assigned = set(panel.assignments.values_list("reviewer_id", flat=True))
+        keep = {u.pk for u in users}
+        missing = assigned - keep
+        if missing:
+            raise ReviewRefused(_("Members who already have assignments cannot be removed from the panel."))
+        panel.members.set(users)
+        sync_detected_conflicts(panel)
 
 
 def sync_detected_conflicts(panel: Panel) -> int:
@@ -125,35 +125,39 @@ def assign(actor, panel: Panel, application, reviewer, *, at=None) -> Assignment
     return assignment
 
 
-@transaction.atomic
 def bulk_assign(actor, panel: Panel, pairs, *, at=None) -> int:
     """Assign every (application, reviewer) pair, all or nothing."""
-    created = 0
-    for application, reviewer in pairs:
-        before = Assignment.objects.filter(panel=panel, application=application, reviewer=reviewer).exists()
-        assign(actor, panel, application, reviewer, at=at)
-        created += not before
-    return created
+    with transaction.atomic():
+        created = 0
+        for application, reviewer in pairs:
+            before = Assignment.objects.filter(panel=panel, application=application, reviewer=reviewer).exists()
+            assign(actor, panel, application, reviewer, at=at)
+            created += not before
+        return created
 
 
-@transaction.atomic
 def unassign(actor, assignment: Assignment) -> None:
     """Remove an assignment and the evaluator's draft, if any. A review that was ever submitted (even one
     reopened since) stays: its scores are part of the record."""
-    assignment = Assignment.objects.select_for_update().select_related("application").get(pk=assignment.pk)
-    review = Review.objects.filter(assignment=assignment).first()
-    if review is not None and review.was_submitted:
-        raise ReviewRefused(_("This evaluator has already submitted a review; the assignment stays."))
-    if review is not None:
-        review.scores.all().delete()
-        review.delete()
-    audit.record(
-        action="assignment_removed",
-        actor=actor,
-        application=assignment.application,
-        data={"panel": assignment.panel_id, "reviewer": assignment.reviewer_id, "draft_removed": review is not None},
-    )
-    assignment.delete()
+    with transaction.atomic():
+        assignment = Assignment.objects.select_for_update().select_related("application").get(pk=assignment.pk)
+        review = Review.objects.filter(assignment=assignment).first()
+        if review is not None and review.was_submitted:
+            raise ReviewRefused(_("This evaluator has already submitted a review; the assignment stays."))
+        if review is not None:
+            review.scores.all().delete()
+            review.delete()
+        audit.record(
+            action="assignment_removed",
+            actor=actor,
+            application=assignment.application,
+            data={
+                "panel": assignment.panel_id,
+                "reviewer": assignment.reviewer_id,
+                "draft_removed": review is not None,
+            },
+        )
+        assignment.delete()
 
 
 def propose_assignments(panel: Panel) -> list[tuple[int, int]]:
@@ -179,51 +183,55 @@ def propose_assignments(panel: Panel) -> list[tuple[int, int]]:
     return proposal
 
 
-@transaction.atomic
 def pin_conflict(actor, application, user, reason: str) -> Conflict:
-    if not reason.strip():
-        raise ReviewRefused(_("Please give a reason."))
-    conflict, _created = Conflict.objects.update_or_create(
-        application=application,
-        user=user,
-        source=Conflict.Source.PINNED,
-        defaults={"reason": reason, "recorded_by": actor},
-    )
-    audit.record(action="conflict_pinned", actor=actor, application=application, reason=reason, data={"user": user.pk})
-    return conflict
+    with transaction.atomic():
+        if not reason.strip():
+            raise ReviewRefused(_("Please give a reason."))
+        conflict, _created = Conflict.objects.update_or_create(
+            application=application,
+            user=user,
+            source=Conflict.Source.PINNED,
+            defaults={"reason": reason, "recorded_by": actor},
+        )
+        audit.record(
+            action="conflict_pinned", actor=actor, application=application, reason=reason, data={"user": user.pk}
+        )
+        return conflict
 
 
 # --- evaluators ------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def declare(actor, assignment: Assignment, *, conflict: bool, reason: str = "", pledge: bool = False, at=None):
-    at = at or timezone.now()
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    if assignment.declaration != Assignment.Declaration.PENDING:
-        raise ReviewRefused(_("You have already made your declaration for this plan."))
-    if conflict:
-        if not reason.strip():
-            raise ReviewRefused(
-                _("Please describe the conflict briefly."), {"reason": _("Please describe the conflict briefly.")}
+    with transaction.atomic():
+        at = at or timezone.now()
+        assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        if assignment.declaration != Assignment.Declaration.PENDING:
+            raise ReviewRefused(_("You have already made your declaration for this plan."))
+        if conflict:
+            if not reason.strip():
+                raise ReviewRefused(
+                    _("Please describe the conflict briefly."), {"reason": _("Please describe the conflict briefly.")}
+                )
+            assignment.declaration = Assignment.Declaration.CONFLICT
+            Conflict.objects.get_or_create(
+                application_id=assignment.application_id,
+                user=actor,
+                source=Conflict.Source.DECLARED,
+                defaults={"reason": reason, "recorded_by": actor},
             )
-        assignment.declaration = Assignment.Declaration.CONFLICT
-        Conflict.objects.get_or_create(
-            application_id=assignment.application_id,
-            user=actor,
-            source=Conflict.Source.DECLARED,
-            defaults={"reason": reason, "recorded_by": actor},
-        )
-        audit.record(action="conflict_declared", actor=actor, application=assignment.application, reason=reason, at=at)
-    else:
-        if not pledge:
-            raise ReviewRefused(
-                _("Please confirm the pledge to continue."), {"pledge": _("Please confirm the pledge to continue.")}
+            audit.record(
+                action="conflict_declared", actor=actor, application=assignment.application, reason=reason, at=at
             )
-        assignment.declaration = Assignment.Declaration.NO_CONFLICT
-    assignment.declared_at = at
-    assignment.save(update_fields=["declaration", "declared_at"])
-    return assignment
+        else:
+            if not pledge:
+                raise ReviewRefused(
+                    _("Please confirm the pledge to continue."), {"pledge": _("Please confirm the pledge to continue.")}
+                )
+            assignment.declaration = Assignment.Declaration.NO_CONFLICT
+        assignment.declared_at = at
+        assignment.save(update_fields=["declaration", "declared_at"])
+        return assignment
 
 
 def _review_for(assignment: Assignment) -> Review:
@@ -250,36 +258,36 @@ def _check_points(criterion: Criterion, points) -> str | None:
     return None
 
 
-@transaction.atomic
 def save_review(actor, assignment: Assignment, *, scores: dict, opinion: str, at=None) -> Review:
     """Save a draft: {criterion_id: (points or None, comment)}. Out-of-range points are refused, per field."""
-    at = at or timezone.now()
-    review = _review_for(assignment)
-    review = Review.objects.select_for_update().get(pk=review.pk)
-    if review.is_submitted:
-        raise ReviewRefused(_("This review has been submitted; ask ministry staff to reopen it to change it."))
-    problem = due.review_closed_message(assignment.panel, assignment.application, review, at, actor)
-    if problem:
-        raise ReviewRefused(problem)
-    criteria = {
-        c.pk: c
-        for c in Criterion.objects.filter(rubric__call=assignment.panel.call, rubric__stage=assignment.panel.stage)
-    }
-    errors = {}
-    for criterion_id, (points, _comment) in scores.items():
-        message = _check_points(criteria[criterion_id], points)
-        if message:
-            errors[f"score_{criterion_id}"] = message
-    if errors:
-        raise ReviewRefused(_("Some scores are not valid; see the marked fields."), errors)
-    for criterion_id, (points, comment) in scores.items():
-        Score.objects.update_or_create(
-            review=review, criterion_id=criterion_id, defaults={"points": points, "comment": comment}
-        )
-    review.overall_opinion = opinion
-    review.revision += 1
-    review.save(update_fields=["overall_opinion", "revision", "updated_at"])
-    return review
+    with transaction.atomic():
+        at = at or timezone.now()
+        review = _review_for(assignment)
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        if review.is_submitted:
+            raise ReviewRefused(_("This review has been submitted; ask ministry staff to reopen it to change it."))
+        problem = due.review_closed_message(assignment.panel, assignment.application, review, at, actor)
+        if problem:
+            raise ReviewRefused(problem)
+        criteria = {
+            c.pk: c
+            for c in Criterion.objects.filter(rubric__call=assignment.panel.call, rubric__stage=assignment.panel.stage)
+        }
+        errors = {}
+        for criterion_id, (points, _comment) in scores.items():
+            message = _check_points(criteria[criterion_id], points)
+            if message:
+                errors[f"score_{criterion_id}"] = message
+        if errors:
+            raise ReviewRefused(_("Some scores are not valid; see the marked fields."), errors)
+        for criterion_id, (points, comment) in scores.items():
+            Score.objects.update_or_create(
+                review=review, criterion_id=criterion_id, defaults={"points": points, "comment": comment}
+            )
+        review.overall_opinion = opinion
+        review.revision += 1
+        review.save(update_fields=["overall_opinion", "revision", "updated_at"])
+        return review
 
 
 def missing_for_submission(review: Review) -> dict:
@@ -299,55 +307,55 @@ def missing_for_submission(review: Review) -> dict:
     return errors
 
 
-@transaction.atomic
 def submit_review(actor, assignment: Assignment, *, at=None) -> Review:
-    at = at or timezone.now()
-    review = Review.objects.select_for_update().get(assignment=assignment)
-    if review.is_submitted:
-        raise ReviewRefused(_("This review has already been submitted."))
-    problem = due.review_closed_message(assignment.panel, assignment.application, review, at, actor)
-    if problem:
-        raise ReviewRefused(problem)
-    errors = missing_for_submission(review)
-    if errors:
-        raise ReviewRefused(_("The review is not complete yet; see the marked fields."), errors)
-    states.move(review, Review.Status.SUBMITTED, refusal=ReviewRefused)
-    # The total is summed by the database, from exactly the rows stored.
-    Review.objects.filter(pk=review.pk).update(
-        status=review.status,
-        submitted_at=at,
-        total=Subquery(
-            Score.objects.filter(review=OuterRef("pk")).values("review").annotate(t=Sum("points")).values("t")[:1]
-        ),
-    )
-    review.refresh_from_db()
-    return review
+    with transaction.atomic():
+        at = at or timezone.now()
+        review = Review.objects.select_for_update().get(assignment=assignment)
+        if review.is_submitted:
+            raise ReviewRefused(_("This review has already been submitted."))
+        problem = due.review_closed_message(assignment.panel, assignment.application, review, at, actor)
+        if problem:
+            raise ReviewRefused(problem)
+        errors = missing_for_submission(review)
+        if errors:
+            raise ReviewRefused(_("The review is not complete yet; see the marked fields."), errors)
+        states.move(review, Review.Status.SUBMITTED, refusal=ReviewRefused)
+        # The total is summed by the database, from exactly the rows stored.
+        Review.objects.filter(pk=review.pk).update(
+            status=review.status,
+            submitted_at=at,
+            total=Subquery(
+                Score.objects.filter(review=OuterRef("pk")).values("review").annotate(t=Sum("points")).values("t")[:1]
+            ),
+        )
+        review.refresh_from_db()
+        return review
 
 
-@transaction.atomic
 def reopen_review(actor, review: Review, *, until: datetime.datetime, reason: str, at=None) -> Review:
-    at = at or timezone.now()
-    if not reason.strip():
-        raise ReviewRefused(_("Please give a reason."))
-    if until <= at:
-        raise ReviewRefused(_("The new due time must be in the future."))
-    review = Review.objects.select_for_update().select_related("assignment__application").get(pk=review.pk)
-    was = review.status
-    if review.status != Review.Status.DRAFT:  # a draft only gets the new due time
-        states.move(review, Review.Status.DRAFT, refusal=ReviewRefused)
-    Review.objects.filter(pk=review.pk).update(
-        status=review.status, submitted_at=None, total=None, reopened_until=until
-    )
-    audit.record(
-        action="review_reopened",
-        actor=actor,
-        application=review.assignment.application,
-        reason=reason,
-        data={"review": review.pk, "reviewer": review.assignment.reviewer_id, "was": was, "until": until},
-        at=at,
-    )
-    review.refresh_from_db()
-    return review
+    with transaction.atomic():
+        at = at or timezone.now()
+        if not reason.strip():
+            raise ReviewRefused(_("Please give a reason."))
+        if until <= at:
+            raise ReviewRefused(_("The new due time must be in the future."))
+        review = Review.objects.select_for_update().select_related("assignment__application").get(pk=review.pk)
+        was = review.status
+        if review.status != Review.Status.DRAFT:  # a draft only gets the new due time
+            states.move(review, Review.Status.DRAFT, refusal=ReviewRefused)
+        Review.objects.filter(pk=review.pk).update(
+            status=review.status, submitted_at=None, total=None, reopened_until=until
+        )
+        audit.record(
+            action="review_reopened",
+            actor=actor,
+            application=review.assignment.application,
+            reason=reason,
+            data={"review": review.pk, "reviewer": review.assignment.reviewer_id, "was": was, "until": until},
+            at=at,
+        )
+        review.refresh_from_db()
+        return review
 
 
 # --- workflow steps --------------------------------------------------------------------------------------
@@ -367,37 +375,41 @@ def move_to_subcommittee(actor, application, *, reason: str = "", at=None):
     return workflow.perform(application, name, actor, at=at, reason=reason)
 
 
-@transaction.atomic
 def add_note(actor, application, *, kind: str, text: str, held_on=None) -> SubcommitteeNote:
-    if not text.strip():
-        raise ReviewRefused(_("Write the notes first."), {"text": _("Write the notes first.")})
-    return SubcommitteeNote.objects.create(application=application, author=actor, kind=kind, text=text, held_on=held_on)
+    with transaction.atomic():
+        if not text.strip():
+            raise ReviewRefused(_("Write the notes first."), {"text": _("Write the notes first.")})
+        return SubcommitteeNote.objects.create(
+            application=application, author=actor, kind=kind, text=text, held_on=held_on
+        )
 
 
-@transaction.atomic
 def finalise_recommendation(actor, application, *, decision: str, reasons: str, conditions: str = "", at=None):
-    from .selectors import stage_summary
+    with transaction.atomic():
+        from .selectors import stage_summary
 
-    at = at or timezone.now()
-    errors = {}
-    if not reasons.strip():
-        errors["reasons"] = _("Give the reasons for the recommendation.")
-    if decision == Recommendation.Decision.RECOMMEND_WITH_CONDITIONS and not conditions.strip():
-        errors["conditions"] = _("State the conditions.")
-    if errors:
-        raise ReviewRefused(_("The recommendation is not complete; see the marked fields."), errors)
-    if application.status != State.SUBCOMMITTEE:
-        raise ReviewRefused(_("Only plans under subcommittee evaluation can be referred to the committee."))
-    if Recommendation.objects.filter(application=application).exists():
-        raise ReviewRefused(_("The recommendation for this plan has already been finalised."))
-    recommendation = Recommendation.objects.create(
-        application=application,
-        decision=decision,
-        conditions=conditions if decision == Recommendation.Decision.RECOMMEND_WITH_CONDITIONS else "",
-        reasons=reasons,
-        summary=stage_summary(application),
-        finalised_by=actor,
-        finalised_at=at,
-    )
-    workflow.perform(application, "refer_to_committee", actor, at=at, reason=reasons, data={"recommendation": decision})
-    return recommendation
+        at = at or timezone.now()
+        errors = {}
+        if not reasons.strip():
+            errors["reasons"] = _("Give the reasons for the recommendation.")
+        if decision == Recommendation.Decision.RECOMMEND_WITH_CONDITIONS and not conditions.strip():
+            errors["conditions"] = _("State the conditions.")
+        if errors:
+            raise ReviewRefused(_("The recommendation is not complete; see the marked fields."), errors)
+        if application.status != State.SUBCOMMITTEE:
+            raise ReviewRefused(_("Only plans under subcommittee evaluation can be referred to the committee."))
+        if Recommendation.objects.filter(application=application).exists():
+            raise ReviewRefused(_("The recommendation for this plan has already been finalised."))
+        recommendation = Recommendation.objects.create(
+            application=application,
+            decision=decision,
+            conditions=conditions if decision == Recommendation.Decision.RECOMMEND_WITH_CONDITIONS else "",
+            reasons=reasons,
+            summary=stage_summary(application),
+            finalised_by=actor,
+            finalised_at=at,
+        )
+        workflow.perform(
+            application, "refer_to_committee", actor, at=at, reason=reasons, data={"recommendation": decision}
+        )
+        return recommendation
