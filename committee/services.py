@@ -97,7 +97,7 @@ def _store_minutes(resolution: Resolution, upload) -> None:
     resolution.minutes_sha256 = digest
 
 
-def record_resolution(actor, item: AgendaItem, *, minutes=None, **data) -> Resolution:
+def record_resolution(actor, item: AgendaItem, *, minutes=None, at=None, **data) -> Resolution:
     """Record (or revise) the draft resolution on an agenda item. A confirmed one is only ever corrected."""
     with transaction.atomic():
         item = AgendaItem.objects.select_for_update().select_related("meeting", "application").get(pk=item.pk)
@@ -112,7 +112,7 @@ def record_resolution(actor, item: AgendaItem, *, minutes=None, **data) -> Resol
         for name in RESOLUTION_FIELDS:
             setattr(resolution, name, data[name])
         resolution.members_present, resolution.members_total = meeting.counts()
-        resolution.recorded_by, resolution.recorded_at = actor, timezone.now()
+        resolution.recorded_by, resolution.recorded_at = actor, at or timezone.now()
         if minutes is not None:
             _store_minutes(resolution, minutes)
         elif not resolution.minutes:
