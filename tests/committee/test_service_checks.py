@@ -281,6 +281,23 @@ def test_a_correction_follows_the_rules_too(secretariat, confirmed, plan):
     assert Application.objects.get(pk=plan.pk).status == State.DESIGNATED
 
 
+def test_an_earlier_confirmed_resolution_of_the_plan_cannot_be_corrected(call, secretariat, item, plan):
+    deferral = recorded(secretariat, item, "deferred")
+    services.confirm_resolution(secretariat, deferral)
+    later = make_meeting(call, number=8, created_by=secretariat)
+    services.add_to_agenda(secretariat, later, plan)
+    event = AuditEvent.objects.get(action="put_on_agenda", application=plan)
+    assert event.data == {"meeting": later.pk} and event.actor == secretariat
+    designation = recorded(secretariat, AgendaItem.objects.get(meeting=later))
+    services.confirm_resolution(secretariat, designation)
+    deferral.refresh_from_db()
+    assert deferral.status == Resolution.Status.CONFIRMED  # still confirmed, but no longer the plan's current one
+    with pytest.raises(services.CommitteeRefusal) as exc:
+        services.correct_resolution(secretariat, deferral, reason="정정", **resolution_data("not_designated"))
+    assert refusal(exc) == "Only the plan's current confirmed resolution can be corrected."
+    assert Application.objects.get(pk=plan.pk).status == State.DESIGNATED
+
+
 def test_a_draft_cannot_be_corrected(secretariat, item):
     draft = recorded(secretariat, item)
     with pytest.raises(services.CommitteeRefusal) as exc:
@@ -324,6 +341,19 @@ def test_a_notice_without_its_pdf_waits(secretariat, item):
     notice = services.confirm_resolution(secretariat, recorded(secretariat, item))  # the PDF task did not run
     assert services.send_notices(secretariat, [notice], at=ANNOUNCEMENT) == 0
     assert DecisionNotice.objects.get(pk=notice.pk).message is None
+
+
+def test_a_skipped_notice_does_not_stop_the_others(
+    call, secretariat, meeting, ready_notice, django_capture_on_commit_callbacks
+):
+    services.send_notices(secretariat, [ready_notice], at=ANNOUNCEMENT)
+    other = services.add_to_agenda(secretariat, meeting, referred_plan(call))
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.confirm_resolution(secretariat, recorded(secretariat, other), language="en")
+    assert services.send_notices(secretariat, [ready_notice, second], at=ANNOUNCEMENT) == 1
+    message = DecisionNotice.objects.get(pk=second.pk).message
+    assert message.created_by == secretariat
+    assert message.subject.startswith(f"Decision notice {second.document_number}")  # in the notice's language
 
 
 def test_sending_counts_each_notice(call, secretariat, meeting, ready_notice, django_capture_on_commit_callbacks):
