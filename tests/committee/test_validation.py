@@ -124,22 +124,26 @@ def test_without_quorum_only_the_quorum_is_reported(meeting_of):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("approval", "votes_for", "votes_against", "carried"),
+    ("approval", "votes_for", "votes_against", "needed"),
     [
-        (MTH, 3, 1, True),
-        (MTH, 2, 2, False),  # exactly half of those present
-        (MTH, 2, 0, False),  # abstentions count as present, not as votes in favour
-        (HOM, 2, 2, True),
-        (HOM, 1, 3, False),
+        (MTH, 3, 1, None),  # carried
+        (MTH, 2, 2, 3),  # exactly half of those present is not more than half
+        (MTH, 2, 0, 3),  # abstentions count as present, not as votes in favour
+        (HOM, 2, 2, None),
+        (HOM, 1, 3, 2),  # the votes against are not the votes in favour
     ],
 )
-def test_votes_in_favour_of_those_present(meeting_of, approval, votes_for, votes_against, carried):
+def test_votes_in_favour_of_those_present(meeting_of, approval, votes_for, votes_against, needed):
     meeting = meeting_of(5, 4, approval_threshold=approval)  # 4 present
     abstaining = 4 - votes_for - votes_against
     data = resolution_data(votes_for=votes_for, votes_against=votes_against, votes_abstaining=abstaining)
-    problems = resolution_problems(meeting, data)
-    assert problems == ({} if carried else {"votes_for": problems.get("votes_for")})
-    assert carried or problems["votes_for"].startswith(f"The decision is not carried: {votes_for} of 4 members")
+    expected = {}
+    if needed is not None:
+        expected["votes_for"] = (
+            f"The decision is not carried: {votes_for} of 4 members present voted in favour, at least {needed} are "
+            f"needed ({Threshold(approval).label})."
+        )
+    assert resolution_problems(meeting, data) == expected
 
 
 @pytest.mark.django_db
