@@ -84,3 +84,12 @@ def test_nobody_is_an_administrator_without_logging_in():
 )
 def test_who_must_confirm_a_second_factor(kwargs, needed):
     assert account_rules.needs_second_factor(UserFactory(**kwargs)) is needed
+
+
+def test_has_role_makes_a_named_predicate_for_any_role():
+    # the module's predicates were made at import; this makes a new one, so has_role itself is exercised
+    predicate = account_rules.has_role(roles.EXPERT)
+    assert predicate.name == "has_role:advisory_expert"
+    assert predicate(UserFactory(roles=[roles.EXPERT])) is True
+    assert predicate(UserFactory(roles=[roles.SECRETARIAT])) is False
+    assert predicate(AnonymousUser()) is False
