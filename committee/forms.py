@@ -12,7 +12,7 @@ from applications.uploads import KIND_HINTS
 from core.forms import ChooseFilesAgainMixin
 
 from .models import DecisionNotice, Meeting, Resolution
-from .validation import resolution_problems
+from .validation import meeting_problems, resolution_problems
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):
@@ -58,11 +58,11 @@ class MeetingForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        members, attendees = set(data.get("members") or ()), set(data.get("attendees") or ())
-        if data.get("chair") and members and data["chair"] not in members:
-            self.add_error("chair", _("The chair must be one of the members."))
-        if not attendees <= members:
-            self.add_error("attendees", _("Only members of the committee can be present."))
+        if "chair" in self.errors or "members" in self.errors:
+            return data  # the field's own error says it; a second message about membership would only confuse
+        problems = meeting_problems(data.get("chair"), data.get("members") or (), data.get("attendees") or ())
+        for key, message in problems.items():
+            self.add_error(key, message)
         return data
 
 
