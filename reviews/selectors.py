@@ -12,13 +12,11 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    Exists,
     ExpressionWrapper,
     F,
     FloatField,
     Max,
     Min,
-    OuterRef,
     Q,
     StdDev,
     Sum,
@@ -31,8 +29,8 @@ from accounts import roles
 from applications.models import Application
 from applications.workflow import EMBARGOED_STATES, State
 
-from .aggregates import Median
-from .models import Assignment, Conflict, Review, Rubric, Score, Stage
+from .aggregates import Median, conflicted, counted_reviews
+from .models import Assignment, Review, Rubric, Score, Stage
 
 
 def evaluator_assignments(user):
@@ -66,30 +64,16 @@ def subcommittee_plans(user):
 
 def open_advisory_assignments(application):
     """Assignments of the advisory stage still waiting for a submitted review (conflicted ones excluded)."""
-    conflicted_users = Conflict.objects.filter(application=application).values("user")
     return (
         Assignment.objects.filter(application=application, panel__stage=Stage.ADVISORY)
-        .exclude(declaration=Assignment.Declaration.CONFLICT)
-        .exclude(reviewer__in=conflicted_users)
+        .exclude(conflicted())
         .exclude(review__status=Review.Status.SUBMITTED)
     )
 
 
 def with_review_summary(queryset, rubric: Rubric, prefix: str = ""):
     """Annotate plans with the submitted-review statistics of `rubric`'s stage."""
-    stage = rubric.stage
-    # A review by an evaluator found conflicted after submitting no longer counts.
-    conflicted = Exists(
-        Conflict.objects.filter(application=OuterRef("pk"), user=OuterRef("review_assignments__reviewer"))
-    )
-    submitted = (
-        Q(
-            review_assignments__panel__stage=stage,
-            review_assignments__panel__call_id=rubric.call_id,
-            review_assignments__review__status=Review.Status.SUBMITTED,
-        )
-        & ~conflicted
-    )
+    submitted = Q(review_assignments__review__in=counted_reviews(call_id=rubric.call_id, stage=rubric.stage))
     total = Cast("review_assignments__review__total", FloatField())
     n = f"{prefix}review_count"
     queryset = queryset.annotate(
@@ -159,15 +143,7 @@ def ranking(rubric: Rubric, field=None):
 def criterion_averages(rubric: Rubric, applications=None) -> dict[int, dict[int, float]]:
     """{application_id: {criterion_id: mean points}} over submitted reviews, in one query."""
     rows = Score.objects.filter(
-        criterion__rubric=rubric,
-        review__status=Review.Status.SUBMITTED,
-        review__assignment__panel__stage=rubric.stage,
-    ).exclude(
-        Exists(
-            Conflict.objects.filter(
-                application=OuterRef("review__assignment__application"), user=OuterRef("review__assignment__reviewer")
-            )
-        )
+        criterion__rubric=rubric, review__in=counted_reviews(call_id=rubric.call_id, stage=rubric.stage)
     )
     if applications is not None:
         rows = rows.filter(review__assignment__application__in=applications)

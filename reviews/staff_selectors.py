@@ -11,6 +11,7 @@ from accounts import roles
 from accounts.models import User
 from applications.models import Application, Call
 
+from .aggregates import counted_reviews
 from .models import Assignment, Conflict, Criterion, Panel, Review, Rubric, Score, Stage
 
 # Who may sit on a panel of each stage (role names are data: accounts.roles).
@@ -81,11 +82,7 @@ def plan_progress(panel: Panel):
 
 def submitted_totals(rubric: Rubric, applications=None) -> dict[int, list[float]]:
     """{application_id: [total, ...]} of the stage's submitted reviews, sorted (anonymous: no reviewer)."""
-    rows = Review.objects.filter(
-        status=Review.Status.SUBMITTED,
-        assignment__panel__call_id=rubric.call_id,
-        assignment__panel__stage=rubric.stage,
-    )
+    rows = counted_reviews(call_id=rubric.call_id, stage=rubric.stage)
     if applications is not None:
         rows = rows.filter(assignment__application__in=applications)
     result: dict[int, list[float]] = defaultdict(list)
@@ -136,9 +133,11 @@ def criteria_of(rubric: Rubric):
 
 
 def score_sheet_rows(panel: Panel):
-    """One row per submitted score of the panel: plan x evaluator x criterion, in a stable order."""
+    """One row per counted score of the panel (a conflicted evaluator's are left out, as from the summary):
+    plan x evaluator x criterion, in a stable order."""
+    counted = counted_reviews(call_id=panel.call_id, stage=panel.stage).filter(assignment__panel=panel)
     return (
-        Score.objects.filter(review__assignment__panel=panel, review__status=Review.Status.SUBMITTED)
+        Score.objects.filter(review__in=counted)
         .select_related(
             "criterion",
             "review__assignment__reviewer",

@@ -69,18 +69,15 @@ def sweep_review_packets(stale_after_seconds: int = 300) -> int:
 def _open_assignments(rubric):
     """Assignments of the rubric's stage still waiting for the evaluator: not conflicted, not submitted, and
     the plan still in that stage."""
-    from django.db.models import Exists, OuterRef
-
     from applications.workflow import State
 
-    from .models import Assignment, Conflict, Review, Stage
+    from .aggregates import conflicted
+    from .models import Assignment, Review, Stage
 
     active = State.ADVISORY_REVIEW if rubric.stage == Stage.ADVISORY else State.SUBCOMMITTEE
-    conflicted = Conflict.objects.filter(application_id=OuterRef("application_id"), user_id=OuterRef("reviewer_id"))
     return (
         Assignment.objects.filter(panel__call_id=rubric.call_id, panel__stage=rubric.stage, application__status=active)
-        .exclude(declaration=Assignment.Declaration.CONFLICT)
-        .exclude(Exists(conflicted))
+        .exclude(conflicted())
         .exclude(review__status=Review.Status.SUBMITTED)
         .select_related("reviewer", "application")
         .order_by("reviewer_id", "application__receipt_number")

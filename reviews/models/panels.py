@@ -78,13 +78,11 @@ class AssignmentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one answer to "which assignments may this user open": their own, unless they are conflicted with
         the plan (declared, detected or pinned). Nobody else, superusers included, opens an assignment."""
+        from ..aggregates import conflicted  # the one test of "conflicted"; it reads these models
+
         if not user.is_authenticated:
             return self.none()
-        return (
-            self.filter(reviewer=user)
-            .exclude(declaration=Assignment.Declaration.CONFLICT)
-            .exclude(application__conflicts__user=user)
-        )
+        return self.filter(reviewer=user).exclude(conflicted())
 
 
 class Assignment(models.Model):

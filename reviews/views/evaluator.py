@@ -17,6 +17,7 @@ from core.errors import Refused, refuse
 from core.permissions import get_permitted_object_or_404, role_required
 
 from .. import due, selectors, services
+from ..aggregates import counted_reviews
 from ..forms import DeclarationForm, ScoreSheetForm
 from ..models import Assignment, Criterion, Review, Rubric, Stage
 
@@ -170,13 +171,9 @@ def plan_file(request, pk, sha256):
 def others(request, pk):
     assignment = _assignment(request, pk, "reviews.see_other_reviews")
     reviews = (
-        Review.objects.filter(
-            assignment__application=assignment.application,
-            assignment__panel=assignment.panel,
-            status=Review.Status.SUBMITTED,
-        )
+        counted_reviews(call_id=assignment.panel.call_id, stage=assignment.panel.stage)
+        .filter(assignment__application=assignment.application, assignment__panel=assignment.panel)
         .exclude(assignment=assignment)
-        .exclude(assignment__reviewer__conflicts__application=assignment.application)
         .prefetch_related("scores__criterion")
         .order_by("submitted_at", "pk")
     )
