@@ -10,7 +10,7 @@ ANALYZE, counts again, then starts the portal (deploy/gunicorn.conf.py, DEBUG of
 a burst against the page and a burst against the floor (BENCH_ROUNDS times, c=BENCH_CONCURRENCY), so both see
 the same machine; the table gives p50/p95 of each and the p95 ratio. The database is dropped at the end.
 Knobs: BENCH_PLANS, BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_SECONDS (time budget of one burst), BENCH_PAGES
-(comma-separated labels to run), BENCH_KEEP_DB=1.
+(comma-separated labels to run), BENCH_KEEP_DB=1, BENCH_SEED_ONLY=1 (seed, keep the database, measure nothing).
 """
 
 from __future__ import annotations
@@ -209,6 +209,9 @@ def main() -> None:
             f"seeded {PLANS} plans x {seed.REVIEWS_PER_PLAN} reviews x {len(world.criteria)} scores "
             f"in {time.perf_counter() - seeded:.1f} s (migrate and world {seeded - started:.1f} s), ANALYZE done"
         )
+        if os.environ.get("BENCH_SEED_ONLY") == "1":
+            print(f"seeded database {name} kept (BENCH_SEED_ONLY=1); drop it yourself")
+            return
         at_n = {label: query_count(path, cookies[role]) for label, path, role in table}
         connection.close()
 
@@ -262,7 +265,7 @@ def main() -> None:
     finally:
         for process in servers:
             stop(process)
-        if os.environ.get("BENCH_KEEP_DB") != "1":
+        if os.environ.get("BENCH_KEEP_DB") != "1" and os.environ.get("BENCH_SEED_ONLY") != "1":
             try:
                 from django.db import connections
 

@@ -5,6 +5,8 @@ The per-plan page, workflow steps, exports and packets are in staff_plans. Every
 """
 
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +18,7 @@ from core.errors import Refused, refuse, show_on_form
 from core.permissions import role_required
 from core.validators import int_or_none
 
-from .. import charts, conflicts, services, staff_selectors
+from .. import charts, conflicts, selectors, services, staff_selectors
 from ..models import Assignment, Conflict, Panel, Rubric, Stage
 from ..selectors import criterion_averages, ranking
 from ..staff_forms import PanelForm, PanelMembersForm, PinConflictForm, parse_pairs
@@ -243,22 +245,62 @@ def start_all(request, pk):
     return redirect("reviews:staff_dashboard", pk=panel.pk)
 
 
+RANKING_PAGE_SIZE = 50
+# The ranking's sortable columns: each sorts in its natural direction (best first), ties by receipt number.
+RANKING_SORTS = {
+    "rank": ("field__sort_order", "field_id", "rank"),
+    "score": (F("ranking_score").desc(nulls_last=True),),
+    "mean": (F("score_mean").desc(nulls_last=True),),
+    "median": (F("score_median").desc(nulls_last=True),),
+    "spread": (F("spread").desc(nulls_last=True),),
+    "reviews": ("-review_count",),
+    "plan": (),
+}
+
+
 @role_required(PERM)
 def call_ranking(request, slug, stage):
+    """The ranking of a whole call: a paginated table sortable by any statistic, filtered by field, with one
+    score-distribution chart per field; only the rows of the page get their criterion averages."""
     call = get_object_or_404(Call, slug=slug)
     if stage not in Stage.values:
         raise Http404
     rubric = get_object_or_404(Rubric, call=call, stage=stage)
-    rows = list(ranking(rubric))
-    totals = staff_selectors.submitted_totals(rubric, [row.pk for row in rows])
+    fields = list(call.fields.order_by("sort_order", "pk"))
+    field = next((f for f in fields if f.pk == int_or_none(request.GET.get("field"))), None)
+    sort = request.GET.get("sort") if request.GET.get("sort") in RANKING_SORTS else "rank"
+    scores = selectors.ranking_scores(rubric, field)
+    rows = ranking(rubric, field).order_by(*RANKING_SORTS[sort], "receipt_number", "pk")
+    paginator = Paginator(rows, RANKING_PAGE_SIZE)
+    paginator.count = sum(map(len, scores.values()))  # the same plans: no second pass over every review to count
+    page = paginator.get_page(request.GET.get("page"))
+    plans = list(page.object_list)
     criteria = staff_selectors.criteria_of(rubric)
-    averages = criterion_averages(rubric, [row.pk for row in rows])
-    groups: dict[int, dict] = {}
-    for row in rows:  # rows keep the ranking order within each field
-        groups.setdefault(row.field_id, {"field": row.field, "rows": []})["rows"].append(row)
-    fields = sorted(groups.values(), key=lambda group: (group["field"].sort_order, group["field"].pk))
-    for group in fields:
-        group["rows"] = ranking_rows(rubric, group["rows"], totals)
-        group["averages"] = _averages_rows(group["rows"], averages, criteria)
-    context = {"call": call, "rubric": rubric, "fields": fields, "criteria": criteria}
+    averages = criterion_averages(rubric, [plan.pk for plan in plans])
+    distributions = [
+        {
+            "field": item,
+            "count": len(scores.get(item.pk, [])),
+            "chart": charts.score_histogram(
+                scores.get(item.pk, []),
+                chart_id=f"hist-{rubric.stage}-{item.pk}",
+                label=_("Ranking scores in %(field)s") % {"field": item.name},
+            ),
+        }
+        for item in fields
+        if item.pk in scores
+    ]
+    context = {
+        "call": call,
+        "rubric": rubric,
+        "fields": fields,
+        "field": field,
+        "sort": sort,
+        "page": page,
+        "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "rows": plans,
+        "criteria": criteria,
+        "averages": _averages_rows(plans, averages, criteria),
+        "distributions": distributions,
+    }
     return render(request, "reviews/staff/ranking.html", context)
