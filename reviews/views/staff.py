@@ -5,7 +5,6 @@ The per-plan page, workflow steps, exports and packets are in staff_plans. Every
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from applications import workflow
 from applications.models import Call
 from core.errors import Refused, refuse, show_on_form
+from core.paging import paginate
 from core.permissions import role_required
 from core.validators import int_or_none
 
@@ -24,6 +24,7 @@ from ..selectors import criterion_averages, ranking
 from ..staff_forms import PanelForm, PanelMembersForm, PinConflictForm, parse_pairs
 
 PERM = "reviews.manage_panels"
+PAGE_SIZE = 50  # rows of a long table (progress, ranking) per page
 
 
 def load_panel(pk) -> Panel:
@@ -188,10 +189,10 @@ def conflict_list(request, pk):
 
 
 def ranking_rows(rubric, rows, totals):
-    """Attach each plan's anonymous score distribution chart to its ranking row."""
+    """Attach each plan's anonymous score distribution chart to its ranking row (the rows of one page)."""
     result = []
-    for position, row in enumerate(rows, start=1):
-        row.rank = position if row.review_count else None
+    for row in rows:
+        row.rank = row.rank if row.review_count else None
         row.chart = charts.score_distribution(
             totals.get(row.pk, []),
             mean=row.score_mean,
@@ -213,20 +214,35 @@ def _averages_rows(plans, averages, criteria):
 
 @role_required(PERM)
 def dashboard(request, pk):
+    """One panel: progress per plan and the field's ranking, each a paginated table (`progress`, `page`), the
+    score chart of each ranking row, one distribution chart for the field, criterion averages of the rows shown."""
     panel = load_panel(pk)
     rubric = Rubric.objects.filter(call=panel.call, stage=panel.stage).first()
-    progress = list(staff_selectors.plan_progress(panel))
-    context = {"panel": panel, "rubric": rubric, "progress": progress}
-    context["screened"] = sum(1 for plan in progress if plan.status == workflow.State.SCREENED)
+    progress = paginate(request, staff_selectors.plan_progress(panel), PAGE_SIZE, param="progress")
+    context = {
+        "panel": panel,
+        "rubric": rubric,
+        "progress_pages": progress,
+        "progress": list(progress["page"].object_list),
+        "screened": panel.plans().filter(status=workflow.State.SCREENED).count(),
+    }
     if rubric is not None:
-        rows = list(ranking(rubric, panel.field))
+        scores = selectors.ranking_scores(rubric, panel.field).get(panel.field_id, [])
+        pages = paginate(request, ranking(rubric, panel.field), PAGE_SIZE, count=len(scores))
+        rows = list(pages["page"].object_list)
         totals = staff_selectors.submitted_totals(rubric, [row.pk for row in rows])
         criteria = staff_selectors.criteria_of(rubric)
         averages = criterion_averages(rubric, [row.pk for row in rows])
         context.update(
+            pages=pages,
             ranking=ranking_rows(rubric, rows, totals),
             criteria=criteria,
             averages=_averages_rows(rows, averages, criteria),
+            distribution=charts.score_histogram(
+                scores,
+                chart_id=f"hist-{rubric.stage}-{panel.field_id}",
+                label=_("Ranking scores in %(field)s") % {"field": panel.field.name},
+            ),
         )
     return render(request, "reviews/staff/dashboard.html", context)
 
@@ -245,7 +261,6 @@ def start_all(request, pk):
     return redirect("reviews:staff_dashboard", pk=panel.pk)
 
 
-RANKING_PAGE_SIZE = 50
 # The ranking's sortable columns: each sorts in its natural direction (best first), ties by receipt number.
 RANKING_SORTS = {
     "rank": ("field__sort_order", "field_id", "rank"),
@@ -271,10 +286,9 @@ def call_ranking(request, slug, stage):
     sort = request.GET.get("sort") if request.GET.get("sort") in RANKING_SORTS else "rank"
     scores = selectors.ranking_scores(rubric, field)
     rows = ranking(rubric, field).order_by(*RANKING_SORTS[sort], "receipt_number", "pk")
-    paginator = Paginator(rows, RANKING_PAGE_SIZE)
-    paginator.count = sum(map(len, scores.values()))  # the same plans: no second pass over every review to count
-    page = paginator.get_page(request.GET.get("page"))
-    plans = list(page.object_list)
+    # The score list holds the same plans: counting it spares a second pass over every review.
+    pages = paginate(request, rows, PAGE_SIZE, count=sum(map(len, scores.values())))
+    plans = list(pages["page"].object_list)
     criteria = staff_selectors.criteria_of(rubric)
     averages = criterion_averages(rubric, [plan.pk for plan in plans])
     distributions = [
@@ -296,8 +310,8 @@ def call_ranking(request, slug, stage):
         "fields": fields,
         "field": field,
         "sort": sort,
-        "page": page,
-        "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "pages": pages,
+        "page": pages["page"],
         "rows": plans,
         "criteria": criteria,
         "averages": _averages_rows(plans, averages, criteria),
