@@ -166,11 +166,43 @@ def ranking(rubric: Rubric, field=None):
     )
 
 
-def ranking_scores(rubric: Rubric, field=None) -> dict[int, list[float | None]]:
-    """{field_id: [ranking score of each plan]} of the stage, for the one distribution chart per field."""
+STATISTICS = (
+    "review_count",
+    "score_mean",
+    "score_median",
+    "trimmed_mean",
+    "score_stddev",
+    "spread",
+    "disagreement",
+    "ranking_score",
+    "rank",
+)
+
+
+def ranked_rows(rubric: Rubric, field=None, order=()) -> list[dict]:
+    """Every ranked plan's statistics as plain rows ({"pk", "field_id", *STATISTICS}), sorted by `order` then
+    by rank: the one pass over the reviews a ranking page needs (its page, its count and its charts)."""
+    queryset = ranking(rubric, field).order_by(*order, *RANK_ORDER)
+    return list(queryset.values("pk", "field_id", *STATISTICS))
+
+
+def ranked_plans(rows: list[dict]) -> list[Application]:
+    """The plans of `rows` (a page of `ranked_rows`) in the same order, each carrying its statistics."""
+    plans = Application.objects.select_related("organization", "field").in_bulk([row["pk"] for row in rows])
+    result = []
+    for row in rows:
+        plan = plans[row["pk"]]
+        for name in STATISTICS:
+            setattr(plan, name, row[name])
+        result.append(plan)
+    return result
+
+
+def scores_by_field(rows: list[dict]) -> dict[int, list[float | None]]:
+    """{field_id: [ranking score of each plan]}, for the one distribution chart per field."""
     result: dict[int, list[float | None]] = {}
-    for field_id, score in ranking(rubric, field).order_by().values_list("field_id", "ranking_score"):
-        result.setdefault(field_id, []).append(score)
+    for row in rows:
+        result.setdefault(row["field_id"], []).append(row["ranking_score"])
     return result
 
 

@@ -20,7 +20,7 @@ from core.validators import int_or_none
 
 from .. import charts, conflicts, selectors, services, staff_selectors
 from ..models import Assignment, Conflict, Panel, Rubric, Stage
-from ..selectors import criterion_averages, ranking
+from ..selectors import criterion_averages
 from ..staff_forms import PanelForm, PanelMembersForm, PinConflictForm, parse_pairs
 
 PERM = "reviews.manage_panels"
@@ -227,9 +227,10 @@ def dashboard(request, pk):
         "screened": panel.plans().filter(status=workflow.State.SCREENED).count(),
     }
     if rubric is not None:
-        scores = selectors.ranking_scores(rubric, panel.field).get(panel.field_id, [])
-        pages = paginate(request, ranking(rubric, panel.field), PAGE_SIZE, count=len(scores))
-        rows = list(pages["page"].object_list)
+        ranked = selectors.ranked_rows(rubric, panel.field)  # one pass: page, count and chart
+        scores = selectors.scores_by_field(ranked).get(panel.field_id, [])
+        pages = paginate(request, ranked, PAGE_SIZE)
+        rows = selectors.ranked_plans(pages["page"].object_list)
         totals = staff_selectors.submitted_totals(rubric, [row.pk for row in rows])
         criteria = staff_selectors.criteria_of(rubric)
         averages = criterion_averages(rubric, [row.pk for row in rows])
@@ -263,13 +264,13 @@ def start_all(request, pk):
 
 # The ranking's sortable columns: each sorts in its natural direction (best first), ties by receipt number.
 RANKING_SORTS = {
-    "rank": ("field__sort_order", "field_id", "rank"),
+    "rank": ("field__sort_order", "field_id"),  # then rank (selectors.RANK_ORDER)
     "score": (F("ranking_score").desc(nulls_last=True),),
     "mean": (F("score_mean").desc(nulls_last=True),),
     "median": (F("score_median").desc(nulls_last=True),),
     "spread": (F("spread").desc(nulls_last=True),),
     "reviews": ("-review_count",),
-    "plan": (),
+    "plan": ("receipt_number", "pk"),
 }
 
 
@@ -284,11 +285,10 @@ def call_ranking(request, slug, stage):
     fields = list(call.fields.order_by("sort_order", "pk"))
     field = next((f for f in fields if f.pk == int_or_none(request.GET.get("field"))), None)
     sort = request.GET.get("sort") if request.GET.get("sort") in RANKING_SORTS else "rank"
-    scores = selectors.ranking_scores(rubric, field)
-    rows = ranking(rubric, field).order_by(*RANKING_SORTS[sort], "receipt_number", "pk")
-    # The score list holds the same plans: counting it spares a second pass over every review.
-    pages = paginate(request, rows, PAGE_SIZE, count=sum(map(len, scores.values())))
-    plans = list(pages["page"].object_list)
+    rows = selectors.ranked_rows(rubric, field, RANKING_SORTS[sort])  # one pass: page, count and charts
+    scores = selectors.scores_by_field(rows)
+    pages = paginate(request, rows, PAGE_SIZE)
+    plans = selectors.ranked_plans(pages["page"].object_list)
     criteria = staff_selectors.criteria_of(rubric)
     averages = criterion_averages(rubric, [plan.pk for plan in plans])
     distributions = [
