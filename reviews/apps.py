@@ -27,6 +27,10 @@ class ReviewsConfig(AppConfig):
                 "conflict_declared": _("Conflict of interest declared"),
                 "assignment_removed": _("Evaluator unassigned"),
                 "recommendation_finalised": _("Subcommittee recommendation finalised"),
+                "start_consultation": _("Consultation with related ministries opened"),
+                "start_consultation_override": _("Consultation opened before all reviews were in"),
+                "opinions_requested": _("Related ministries asked for their opinion"),
+                "opinion_recorded": _("A ministry's opinion recorded"),
                 "refer_to_committee_override": _("Referred to the committee without the subcommittee's scores"),
             }
         )

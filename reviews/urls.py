@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import evaluator, staff, staff_plans, subcommittee
+from .views import consultations, evaluator, staff, staff_plans, subcommittee
 
 app_name = "reviews"
 urlpatterns = [
@@ -12,9 +12,18 @@ urlpatterns = [
     path("assignments/<int:pk>/others/", evaluator.others, name="others"),
     path("subcommittee/", subcommittee.plan_list, name="subcommittee"),
     path("subcommittee/plans/<int:pk>/", subcommittee.plan_detail, name="subcommittee_plan"),
+    path(
+        "subcommittee/plans/<int:pk>/opinions/<int:consultation>/file/",
+        consultations.subcommittee_file,
+        name="subcommittee_opinion_file",
+    ),
     path("subcommittee/plans/<int:pk>/notes/", subcommittee.add_note, name="subcommittee_note"),
     path("subcommittee/plans/<int:pk>/recommend/", subcommittee.recommend, name="recommend"),
     path("staff/", staff.calls, name="staff_calls"),
+    path("staff/plans/<int:plan>/consultation/", consultations.consultation, name="staff_consultation"),
+    path("staff/plans/<int:plan>/consultation/request/", consultations.request_opinions, name="staff_request_opinions"),
+    path("staff/consultations/<int:pk>/opinion/", consultations.record_opinion, name="staff_record_opinion"),
+    path("staff/consultations/<int:pk>/file/", consultations.staff_file, name="staff_opinion_file"),
     path("staff/calls/<slug:slug>/panels/", staff.panels, name="staff_panels"),
     path("staff/calls/<slug:slug>/ranking/<str:stage>/", staff.call_ranking, name="staff_ranking"),
     path("staff/panels/<int:pk>/", staff.dashboard, name="staff_dashboard"),

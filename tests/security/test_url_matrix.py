@@ -35,7 +35,7 @@ from applications.models import (
     Question,
 )
 from applications.workflow import State
-from reviews.models import Conflict, Rubric, Stage
+from reviews.models import Conflict, Consultation, Rubric, Stage
 from tests.factories import (
     KST,
     CallFactory,
@@ -248,6 +248,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "reviews:subcommittee": only(SUBCOMMITTEE_PAGES, 200, others=403),
     "reviews:subcommittee_note": only(SUBCOMMITTEE_SCORERS, 400, others=404),
     "reviews:subcommittee_plan": only(SUBCOMMITTEE_PAGES, 200, others=404),
+    "reviews:subcommittee_opinion_file": only(SUBCOMMITTEE_PAGES, 200, others=404),
+    "reviews:staff_consultation": only(MINISTRY, 200, others=403),
+    "reviews:staff_request_opinions": only(MINISTRY, 400, others=403),
+    "reviews:staff_record_opinion": only(MINISTRY, 400, others=403),
+    "reviews:staff_opinion_file": only(MINISTRY, 200, others=403),
     "set_language": expect(302),
 }
 
@@ -342,6 +347,13 @@ def build_dataset():
         added_by=users["owner"],
     )
     question = Question.objects.create(call=call, organization=lead, asked_by=users["owner"], subject="질문", body="?")
+    # A ministry's opinion on the plan, with its document (the consultation's pages and files).
+    consultation = Consultation(
+        application=plan, ministry="환경부", due_on=datetime.date(2026, 8, 1), requested_by=users["ministry_staff"]
+    )
+    consultation.opinion_file.save("opinion.pdf", ContentFile(PDF), save=False)
+    consultation.opinion_file_name, consultation.opinion_file_type = "의견서.pdf", "application/pdf"
+    consultation.save()
     kwargs = {
         "slug": call.slug,
         "key": "site",
@@ -357,6 +369,7 @@ def build_dataset():
         "code": "XXXX-XXXX-XXXX",
         "uidb64": "MQ",
         "token": "set-password",
+        "consultation": consultation.pk,
     }
     # Which object a <pk> means, by the view's namespace and name.
     pks = {
@@ -391,6 +404,8 @@ def build_dataset():
         "committee:retry": notice.pk,
         "committee:applicant_result": decided.pk,
         "committee:applicant_notice": decided.pk,
+        "reviews:staff_record_opinion": consultation.pk,
+        "reviews:staff_opinion_file": consultation.pk,
     }
     for name in ("staff_dashboard", "staff_start_all", "staff_members", "staff_assignments", "staff_unassign"):
         pks[f"reviews:{name}"] = advisory.pk
