@@ -10,12 +10,13 @@ class ReviewsConfig(AppConfig):
         from applications.extensions import register_call_dates
         from applications.models.audit import ACTION_LABELS
 
-        from . import aggregates, tasks  # noqa: F401  (the SQLite median, the Celery tasks)
+        from . import aggregates, dashboard, tasks  # noqa: F401  (the SQLite median, the Celery tasks)
         from .selectors import call_dates
         from .transitions import register_all
 
         register_all()
         register_call_dates(call_dates)
+        dashboard.register()
         ACTION_LABELS.update(
             {
                 "start_advisory_review": _("Expert review started"),

@@ -1,0 +1,48 @@
+"""The committee room's to-do section of My page (core.dashboard): the secretariat's resolutions to confirm
+and, once the results are announced, notices still to send."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from applications import embargo
+from core.dashboard import Todo, register_todo
+
+from .models import DecisionNotice, Meeting, Resolution
+
+MAX_ROWS = 10
+
+
+def secretariat_todos(request) -> list[Todo]:
+    if not request.user.has_perm("committee.record_resolutions"):
+        return []
+    todos = [
+        Todo(
+            _("Confirm the resolution: %(plan)s") % {"plan": resolution.agenda_item.application.title},
+            reverse("committee:resolution", args=[resolution.pk]),
+        )
+        for resolution in Resolution.objects.filter(status=Resolution.Status.DRAFT)
+        .select_related("agenda_item__application")
+        .order_by("recorded_at", "pk")[:MAX_ROWS]
+    ]
+    unsent = (
+        DecisionNotice.objects.filter(message__isnull=True)
+        .exclude(pdf="")
+        .exclude(resolution__status=Resolution.Status.SUPERSEDED)
+    )
+    meetings = Meeting.objects.filter(pk__in=unsent.values("resolution__agenda_item__meeting")).select_related("call")
+    for meeting in meetings.order_by("held_at")[:MAX_ROWS]:
+        if not embargo.released(meeting.call, request.received_at):
+            continue  # nothing can be sent before the announcement; the page says when
+        count = unsent.filter(resolution__agenda_item__meeting=meeting).count()
+        text = ngettext(
+            "Meeting no. %(number)s: %(count)s notice to send.",
+            "Meeting no. %(number)s: %(count)s notices to send.",
+            count,
+        ) % {"number": meeting.number, "count": count}
+        todos.append(Todo(text, reverse("committee:notices", args=[meeting.pk])))
+    return todos
+
+
+def register() -> None:
+    register_todo("committee", 7, gettext_lazy("Resolutions and notices"), secretariat_todos)
