@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from applications import embargo
+from applications.workflow import State
 from core.dashboard import Todo, register_todo
 
-from .models import DecisionNotice, Meeting, Resolution
+from .models import AgendaItem, DecisionNotice, Meeting, Resolution
 
 MAX_ROWS = 10
 
@@ -16,7 +17,21 @@ MAX_ROWS = 10
 def secretariat_todos(request) -> list[Todo]:
     if not request.user.has_perm("committee.record_resolutions"):
         return []
+    to_record = (
+        AgendaItem.objects.filter(application__status=State.COMMITTEE)
+        .exclude(resolutions__status__in=[Resolution.Status.DRAFT, Resolution.Status.CONFIRMED])
+        .select_related("application", "meeting")
+        .order_by("meeting__held_at", "pk")[:MAX_ROWS]
+    )
     todos = [
+        Todo(
+            _("Record the resolution: %(plan)s") % {"plan": item.application.title},
+            reverse("committee:record", args=[item.pk]),
+            due=item.meeting.held_at,
+        )
+        for item in to_record
+    ]
+    todos += [
         Todo(
             _("Confirm the resolution: %(plan)s") % {"plan": resolution.agenda_item.application.title},
             reverse("committee:resolution", args=[resolution.pk]),

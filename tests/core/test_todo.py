@@ -92,13 +92,16 @@ def test_an_evaluator_declares_then_scores(client, call):
 
 
 def test_the_secretariat_confirms_resolutions(client, call):
-    from committee import services
     from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from committee import services
 
     secretariat = UserFactory(roles=[roles.SECRETARIAT])
     meeting = make_meeting(call, created_by=secretariat)
     plan = referred_plan(call)
     item = services.add_to_agenda(secretariat, meeting, plan)
+    page = my_page(client, secretariat)
+    assert f"Record the resolution: {plan.title}" in page and reverse("committee:record", args=[item.pk]) in page
     services.record_resolution(
         secretariat,
         item,
@@ -111,7 +114,7 @@ def test_the_secretariat_confirms_resolutions(client, call):
         votes_abstaining=0,
     )
     page = my_page(client, secretariat)
-    assert f"Confirm the resolution: {plan.title}" in page
+    assert f"Confirm the resolution: {plan.title}" in page and "Record the resolution" not in page
 
 
 def test_the_emails_sent_to_the_person_are_listed(client):
