@@ -74,6 +74,8 @@ worker:
 beat:
 	$(BIN)/celery -A config beat -l info
 
+# Benchmarks (issue 12): bench/pages.py seeds its own database (portal_perf_bench by default, BENCH_DATABASE_URL)
+# and prints every page as a ratio to a bare-Django floor; BENCH_PLANS=200 BENCH_ROUNDS=1 for a quick look.
 bench: $(VENV)/.installed-dev
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
 

@@ -79,7 +79,9 @@ def verify_chain(batch_size: int = 2000):
             return checked, event, "content does not match its hash"
         previous = event.hash
         checked += 1
+    # Every append writes the head: no head means no event was ever appended (GENESIS). A head that does not
+    # name the newest hash means events were removed from the end, all of them included, or the head itself.
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head and checked and head.last_hash != previous:
+    if (head.last_hash if head else GENESIS) != previous:
         return checked, None, "the chain head does not point at the last event (events were removed)"
     return checked, None, ""

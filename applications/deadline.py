@@ -43,13 +43,13 @@ def accepts_submissions(call, instant: datetime.datetime) -> bool:
 
 
 def ensure_accepting_changes(call, instant: datetime.datetime) -> None:
-    if not call.published or instant >= call.deadline:
+    if not accepts_changes(call, instant):
         raise DeadlinePassed(call)
 
 
 def ensure_accepting_submissions(call, instant: datetime.datetime) -> None:
     ensure_accepting_changes(call, instant)
-    if instant < call.opens_at:
+    if not accepts_submissions(call, instant):
         raise NotOpenYet(call)
 
 

@@ -161,3 +161,52 @@ def plan_history(user, application, at) -> list[HistoryRow]:
         reason = event.reason if event.action in REASON_SHOWN or event.actor_id in own_people else ""
         rows.append(HistoryRow(event, actor, reason, _label(APPLICANT_WORDING.get(event.action, event.action))))
     return rows
+
+
+def call_timeline(call, at) -> list[dict]:
+    """Every dated step of `call` in time order: its own (opening, briefings, deadline and its changes, the
+    announcement) and those the later rooms register (review due dates, meetings); each says whether it has
+    passed at `at`."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from .extensions import CallDate, call_dates
+
+    deadline_url = reverse("applications:staff_deadline", kwargs={"slug": call.slug})
+    own = [CallDate(call.opens_at, _("Submissions open"))]
+    own += [
+        CallDate(session.starts_at, _("Briefing session: %(place)s") % {"place": session.place_ko})
+        for session in call.briefings.all()
+    ]
+    own += [
+        CallDate(extension.created_at, _("Deadline extended"), deadline_url)
+        for extension in call.deadline_extensions.all()
+    ]
+    own.append(CallDate(call.deadline, _("Submission deadline"), deadline_url))
+    if call.announcement_at:
+        own.append(CallDate(call.announcement_at, _("Announcement of the results")))
+    entries = sorted([*own, *call_dates(call)], key=lambda entry: entry.when)
+    return [{"entry": entry, "passed": entry.when <= at} for entry in entries]
+
+
+def announcement_changes(call) -> list[dict]:
+    """The announcement's history from the audit trail, newest first: when, who, the new time and why."""
+    import datetime
+
+    events = call.audit_events.filter(action="announcement_scheduled").select_related("actor").order_by("-pk")
+    return [{"event": event, "to": datetime.datetime.fromisoformat(event.data["to"])} for event in events]
+
+
+def unsubmitted_changes(application) -> dict | None:
+    """What the applicant changed since the last submitted version, while the plan is submitted and still
+    editable: reviewers and staff read that version until the plan is submitted again. None when nothing
+    differs (or the plan was never submitted, or can no longer change)."""
+    from . import snapshot, workflow
+
+    if application.status != State.SUBMITTED or not workflow.is_editable(application):
+        return None
+    latest = application.versions.order_by("-number").first()
+    if latest is None:
+        return None
+    rows = snapshot.diff(latest.content, snapshot.serialize(application))
+    return {"version": latest, "rows": rows} if rows else None

@@ -323,6 +323,40 @@ def extend_deadline(actor, call: Call, *, new_deadline: datetime.datetime, reaso
     return extension
 
 
+def schedule_announcement(actor, call: Call, *, announcement_at: datetime.datetime, reason: str, at) -> Call:
+    """Set or move the instant the committee's results of `call` become public (audited). The embargo lifts
+    at that instant by itself (applications.embargo.released): nobody has to act then. The time must be
+    after the submission deadline and still ahead (after `at`); once the results are public the time is
+    history and cannot move, since what was public cannot be taken back."""
+    _require(actor, "applications.manage_calls")
+    with transaction.atomic():
+        locked = Call.objects.select_for_update().get(pk=call.pk)
+        previous = locked.announcement_at
+        if previous is not None and previous <= at:
+            raise workflow.TransitionError(
+                _("The results were announced at %(time)s KST; the announcement can no longer be moved.")
+                % {"time": format_kst(previous)}
+            )
+        if announcement_at <= at:
+            raise workflow.TransitionError(_("The announcement must be in the future."))
+        if announcement_at <= locked.deadline:
+            raise workflow.TransitionError(
+                _("The announcement must be after the submission deadline (%(deadline)s KST).")
+                % {"deadline": format_kst(locked.deadline)}
+            )
+        locked.announcement_at = announcement_at
+        locked.save(update_fields=["announcement_at"])
+        audit.record(
+            action="announcement_scheduled",
+            actor=actor,
+            call=locked,
+            reason=reason,
+            data={"from": previous.isoformat() if previous else None, "to": announcement_at.isoformat()},
+            at=at,
+        )
+    return locked
+
+
 def close_call(call: Call, *, at=None) -> int:
     """After the deadline (and its grace, `deadline.closes_at`): move every submitted plan to received and
     e-mail staff a summary once. Idempotent, and complete whatever order it and late commits happen in."""

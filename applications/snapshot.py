@@ -4,7 +4,9 @@ import hashlib
 import json
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .models import Application
@@ -32,6 +34,13 @@ def _value(instance, name):
 
 
 def serialize(application: Application) -> dict:
+    """The plan as plain JSON, always in Korean (the official record), whatever language the person who
+    submits it reads: the same plan gives the same content and digest for everyone."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _serialize(application)
+
+
+def _serialize(application: Application) -> dict:
     content = {
         "application": {
             "receipt_number": application.receipt_number,

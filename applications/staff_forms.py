@@ -93,3 +93,29 @@ class DeadlineExtensionForm(forms.Form):
         # The input has no zone: read the wall-clock time as Seoul time, not the server's or the browser's.
         # Whether the time is acceptable is decided by services.extend_deadline alone.
         return from_kst(self.cleaned_data["new_deadline"])
+
+
+class AnnouncementForm(forms.Form):
+    """When the results become public, typed as Korean local time, and why it is set or moved."""
+
+    announcement_at = forms.DateTimeField(
+        label=_("Announcement of the results (KST)"),
+        validators=[validate_sane_date],
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_(
+            "Korea Standard Time. At this instant the decisions become visible to applicants and the public "
+            "and notices can be sent; until then they stay inside the ministry."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the call's history, e.g. the committee's decision or the press schedule."),
+        error_messages={"required": _("Give a reason; it is kept in the call's history.")},
+    )
+
+    def clean_announcement_at(self):
+        # Read as Seoul time; whether the instant is acceptable is decided by services.schedule_announcement.
+        return from_kst(self.cleaned_data["announcement_at"])

@@ -41,4 +41,5 @@ urlpatterns = [
     path("staff/plans/export.xlsx", staff.export_xlsx, name="staff_export_xlsx"),
     path("staff/plans/<int:pk>/screening/", staff.screen, name="staff_screen"),
     path("staff/calls/<slug:slug>/deadline/", staff.deadline, name="staff_deadline"),
+    path("staff/calls/<slug:slug>/timeline/", staff.timeline, name="staff_timeline"),
 ]

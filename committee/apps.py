@@ -7,14 +7,16 @@ class CommitteeConfig(AppConfig):
     verbose_name = _("Committee resolutions and decision notices")
 
     def ready(self):
-        from applications.extensions import register_plan_panel
+        from applications.extensions import register_call_dates, register_plan_panel
         from applications.models.audit import ACTION_LABELS
 
         from . import tasks  # noqa: F401  (register the Celery tasks)
+        from .selectors import call_dates
         from .transitions import register_all
 
         register_all()
         register_plan_panel(_result_panel)
+        register_call_dates(call_dates)
         ACTION_LABELS.update(
             {
                 "designate": _("Designated by the committee"),

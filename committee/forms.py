@@ -2,15 +2,17 @@
 and the services, so a form and a direct service call refuse the same things."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from accounts.models import User
 from applications.models import Call
 from applications.uploads import KIND_HINTS
+from core.forms import ChooseFilesAgainMixin
 
 from .models import DecisionNotice, Meeting, Resolution
-from .validation import resolution_problems
+from .validation import meeting_problems, resolution_problems
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):
@@ -56,11 +58,11 @@ class MeetingForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        members, attendees = set(data.get("members") or ()), set(data.get("attendees") or ())
-        if data.get("chair") and members and data["chair"] not in members:
-            self.add_error("chair", _("The chair must be one of the members."))
-        if not attendees <= members:
-            self.add_error("attendees", _("Only members of the committee can be present."))
+        if "chair" in self.errors or "members" in self.errors:
+            return data  # the field's own error says it; a second message about membership would only confuse
+        problems = meeting_problems(data.get("chair"), data.get("members") or (), data.get("attendees") or ())
+        for key, message in problems.items():
+            self.add_error(key, message)
         return data
 
 
@@ -75,7 +77,7 @@ class AgendaForm(forms.Form):
         )
 
 
-class ResolutionForm(forms.ModelForm):
+class ResolutionForm(ChooseFilesAgainMixin, forms.ModelForm):
     minutes = forms.FileField(
         label=_("Minutes (PDF)"),
         help_text=KIND_HINTS["plan_document"],
@@ -136,3 +138,24 @@ class CorrectionForm(ResolutionForm):
 
 class VerifyForm(forms.Form):
     code = forms.CharField(label=_("Verification code"), max_length=40, help_text=_("e.g. ABCD-EFGH-JKLM-NPQR-ST"))
+
+
+class VerifyFileForm(forms.Form):
+    """A notice PDF someone holds, to be checked: its signature, and whether the portal issued exactly it."""
+
+    pdf = forms.FileField(
+        label=_("Decision notice (PDF file)"),
+        help_text=_("The PDF file of the notice as you received it. It is checked and not kept."),
+    )
+
+    def clean_pdf(self):
+        upload = self.cleaned_data["pdf"]
+        limit = settings.PORTAL_VERIFY_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("A decision notice is smaller than %(size)s MB; this file is not one.") % {"size": limit // 2**20}
+            )
+        if upload.read(5) != b"%PDF-":
+            raise forms.ValidationError(_("This file is not a PDF."))
+        upload.seek(0)
+        return upload

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
@@ -11,6 +12,7 @@ from applications import embargo
 from applications.models import AnchorCompany, Application, Call
 from applications.workflow import State
 from core.clock import format_kst
+from core.signing import SignatureCheck, check_pdf
 
 from .models import AgendaItem, DecisionNotice, Meeting, Resolution
 from .models.resolutions import DESIGNATIONS
@@ -158,3 +160,54 @@ def designation_notice(application: Application) -> DecisionNotice | None:
             if notice is not None and notice.is_ready:
                 return notice
     return None
+
+
+def verifiable_notice(at: datetime.datetime, **lookup) -> DecisionNotice | None:
+    """The notice that /verify/ may speak of: generated, and of a call whose results are announced at `at`.
+    Any other (unknown, still rendering, embargoed) is reported as not found, so the page never says more
+    than the notice itself."""
+    notice = DecisionNotice.objects.select_related("call", "resolution").filter(**lookup).first()
+    if notice is None or not notice.is_ready or not embargo.released(notice.call, at):
+        return None
+    return notice
+
+
+@dataclass(frozen=True)
+class FileVerdict:
+    """What /verify/ says of an uploaded PDF. `notice` is set when the file is, byte for byte, a notice the
+    portal issued and may speak of; `signature` is what the file's own signature says."""
+
+    notice: DecisionNotice | None
+    signature: SignatureCheck
+    sha256: str
+
+    @property
+    def genuine(self) -> bool:
+        return self.notice is not None
+
+    @property
+    def changed(self) -> bool:
+        """Signed by someone, but the bytes no longer match the signature (or it does not cover them)."""
+        return self.signature.signed and not (self.signature.intact and self.signature.whole_file)
+
+
+def verify_file(data: bytes, at: datetime.datetime) -> FileVerdict:
+    digest = hashlib.sha256(data).hexdigest()
+    return FileVerdict(notice=verifiable_notice(at, sha256=digest), signature=check_pdf(data), sha256=digest)
+
+
+def call_dates(call):
+    """The committee meetings of `call`, for its staff timeline (applications.extensions)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from applications.extensions import CallDate
+
+    return [
+        CallDate(
+            meeting.held_at,
+            _("Committee meeting no. %(number)s") % {"number": meeting.number},
+            reverse("committee:meeting", kwargs={"pk": meeting.pk}),
+        )
+        for meeting in Meeting.objects.filter(call=call).order_by("held_at")
+    ]

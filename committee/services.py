@@ -22,7 +22,7 @@ from . import selectors
 from .models import AgendaItem, DecisionNotice, Meeting, NoticeCounter, Resolution
 from .models.notices import new_verification_code
 from .transitions import CONFIRM, CORRECT
-from .validation import resolution_problems
+from .validation import meeting_problems, resolution_problems
 
 RESOLUTION_FIELDS = ("decision", "conditions", "reasons", "votes_for", "votes_against", "votes_abstaining")
 
@@ -40,49 +40,48 @@ def _refuse_problems(meeting: Meeting, data: dict) -> None:
 # --- meetings and the agenda -----------------------------------------------------------------------------
 
 
-@transaction.atomic
 def save_meeting(actor, *, meeting: Meeting | None = None, members, attendees, **fields) -> Meeting:
-    members, attendees = set(members), set(attendees)
-    if fields.get("chair") not in members:
-        raise ValidationError({"chair": [_("The chair must be one of the members.")]})
-    if not attendees <= members:
-        raise ValidationError({"attendees": [_("Only members of the committee can be present.")]})
-    meeting = meeting or Meeting(created_by=actor)
-    for name, value in fields.items():
-        setattr(meeting, name, value)
-    meeting.full_clean(exclude=["created_by"])
-    meeting.save()
-    meeting.members.set(members)
-    meeting.attendees.set(attendees)
-    audit.record(
-        action="committee_meeting_saved",
-        actor=actor,
-        call=meeting.call,
-        data={"meeting": meeting.pk, "number": meeting.number, "members": len(members), "present": len(attendees)},
-    )
-    return meeting
+    with transaction.atomic():
+        members, attendees = set(members), set(attendees)
+        problems = meeting_problems(fields.get("chair"), members, attendees)
+        if problems:
+            raise ValidationError({key: [message] for key, message in problems.items()})
+        meeting = meeting or Meeting(created_by=actor)
+        for name, value in fields.items():
+            setattr(meeting, name, value)
+        meeting.full_clean(exclude=["created_by"])
+        meeting.save()
+        meeting.members.set(members)
+        meeting.attendees.set(attendees)
+        audit.record(
+            action="committee_meeting_saved",
+            actor=actor,
+            call=meeting.call,
+            data={"meeting": meeting.pk, "number": meeting.number, "members": len(members), "present": len(attendees)},
+        )
+        return meeting
 
 
-@transaction.atomic
 def add_to_agenda(actor, meeting: Meeting, application: Application) -> AgendaItem:
     """Put a referred plan (or one deferred at an earlier meeting) on the meeting's agenda."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.call_id != meeting.call_id:
-        raise CommitteeRefusal(_("This plan belongs to another call."))
-    if application.status not in (State.COMMITTEE, State.DEFERRED):
-        raise CommitteeRefusal(_("Only plans referred to the committee or deferred can be put on the agenda."))
-    if selectors.open_agenda_items().filter(application=application).exists():
-        raise CommitteeRefusal(_("This plan is already on an agenda without a resolution."))
-    if meeting.agenda_items.filter(application=application).exists():
-        raise CommitteeRefusal(
-            _("This plan is already on this meeting's agenda; put a deferred plan on a later meeting's agenda.")
-        )
-    if application.status == State.DEFERRED:
-        workflow.perform(application, "put_on_agenda", actor, data={"meeting": meeting.pk})
-    position = (meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0) + 1
-    item = AgendaItem.objects.create(meeting=meeting, application=application, position=position, added_by=actor)
-    audit.record(action="agenda_item_added", actor=actor, application=application, data={"meeting": meeting.pk})
-    return item
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.call_id != meeting.call_id:
+            raise CommitteeRefusal(_("This plan belongs to another call."))
+        if application.status not in (State.COMMITTEE, State.DEFERRED):
+            raise CommitteeRefusal(_("Only plans referred to the committee or deferred can be put on the agenda."))
+        if selectors.open_agenda_items().filter(application=application).exists():
+            raise CommitteeRefusal(_("This plan is already on an agenda without a resolution."))
+        if meeting.agenda_items.filter(application=application).exists():
+            raise CommitteeRefusal(
+                _("This plan is already on this meeting's agenda; put a deferred plan on a later meeting's agenda.")
+            )
+        if application.status == State.DEFERRED:
+            workflow.perform(application, "put_on_agenda", actor, data={"meeting": meeting.pk})
+        position = (meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0) + 1
+        item = AgendaItem.objects.create(meeting=meeting, application=application, position=position, added_by=actor)
+        audit.record(action="agenda_item_added", actor=actor, application=application, data={"meeting": meeting.pk})
+        return item
 
 
 # --- resolutions ----------------------------------------------------------------------------------------
@@ -98,34 +97,34 @@ def _store_minutes(resolution: Resolution, upload) -> None:
     resolution.minutes_sha256 = digest
 
 
-@transaction.atomic
-def record_resolution(actor, item: AgendaItem, *, minutes=None, **data) -> Resolution:
+def record_resolution(actor, item: AgendaItem, *, minutes=None, at=None, **data) -> Resolution:
     """Record (or revise) the draft resolution on an agenda item. A confirmed one is only ever corrected."""
-    item = AgendaItem.objects.select_for_update().select_related("meeting", "application").get(pk=item.pk)
-    meeting = Meeting.objects.prefetch_related("members", "attendees").get(pk=item.meeting_id)
-    live = item.resolutions.exclude(status=Resolution.Status.SUPERSEDED).first()
-    if live and live.is_locked:
-        raise CommitteeRefusal(_("This resolution is confirmed and locked. Record a correction instead."))
-    if item.application.status != State.COMMITTEE:
-        raise CommitteeRefusal(_("This plan is no longer awaiting the committee's resolution."))
-    _refuse_problems(meeting, data)
-    resolution = live or Resolution(agenda_item=item, recorded_by=actor)
-    for name in RESOLUTION_FIELDS:
-        setattr(resolution, name, data[name])
-    resolution.members_present, resolution.members_total = meeting.counts()
-    resolution.recorded_by, resolution.recorded_at = actor, timezone.now()
-    if minutes is not None:
-        _store_minutes(resolution, minutes)
-    elif not resolution.minutes:
-        raise ValidationError({"minutes": [_("Attach the minutes (PDF).")]})
-    resolution.save()
-    audit.record(
-        action="resolution_recorded",
-        actor=actor,
-        application=item.application,
-        data={"resolution": resolution.pk, "decision": resolution.decision, "meeting": meeting.pk},
-    )
-    return resolution
+    with transaction.atomic():
+        item = AgendaItem.objects.select_for_update().select_related("meeting", "application").get(pk=item.pk)
+        meeting = Meeting.objects.prefetch_related("members", "attendees").get(pk=item.meeting_id)
+        live = item.resolutions.exclude(status=Resolution.Status.SUPERSEDED).first()
+        if live and live.is_locked:
+            raise CommitteeRefusal(_("This resolution is confirmed and locked. Record a correction instead."))
+        if item.application.status != State.COMMITTEE:
+            raise CommitteeRefusal(_("This plan is no longer awaiting the committee's resolution."))
+        _refuse_problems(meeting, data)
+        resolution = live or Resolution(agenda_item=item, recorded_by=actor)
+        for name in RESOLUTION_FIELDS:
+            setattr(resolution, name, data[name])
+        resolution.members_present, resolution.members_total = meeting.counts()
+        resolution.recorded_by, resolution.recorded_at = actor, at or timezone.now()
+        if minutes is not None:
+            _store_minutes(resolution, minutes)
+        elif not resolution.minutes:
+            raise ValidationError({"minutes": [_("Attach the minutes (PDF).")]})
+        resolution.save()
+        audit.record(
+            action="resolution_recorded",
+            actor=actor,
+            application=item.application,
+            data={"resolution": resolution.pk, "decision": resolution.decision, "meeting": meeting.pk},
+        )
+        return resolution
 
 
 def _number_notice(resolution: Resolution, language: str, at: datetime.datetime) -> DecisionNotice:
@@ -153,61 +152,65 @@ def _number_notice(resolution: Resolution, language: str, at: datetime.datetime)
     return notice
 
 
-@transaction.atomic
 def confirm_resolution(actor, resolution: Resolution, *, language: str = "ko", at=None) -> DecisionNotice:
     """Lock the resolution, move the plan to its final state and number the decision notice."""
-    at = at or timezone.now()
-    resolution = Resolution.objects.select_for_update().select_related("agenda_item__application").get(pk=resolution.pk)
-    if resolution.status != Resolution.Status.DRAFT:
-        raise CommitteeRefusal(_("This resolution is already confirmed."))
-    meeting = Meeting.objects.prefetch_related("members", "attendees").get(pk=resolution.agenda_item.meeting_id)
-    _refuse_problems(meeting, {name: getattr(resolution, name) for name in RESOLUTION_FIELDS})
-    name, _label = CONFIRM[resolution.decision]
-    workflow.perform(resolution.agenda_item.application, name, actor, at=at, data={"resolution": resolution.pk})
-    states.move(resolution, Resolution.Status.CONFIRMED, refusal=CommitteeRefusal)
-    resolution.confirmed_by, resolution.confirmed_at = actor, at
-    resolution.save(update_fields=["status", "confirmed_by", "confirmed_at"])
-    return _number_notice(resolution, language, at)
+    with transaction.atomic():
+        at = at or timezone.now()
+        resolution = (
+            Resolution.objects.select_for_update().select_related("agenda_item__application").get(pk=resolution.pk)
+        )
+        if resolution.status != Resolution.Status.DRAFT:
+            raise CommitteeRefusal(_("This resolution is already confirmed."))
+        meeting = Meeting.objects.prefetch_related("members", "attendees").get(pk=resolution.agenda_item.meeting_id)
+        _refuse_problems(meeting, {name: getattr(resolution, name) for name in RESOLUTION_FIELDS})
+        name, _label = CONFIRM[resolution.decision]
+        workflow.perform(resolution.agenda_item.application, name, actor, at=at, data={"resolution": resolution.pk})
+        states.move(resolution, Resolution.Status.CONFIRMED, refusal=CommitteeRefusal)
+        resolution.confirmed_by, resolution.confirmed_at = actor, at
+        resolution.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+        return _number_notice(resolution, language, at)
 
 
-@transaction.atomic
 def correct_resolution(
     actor, resolution: Resolution, *, reason: str, minutes=None, language: str = "ko", at=None, **data
 ) -> Resolution:
     """Replace a confirmed resolution by a new, immediately confirmed one; the old one is kept, superseded."""
-    at = at or timezone.now()
-    old = Resolution.objects.select_for_update().select_related("agenda_item__application").get(pk=resolution.pk)
-    application = old.agenda_item.application
-    if old.status != Resolution.Status.CONFIRMED or selectors.latest_resolution(application) != old:
-        raise CommitteeRefusal(_("Only the plan's current confirmed resolution can be corrected."))
-    if not reason.strip():
-        raise ValidationError({"correction_reason": [_("Say why the resolution is corrected.")]})
-    meeting = Meeting.objects.prefetch_related("members", "attendees").get(pk=old.agenda_item.meeting_id)
-    _refuse_problems(meeting, data)
-    workflow.perform(application, CORRECT[data["decision"]], actor, at=at, reason=reason, data={"supersedes": old.pk})
-    states.move(old, Resolution.Status.SUPERSEDED, refusal=CommitteeRefusal)
-    old.save(update_fields=["status"])
-    new = Resolution(
-        agenda_item=old.agenda_item,
-        supersedes=old,
-        correction_reason=reason,
-        members_present=old.members_present,
-        members_total=old.members_total,
-        minutes=old.minutes,
-        minutes_name=old.minutes_name,
-        minutes_sha256=old.minutes_sha256,
-        recorded_by=actor,
-        recorded_at=at,
-        confirmed_by=actor,
-        confirmed_at=at,
-        status=Resolution.Status.CONFIRMED,
-        **{name: data[name] for name in RESOLUTION_FIELDS},
-    )
-    if minutes is not None:
-        _store_minutes(new, minutes)
-    new.save()
-    _number_notice(new, language, at)
-    return new
+    with transaction.atomic():
+        at = at or timezone.now()
+        old = Resolution.objects.select_for_update().select_related("agenda_item__application").get(pk=resolution.pk)
+        application = old.agenda_item.application
+        if old.status != Resolution.Status.CONFIRMED or selectors.latest_resolution(application) != old:
+            raise CommitteeRefusal(_("Only the plan's current confirmed resolution can be corrected."))
+        if not reason.strip():
+            raise ValidationError({"correction_reason": [_("Say why the resolution is corrected.")]})
+        meeting = Meeting.objects.prefetch_related("members", "attendees").get(pk=old.agenda_item.meeting_id)
+        _refuse_problems(meeting, data)
+        workflow.perform(
+            application, CORRECT[data["decision"]], actor, at=at, reason=reason, data={"supersedes": old.pk}
+        )
+        states.move(old, Resolution.Status.SUPERSEDED, refusal=CommitteeRefusal)
+        old.save(update_fields=["status"])
+        new = Resolution(
+            agenda_item=old.agenda_item,
+            supersedes=old,
+            correction_reason=reason,
+            members_present=old.members_present,
+            members_total=old.members_total,
+            minutes=old.minutes,
+            minutes_name=old.minutes_name,
+            minutes_sha256=old.minutes_sha256,
+            recorded_by=actor,
+            recorded_at=at,
+            confirmed_by=actor,
+            confirmed_at=at,
+            status=Resolution.Status.CONFIRMED,
+            **{name: data[name] for name in RESOLUTION_FIELDS},
+        )
+        if minutes is not None:
+            _store_minutes(new, minutes)
+        new.save()
+        _number_notice(new, language, at)
+        return new
 
 
 # --- sending the notices --------------------------------------------------------------------------------
@@ -256,18 +259,18 @@ def send_notices(actor, notices, *, at=None) -> int:
     return sent
 
 
-@transaction.atomic
 def retry_delivery(actor, notice: DecisionNotice) -> None:
     """Give a failed e-mail another round of attempts (the same outbox row: never a second message)."""
-    if notice.message_id is None:
-        raise CommitteeRefusal(_("This notice has not been sent yet; send it from the list first."))
-    try:
-        message = outbox.retry_failed(notice.message_id)
-    except outbox.OutboxRefusal:
-        raise CommitteeRefusal(_("Only a failed e-mail can be retried.")) from None
-    audit.record(
-        action="notice_delivery_retried",
-        actor=actor,
-        application=notice.resolution.application,
-        data={"notice": notice.pk, "message": message.pk},
-    )
+    with transaction.atomic():
+        if notice.message_id is None:
+            raise CommitteeRefusal(_("This notice has not been sent yet; send it from the list first."))
+        try:
+            message = outbox.retry_failed(notice.message_id)
+        except outbox.OutboxRefusal:
+            raise CommitteeRefusal(_("Only a failed e-mail can be retried.")) from None
+        audit.record(
+            action="notice_delivery_retried",
+            actor=actor,
+            application=notice.resolution.application,
+            data={"notice": notice.pk, "message": message.pk},
+        )

@@ -5,8 +5,9 @@ import hashlib
 import logging
 
 from celery import shared_task
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.files import store_generated, written_files
 from core.pdf import TASK_LIMITS
@@ -18,9 +19,10 @@ NOTICE_TEMPLATE = "notices/decision_notice.html"
 
 @shared_task(bind=True, acks_late=True, max_retries=5, **TASK_LIMITS)
 def generate_notice(self, notice_id: int) -> str:
-    """Render the decision notice PDF once. A repeat (retry, duplicate delivery, a worker killed after the
+    """Render the decision notice PDF once, signed by the issuing authority (core.signing). A repeat (retry, duplicate delivery, a worker killed after the
     commit) finds the PDF stored and changes nothing; two concurrent runs store only the first one."""
     from core.pdf import render_pdf
+    from core.signing import sign_pdf
 
     from .documents import notice_context
     from .models import DecisionNotice
@@ -35,7 +37,13 @@ def generate_notice(self, notice_id: int) -> str:
     if notice.is_ready:
         return "exists"
     try:
-        pdf = render_pdf(NOTICE_TEMPLATE, notice_context(notice), language=notice.language)
+        pdf = sign_pdf(
+            render_pdf(NOTICE_TEMPLATE, notice_context(notice), language=notice.language),
+            reason=signature_reason(notice),
+            location=notice.call.authority_ko,
+        )
+    except ImproperlyConfigured:
+        raise  # no signing key: retrying cannot help, and an unsigned notice must never be issued
     except Exception as exc:
         raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
     with written_files(), transaction.atomic():
@@ -47,6 +55,12 @@ def generate_notice(self, notice_id: int) -> str:
         locked.generated_at = timezone.now()
         locked.save(update_fields=["pdf", "sha256", "generated_at"])
     return "generated"
+
+
+def signature_reason(notice) -> str:
+    """What a PDF reader shows as the signature's reason: the document number and the decision."""
+    with translation.override(notice.language):
+        return f"{notice.document_number} {notice.get_decision_display()}"
 
 
 @shared_task

@@ -1,5 +1,8 @@
 """The committee room's transitions: committee -> a final state (or deferred), deferred -> committee when the
-plan is put on a later meeting's agenda, and a final state -> another when a resolution is corrected."""
+plan is put on a later meeting's agenda, and a final state -> another when a resolution is corrected.
+
+Which resolution may be corrected (the plan's current confirmed one) is decided once, by
+services.correct_resolution, the only caller of the correction transitions; no guard here repeats it."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -22,15 +25,6 @@ def _secretariat(user, application):
     return user.has_perm("committee.record_resolutions")
 
 
-def has_confirmed_resolution(application, at):
-    """A correction replaces the plan's current resolution; without one there is nothing to correct."""
-    from .models import Resolution
-
-    if not Resolution.objects.current().filter(agenda_item__application=application).exists():
-        return _("This plan has no confirmed resolution to correct.")
-    return None
-
-
 def register_all():
     for decision, (name, label) in CONFIRM.items():
         register(Transition(name, (State.COMMITTEE,), DECISION_STATES[decision], label, _secretariat))
@@ -43,7 +37,6 @@ def register_all():
                 DECISION_STATES[decision],
                 _("Correct the resolution"),
                 _secretariat,
-                guards=(has_confirmed_resolution,),
                 requires_reason=True,
             )
         )

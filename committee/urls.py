@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import require_POST
 
 from core.ratelimit import rate_limited
 
@@ -24,6 +25,12 @@ urlpatterns = [
     path("plans/<int:pk>/decision/", notices.applicant_result, name="applicant_result"),
     path("plans/<int:pk>/decision-notice/", notices.applicant_download, name="applicant_notice"),
     path("verify/", public.verify_start, name="verify_start"),
+    # POST only before counting: a GET is answered 405 without using up the client's checks.
+    path(
+        "verify/file/",
+        require_POST(rate_limited("verify_file", limit=20, per=60)(public.verify_file)),
+        name="verify_file",
+    ),
     path("verify/<str:code>/", rate_limited("verify", limit=30, per=60)(public.verify), name="verify"),
     path("designations/", public.designations, name="designations"),
     path("designations.csv", public.designations_csv, name="designations_csv"),

@@ -6,6 +6,16 @@ from django.utils.translation import gettext as _
 from .models import Decision, Meeting, Threshold
 
 
+def meeting_problems(chair, members, attendees) -> dict[str, str]:
+    """Problems with a meeting's people, keyed by form field: the chair and those present are members."""
+    problems: dict[str, str] = {}
+    if chair not in set(members):
+        problems["chair"] = _("The chair must be one of the members.")
+    if not set(attendees) <= set(members):
+        problems["attendees"] = _("Only members of the committee can be present.")
+    return problems
+
+
 def quorum_problem(meeting: Meeting) -> str | None:
     present, members = meeting.counts()
     if not Threshold.reached(meeting.attendance_threshold, present, members):

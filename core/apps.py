@@ -9,5 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal infrastructure")
 
     def ready(self):
+        from django.core import checks
+
         # Register the tasks with the Celery app before anything can finalise it (worker or eager call).
         from . import tasks  # noqa: F401
+        from .signing import check_configuration
+
+        checks.register(check_configuration, checks.Tags.security, deploy=True)

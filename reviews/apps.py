@@ -7,12 +7,15 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Advisory panel and subcommittee reviews")
 
     def ready(self):
+        from applications.extensions import register_call_dates
         from applications.models.audit import ACTION_LABELS
 
         from . import aggregates, tasks  # noqa: F401  (the SQLite median, the Celery tasks)
+        from .selectors import call_dates
         from .transitions import register_all
 
         register_all()
+        register_call_dates(call_dates)
         ACTION_LABELS.update(
             {
                 "start_advisory_review": _("Expert review started"),

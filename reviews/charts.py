@@ -79,3 +79,71 @@ def score_distribution(
         marks=marks,
         dots=dots,
     )
+
+
+HISTOGRAM_HEIGHT = 120
+HISTOGRAM_BIN = 5  # points per bar on the 0-100 axis
+
+
+def score_histogram(scores: list[float | None], *, chart_id: str, label: str) -> str:
+    """One chart for a whole field: how many plans fall in each 5-point band of the ranking score.
+
+    A ranking of hundreds of plans gets this one picture instead of a chart per plan. Plans without a score
+    are counted in the description only; <title> and <desc> say in words what the bars show."""
+    bins = [0] * (100 // HISTOGRAM_BIN)
+    unscored = 0
+    for score in scores:
+        if score is None:
+            unscored += 1
+            continue
+        bins[min(len(bins) - 1, max(0, int(float(score) // HISTOGRAM_BIN)))] += 1
+    tallest = max(bins) or 1
+    axis_y = HISTOGRAM_HEIGHT - 20
+    step = (WIDTH - LEFT - RIGHT) / len(bins)
+    bars = format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="#0d6efd" fill-opacity="0.75"/>',
+        (
+            (
+                round(LEFT + step * index + 1, 1),
+                round(axis_y - (axis_y - 8) * count / tallest, 1),
+                round(step - 2, 1),
+                round((axis_y - 8) * count / tallest, 1),
+            )
+            for index, count in enumerate(bins)
+            if count
+        ),
+    )
+    ticks = format_html_join(
+        "",
+        '<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#6c757d"/>'
+        '<text x="{0}" y="{3}" font-size="9" text-anchor="middle" fill="#495057">{4}</text>',
+        ((_x(t), axis_y, axis_y + 4, axis_y + 14, t) for t in TICKS),
+    )
+    bands = ", ".join(
+        _("%(low)s–%(high)s: %(count)s")
+        % {"low": index * HISTOGRAM_BIN, "high": (index + 1) * HISTOGRAM_BIN, "count": c}
+        for index, c in enumerate(bins)
+        if c
+    )
+    description = _("%(count)s plans by ranking score: %(bands)s. Without a score: %(unscored)s.") % {
+        "count": len(scores),
+        "bands": bands or "—",
+        "unscored": unscored,
+    }
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
+        'aria-labelledby="{id}-title {id}-desc" class="score-histogram">'
+        '<title id="{id}-title">{label}</title><desc id="{id}-desc">{desc}</desc>'
+        '<line x1="{left}" y1="{y}" x2="{right}" y2="{y}" stroke="#6c757d"/>{ticks}{bars}</svg>',
+        w=WIDTH,
+        h=HISTOGRAM_HEIGHT,
+        id=chart_id,
+        label=label,
+        desc=description,
+        left=LEFT,
+        right=WIDTH - RIGHT,
+        y=axis_y,
+        ticks=ticks,
+        bars=bars,
+    )

@@ -14,16 +14,19 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
     Max,
     Min,
     Q,
     StdDev,
+    Subquery,
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, RowNumber
 
 from accounts import roles
 from applications.models import Application
@@ -73,18 +76,33 @@ def open_advisory_assignments(application):
 
 def with_review_summary(queryset, rubric: Rubric, prefix: str = ""):
     """Annotate plans with the submitted-review statistics of `rubric`'s stage."""
-    submitted = Q(review_assignments__review__in=counted_reviews(call_id=rubric.call_id, stage=rubric.stage))
-    total = Cast("review_assignments__review__total", FloatField())
+    # The counted reviews are joined once (the rule in the join's ON clause, a hashed subquery PostgreSQL
+    # evaluates once), so every aggregate reads the same rows without a FILTER of its own: repeating the rule
+    # inside seven aggregates made the plan's cost estimate cross PostgreSQL's JIT thresholds (issue 12).
+    counted = f"{prefix}counted_review"
+    queryset = queryset.alias(
+        **{
+            counted: FilteredRelation(
+                "review_assignments__review",
+                condition=Q(
+                    review_assignments__review__in=Subquery(
+                        counted_reviews(call_id=rubric.call_id, stage=rubric.stage).values("pk")
+                    )
+                ),
+            )
+        }
+    )
+    total = Cast(f"{counted}__total", FloatField())
     n = f"{prefix}review_count"
     queryset = queryset.annotate(
         **{
-            n: Count("review_assignments__review", filter=submitted),
-            f"{prefix}score_sum": Sum(total, filter=submitted),
-            f"{prefix}score_max": Max(total, filter=submitted),
-            f"{prefix}score_min": Min(total, filter=submitted),
-            f"{prefix}score_mean": Avg(total, filter=submitted),
-            f"{prefix}score_median": Median(total, filter=submitted),
-            f"{prefix}score_stddev": StdDev(total, filter=submitted),
+            n: Count(f"{counted}__pk"),
+            f"{prefix}score_sum": Sum(total),
+            f"{prefix}score_max": Max(total),
+            f"{prefix}score_min": Min(total),
+            f"{prefix}score_mean": Avg(total),
+            f"{prefix}score_median": Median(total),
+            f"{prefix}score_stddev": StdDev(total),
         }
     )
     trimmed = Case(
@@ -127,17 +145,65 @@ def with_review_summary(queryset, rubric: Rubric, prefix: str = ""):
     return queryset
 
 
+RANK_ORDER = (F("ranking_score").desc(nulls_last=True), F("receipt_number").asc(), F("pk").asc())
+
+
 def ranking(rubric: Rubric, field=None):
-    """Plans of the rubric's call (and field) ranked by the stage's ranking score, best first."""
+    """Plans of the rubric's call (and field) ranked by the stage's ranking score, best first.
+
+    `rank` is the plan's place within its field (1 = best), whatever order the caller then sorts or pages by;
+    a plan without a counted review has a rank too (after every scored plan) but is shown without one."""
     panel_plans = Application.objects.filter(
         call_id=rubric.call_id, review_assignments__panel__stage=rubric.stage
     ).values("pk")
     queryset = Application.objects.filter(pk__in=panel_plans).select_related("organization", "field")
     if field is not None:
         queryset = queryset.filter(field=field)
-    return with_review_summary(queryset, rubric).order_by(
-        F("ranking_score").desc(nulls_last=True), "receipt_number", "pk"
+    return (
+        with_review_summary(queryset, rubric)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("field_id")], order_by=RANK_ORDER))
+        .order_by(*RANK_ORDER)
     )
+
+
+STATISTICS = (
+    "review_count",
+    "score_mean",
+    "score_median",
+    "trimmed_mean",
+    "score_stddev",
+    "spread",
+    "disagreement",
+    "ranking_score",
+    "rank",
+)
+
+
+def ranked_rows(rubric: Rubric, field=None, order=()) -> list[dict]:
+    """Every ranked plan's statistics as plain rows ({"pk", "field_id", *STATISTICS}), sorted by `order` then
+    by rank: the one pass over the reviews a ranking page needs (its page, its count and its charts)."""
+    queryset = ranking(rubric, field).order_by(*order, *RANK_ORDER)
+    return list(queryset.values("pk", "field_id", *STATISTICS))
+
+
+def ranked_plans(rows: list[dict]) -> list[Application]:
+    """The plans of `rows` (a page of `ranked_rows`) in the same order, each carrying its statistics."""
+    plans = Application.objects.select_related("organization", "field").in_bulk([row["pk"] for row in rows])
+    result = []
+    for row in rows:
+        plan = plans[row["pk"]]
+        for name in STATISTICS:
+            setattr(plan, name, row[name])
+        result.append(plan)
+    return result
+
+
+def scores_by_field(rows: list[dict]) -> dict[int, list[float | None]]:
+    """{field_id: [ranking score of each plan]}, for the one distribution chart per field."""
+    result: dict[int, list[float | None]] = {}
+    for row in rows:
+        result.setdefault(row["field_id"], []).append(row["ranking_score"])
+    return result
 
 
 def criterion_averages(rubric: Rubric, applications=None) -> dict[int, dict[int, float]]:
@@ -194,3 +260,17 @@ def stage_summary(application) -> dict:
             ],
         }
     return summary
+
+
+def call_dates(call):
+    """The review due dates of `call`, for its staff timeline (applications.extensions)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from applications.extensions import CallDate
+
+    url = reverse("reviews:staff_panels", kwargs={"slug": call.slug})
+    return [
+        CallDate(rubric.due_at, _("Reviews due: %(stage)s") % {"stage": rubric.get_stage_display()}, url)
+        for rubric in Rubric.objects.filter(call=call).order_by("due_at")
+    ]

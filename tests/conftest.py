@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.cache import cache
 
 from config.celery import app as celery_app
 
@@ -30,6 +31,7 @@ def _test_settings(settings, tmp_path):
     from core import queueing
 
     queueing.reset()  # a broker failure one test provoked must not hold back the next test's publishing
+    cache.clear()  # rate-limit counters one test ran up must not refuse the next test's requests
 
 
 @pytest.hookimpl(trylast=True)

@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "screen": _("Found eligible"),
     "declare_ineligible": _("Found ineligible"),
     "deadline_changed": _("Deadline changed"),
+    "announcement_scheduled": _("Announcement of the results scheduled"),
     "call_closed": _("Call closed"),
 }
 

@@ -14,6 +14,7 @@ from accounts import sessions
 from accounts.models import Organization
 from core.clock import format_kst
 from core.errors import Refused, refuse, show_on_form
+from core.paging import paginate
 
 from .. import deadline, extensions, selectors, services, snapshot, workflow
 from ..forms import AttachmentForm, NewApplicationForm, ParticipantForm, ReasonForm
@@ -25,6 +26,7 @@ from ..workflow import State
 from .common import load_application
 
 KEPT_FORM = "kept-form"
+PAGE_SIZE = 50  # plans per page of "my plans"
 
 
 def _keep_typed_form(request) -> None:
@@ -55,10 +57,12 @@ def my_applications(request):
     applications = (
         Application.objects.visible_to(request.user)
         .select_related("call", "field", "organization")
-        .order_by("-updated_at")
+        .order_by("-updated_at", "-pk")  # a total order: pages never repeat or skip a plan
     )
+    pages = paginate(request, applications, PAGE_SIZE)
     open_calls = Call.objects.published().filter(deadline__gt=request.received_at)
-    return render(request, "applications/plans/list.html", {"applications": applications, "open_calls": open_calls})
+    context = {"applications": list(pages["page"].object_list), "pages": pages, "open_calls": open_calls}
+    return render(request, "applications/plans/list.html", context)
 
 
 @login_required
@@ -134,6 +138,7 @@ def detail(request, pk):
             versions=application.versions.select_related("submitted_by").order_by("-number"),
             participations=application.participations.select_related("organization"),
             panels=extensions.plan_panels(request, application),
+            unsubmitted=selectors.unsubmitted_changes(application),
         ),
     )
 

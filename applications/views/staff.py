@@ -13,9 +13,9 @@ from core.clock import file_stamp, format_kst, naive_kst
 from core.errors import Refused, show_on_form
 from core.permissions import role_required
 
-from .. import selectors, services, workflow
+from .. import embargo, selectors, services, workflow
 from ..models import Attachment, Call, Site
-from ..staff_forms import DeadlineExtensionForm, ScreeningForm, StaffApplicationFilterForm
+from ..staff_forms import AnnouncementForm, DeadlineExtensionForm, ScreeningForm, StaffApplicationFilterForm
 from .common import load_application
 
 PAGE_SIZE = 25
@@ -219,3 +219,38 @@ def deadline(request, slug):
         "received": call.applications.filter(status=workflow.State.RECEIVED).exists(),
     }
     return render(request, "applications/staff/deadline.html", context)
+
+
+@role_required("applications.manage_calls")
+def timeline(request, slug):
+    """A call's dates in one place, and the announcement of its results (scheduled, audited)."""
+    call = get_object_or_404(Call, slug=slug)
+    initial = {"announcement_at": naive_kst(call.announcement_at)} if call.announcement_at else None
+    form = AnnouncementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.schedule_announcement(
+                request.user,
+                call,
+                announcement_at=form.cleaned_data["announcement_at"],
+                reason=form.cleaned_data["reason"],
+                at=request.received_at,
+            )
+        except Refused as exc:
+            show_on_form(form, exc, "announcement_at")
+        else:
+            messages.success(
+                request,
+                _("The results will be announced at %(time)s (KST).")
+                % {"time": format_kst(form.cleaned_data["announcement_at"])},
+            )
+            return redirect("applications:staff_timeline", slug=call.slug)
+    context = {
+        "call": call,
+        "form": form,
+        "timeline": selectors.call_timeline(call, request.received_at),
+        "announced": embargo.released(call, request.received_at),
+        "announcement_kst": format_kst(call.announcement_at) if call.announcement_at else "",
+        "changes": selectors.announcement_changes(call),
+    }
+    return render(request, "applications/staff/timeline.html", context)

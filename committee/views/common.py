@@ -12,3 +12,5 @@ def apply_validation_error(form, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: on the field it names, or above the form."""
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+    if hasattr(form, "ask_for_files_again"):
+        form.ask_for_files_again()

@@ -48,7 +48,7 @@ def send(request, pk):
         messages.error(request, _("Choose the notices to send."))
         return redirect("committee:notices", pk=meeting.pk)
     try:
-        count = services.send_notices(request.user, chosen)
+        count = services.send_notices(request.user, chosen, at=request.received_at)
     except Refused as exc:
         refuse(request, exc)
     else:

@@ -4,12 +4,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from applications import embargo
 from core import exports
 
 from .. import selectors
-from ..forms import VerifyForm
-from ..models import DecisionNotice
+from ..forms import VerifyFileForm, VerifyForm
 from ..models.notices import format_code, normalise_code
 
 CSV_COLUMNS = (
@@ -31,27 +29,44 @@ def verify_start(request):
     form = VerifyForm(request.GET or None)
     if form.is_valid():
         return redirect("committee:verify", code=form.cleaned_data["code"].strip() or "-")
-    return render(request, "committee/verify.html", {"form": form, "searched": False})
+    return render(request, "committee/verify.html", {"form": form, "file_form": VerifyFileForm(), "searched": False})
 
 
 def verify(request, code):
     """Whether a notice is genuine. A malformed or forged code, or one of a result not announced yet, is
     reported as unknown with status 404: the page never says more than the notice itself."""
     normalised = normalise_code(code)
-    notice = None
-    if normalised:
-        notice = (
-            DecisionNotice.objects.select_related("call", "resolution").filter(verification_code=normalised).first()
-        )
-        if notice is not None and not (notice.is_ready and embargo.released(notice.call, request.received_at)):
-            notice = None
+    notice = selectors.verifiable_notice(request.received_at, verification_code=normalised) if normalised else None
     context = {
         "form": VerifyForm(initial={"code": format_code(normalised) if normalised else code}),
+        "file_form": VerifyFileForm(),
         "searched": True,
         "notice": notice,
-        "superseded": notice is not None and notice.resolution.status == notice.resolution.Status.SUPERSEDED,
+        "superseded": _superseded(notice),
     }
     return render(request, "committee/verify.html", context, status=200 if notice else 404)
+
+
+def verify_file(request):
+    """Check a notice PDF someone holds: the file is genuine when it is, byte for byte, a notice the portal
+    issued and announced; its signature is reported too (what any PDF reader would say of it)."""
+    file_form = VerifyFileForm(request.POST, request.FILES)
+    context = {"form": VerifyForm(), "file_form": file_form, "searched": False}
+    if not file_form.is_valid():
+        return render(request, "committee/verify.html", context, status=400)
+    verdict = selectors.verify_file(file_form.cleaned_data["pdf"].read(), request.received_at)
+    context.update(
+        checked=True,
+        verdict=verdict,
+        notice=verdict.notice,
+        superseded=_superseded(verdict.notice),
+        file_form=VerifyFileForm(),
+    )
+    return render(request, "committee/verify.html", context, status=200 if verdict.genuine else 404)
+
+
+def _superseded(notice) -> bool:
+    return notice is not None and notice.resolution.status == notice.resolution.Status.SUPERSEDED
 
 
 def _rows(request):

@@ -39,7 +39,11 @@ def record(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             resolution = services.record_resolution(
-                request.user, item, minutes=form.cleaned_data.get("minutes"), **form.resolution_data()
+                request.user,
+                item,
+                minutes=form.cleaned_data.get("minutes"),
+                at=request.received_at,
+                **form.resolution_data(),
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -94,7 +98,7 @@ def confirm(request, pk):
     form = ConfirmForm(request.POST)
     language = form.cleaned_data["language"] if form.is_valid() else "ko"
     try:
-        notice = services.confirm_resolution(request.user, resolution, language=language)
+        notice = services.confirm_resolution(request.user, resolution, language=language, at=request.received_at)
     except ValidationError as exc:
         for errors in exc.message_dict.values():
             messages.error(request, " ".join(errors))
@@ -125,6 +129,7 @@ def correct(request, pk):
                 reason=form.cleaned_data["correction_reason"],
                 minutes=form.cleaned_data.get("minutes"),
                 language=form.cleaned_data["language"],
+                at=request.received_at,
                 **form.resolution_data(),
             )
         except ValidationError as exc:

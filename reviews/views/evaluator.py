@@ -14,6 +14,7 @@ from applications import snapshot
 from applications.models import Attachment
 from applications.uploads import download_response
 from core.errors import Refused, refuse
+from core.paging import paginate
 from core.permissions import get_permitted_object_or_404, role_required
 
 from .. import due, selectors, services
@@ -21,6 +22,7 @@ from ..aggregates import counted_reviews
 from ..forms import DeclarationForm, ScoreSheetForm
 from ..models import Assignment, Criterion, Review, Rubric, Stage
 
+PAGE_SIZE = 50  # assignments per page of "my evaluations"
 ASSIGNMENTS = Assignment.objects.select_related(
     "panel", "panel__call", "panel__field", "application", "application__organization", "application__field"
 )
@@ -37,7 +39,8 @@ def _stage_context(assignment):
 
 @role_required("reviews.evaluate")
 def my_assignments(request):
-    assignments = list(selectors.evaluator_assignments(request.user))
+    pages = paginate(request, selectors.evaluator_assignments(request.user), PAGE_SIZE)
+    assignments = list(pages["page"].object_list)
     rubrics = {
         (r.call_id, r.stage): r
         for r in Rubric.objects.filter(call__in={a.panel.call_id for a in assignments}).only(
@@ -48,7 +51,7 @@ def my_assignments(request):
         (a, rubrics.get((a.panel.call_id, a.panel.stage)), due.stage_open_for(a.application, a.panel))
         for a in assignments
     ]
-    return render(request, "reviews/evaluator/list.html", {"rows": rows, "now": request.received_at})
+    return render(request, "reviews/evaluator/list.html", {"rows": rows, "pages": pages, "now": request.received_at})
 
 
 @login_required

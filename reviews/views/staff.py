@@ -5,6 +5,7 @@ The per-plan page, workflow steps, exports and packets are in staff_plans. Every
 """
 
 from django.contrib import messages
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,15 +14,17 @@ from django.views.decorators.http import require_POST
 from applications import workflow
 from applications.models import Call
 from core.errors import Refused, refuse, show_on_form
+from core.paging import paginate
 from core.permissions import role_required
 from core.validators import int_or_none
 
-from .. import charts, conflicts, services, staff_selectors
+from .. import charts, conflicts, selectors, services, staff_selectors
 from ..models import Assignment, Conflict, Panel, Rubric, Stage
-from ..selectors import criterion_averages, ranking
+from ..selectors import criterion_averages
 from ..staff_forms import PanelForm, PanelMembersForm, PinConflictForm, parse_pairs
 
 PERM = "reviews.manage_panels"
+PAGE_SIZE = 50  # rows of a long table (progress, ranking) per page
 
 
 def load_panel(pk) -> Panel:
@@ -186,10 +189,10 @@ def conflict_list(request, pk):
 
 
 def ranking_rows(rubric, rows, totals):
-    """Attach each plan's anonymous score distribution chart to its ranking row."""
+    """Attach each plan's anonymous score distribution chart to its ranking row (the rows of one page)."""
     result = []
-    for position, row in enumerate(rows, start=1):
-        row.rank = position if row.review_count else None
+    for row in rows:
+        row.rank = row.rank if row.review_count else None
         row.chart = charts.score_distribution(
             totals.get(row.pk, []),
             mean=row.score_mean,
@@ -211,20 +214,36 @@ def _averages_rows(plans, averages, criteria):
 
 @role_required(PERM)
 def dashboard(request, pk):
+    """One panel: progress per plan and the field's ranking, each a paginated table (`progress`, `page`), the
+    score chart of each ranking row, one distribution chart for the field, criterion averages of the rows shown."""
     panel = load_panel(pk)
     rubric = Rubric.objects.filter(call=panel.call, stage=panel.stage).first()
-    progress = list(staff_selectors.plan_progress(panel))
-    context = {"panel": panel, "rubric": rubric, "progress": progress}
-    context["screened"] = sum(1 for plan in progress if plan.status == workflow.State.SCREENED)
+    progress = paginate(request, staff_selectors.plan_progress(panel), PAGE_SIZE, param="progress")
+    context = {
+        "panel": panel,
+        "rubric": rubric,
+        "progress_pages": progress,
+        "progress": list(progress["page"].object_list),
+        "screened": panel.plans().filter(status=workflow.State.SCREENED).count(),
+    }
     if rubric is not None:
-        rows = list(ranking(rubric, panel.field))
+        ranked = selectors.ranked_rows(rubric, panel.field)  # one pass: page, count and chart
+        scores = selectors.scores_by_field(ranked).get(panel.field_id, [])
+        pages = paginate(request, ranked, PAGE_SIZE)
+        rows = selectors.ranked_plans(pages["page"].object_list)
         totals = staff_selectors.submitted_totals(rubric, [row.pk for row in rows])
         criteria = staff_selectors.criteria_of(rubric)
         averages = criterion_averages(rubric, [row.pk for row in rows])
         context.update(
+            pages=pages,
             ranking=ranking_rows(rubric, rows, totals),
             criteria=criteria,
             averages=_averages_rows(rows, averages, criteria),
+            distribution=charts.score_histogram(
+                scores,
+                chart_id=f"hist-{rubric.stage}-{panel.field_id}",
+                label=_("Ranking scores in %(field)s") % {"field": panel.field.name},
+            ),
         )
     return render(request, "reviews/staff/dashboard.html", context)
 
@@ -243,22 +262,59 @@ def start_all(request, pk):
     return redirect("reviews:staff_dashboard", pk=panel.pk)
 
 
+# The ranking's sortable columns: each sorts in its natural direction (best first), ties by receipt number.
+RANKING_SORTS = {
+    "rank": ("field__sort_order", "field_id"),  # then rank (selectors.RANK_ORDER)
+    "score": (F("ranking_score").desc(nulls_last=True),),
+    "mean": (F("score_mean").desc(nulls_last=True),),
+    "median": (F("score_median").desc(nulls_last=True),),
+    "spread": (F("spread").desc(nulls_last=True),),
+    "reviews": ("-review_count",),
+    "plan": ("receipt_number", "pk"),
+}
+
+
 @role_required(PERM)
 def call_ranking(request, slug, stage):
+    """The ranking of a whole call: a paginated table sortable by any statistic, filtered by field, with one
+    score-distribution chart per field; only the rows of the page get their criterion averages."""
     call = get_object_or_404(Call, slug=slug)
     if stage not in Stage.values:
         raise Http404
     rubric = get_object_or_404(Rubric, call=call, stage=stage)
-    rows = list(ranking(rubric))
-    totals = staff_selectors.submitted_totals(rubric, [row.pk for row in rows])
+    fields = list(call.fields.order_by("sort_order", "pk"))
+    field = next((f for f in fields if f.pk == int_or_none(request.GET.get("field"))), None)
+    sort = request.GET.get("sort") if request.GET.get("sort") in RANKING_SORTS else "rank"
+    rows = selectors.ranked_rows(rubric, field, RANKING_SORTS[sort])  # one pass: page, count and charts
+    scores = selectors.scores_by_field(rows)
+    pages = paginate(request, rows, PAGE_SIZE)
+    plans = selectors.ranked_plans(pages["page"].object_list)
     criteria = staff_selectors.criteria_of(rubric)
-    averages = criterion_averages(rubric, [row.pk for row in rows])
-    groups: dict[int, dict] = {}
-    for row in rows:  # rows keep the ranking order within each field
-        groups.setdefault(row.field_id, {"field": row.field, "rows": []})["rows"].append(row)
-    fields = sorted(groups.values(), key=lambda group: (group["field"].sort_order, group["field"].pk))
-    for group in fields:
-        group["rows"] = ranking_rows(rubric, group["rows"], totals)
-        group["averages"] = _averages_rows(group["rows"], averages, criteria)
-    context = {"call": call, "rubric": rubric, "fields": fields, "criteria": criteria}
+    averages = criterion_averages(rubric, [plan.pk for plan in plans])
+    distributions = [
+        {
+            "field": item,
+            "count": len(scores.get(item.pk, [])),
+            "chart": charts.score_histogram(
+                scores.get(item.pk, []),
+                chart_id=f"hist-{rubric.stage}-{item.pk}",
+                label=_("Ranking scores in %(field)s") % {"field": item.name},
+            ),
+        }
+        for item in fields
+        if item.pk in scores
+    ]
+    context = {
+        "call": call,
+        "rubric": rubric,
+        "fields": fields,
+        "field": field,
+        "sort": sort,
+        "pages": pages,
+        "page": pages["page"],
+        "rows": plans,
+        "criteria": criteria,
+        "averages": _averages_rows(plans, averages, criteria),
+        "distributions": distributions,
+    }
     return render(request, "reviews/staff/ranking.html", context)

@@ -81,3 +81,34 @@ def test_applicants_cannot_decide(client, applicant, pending_organization, actio
 def test_decisions_are_post_only(client, ministry_staff, pending_organization):
     client.force_login(ministry_staff)
     assert client.get(reverse("accounts:approve", args=[pending_organization.pk])).status_code == 405
+
+
+@pytest.mark.parametrize(("first", "then"), [("approve", "reject"), ("reject", "approve")])
+def test_a_decision_is_never_changed_afterwards(ministry_staff, pending_organization, first, then):
+    from accounts import services
+
+    decide = {
+        "approve": lambda: services.approve_organization(ministry_staff, pending_organization),
+        "reject": lambda: services.reject_organization(ministry_staff, pending_organization, "서류 미비"),
+    }
+    decided = decide[first]()
+    later = decide[then]()
+    pending_organization.refresh_from_db()
+    assert pending_organization.status == decided.status == later.status
+    assert pending_organization.status == {"approve": "approved", "reject": "rejected"}[first]
+    assert pending_organization.decided_at == decided.decided_at
+    other = {"approve": "rejected", "reject": "approved"}[first]
+    assert not OutboxMessage.objects.filter(
+        reference=f"accounts.organization:{pending_organization.pk}:{other}"
+    ).exists()  # no e-mail announcing the other decision
+
+
+def test_only_ministry_staff_decide_even_when_calling_the_service(applicant, pending_organization):
+    from django.core.exceptions import PermissionDenied
+
+    from accounts import services
+
+    with pytest.raises(PermissionDenied):
+        services.approve_organization(applicant, pending_organization)
+    pending_organization.refresh_from_db()
+    assert pending_organization.status == Organization.Status.PENDING

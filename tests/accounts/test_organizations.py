@@ -34,7 +34,7 @@ def test_staff_see_any_organization(client, applicant, ministry_staff):
 
 def test_anonymous_is_sent_to_login(client, applicant):
     response = client.get(reverse("accounts:organization", args=[organization_of(applicant).pk]))
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
 
 
 def test_owner_adds_a_new_member_who_gets_a_set_password_link(
@@ -61,7 +61,19 @@ def test_editor_cannot_add_members(client, applicant):
     response = client.post(
         reverse("accounts:organization", args=[org.pk]), {"email": "x@y.kr", "full_name": "x", "role": "owner"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.url == reverse("accounts:organization", args=[org.pk])
+    assert not User.objects.filter(email="x@y.kr").exists()
+
+
+def test_the_service_itself_refuses_a_member_who_is_not_an_owner(applicant):
+    from django.core.exceptions import PermissionDenied
+
+    from accounts import services
+
+    org = organization_of(applicant)
+    editor = MembershipFactory(organization=org, role=Membership.Role.EDITOR).user
+    with pytest.raises(PermissionDenied):
+        services.add_member(editor, org, email="x@y.kr", full_name="x", role="owner")
     assert not User.objects.filter(email="x@y.kr").exists()
 
 

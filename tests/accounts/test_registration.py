@@ -52,7 +52,7 @@ def test_bad_business_number_is_explained_and_nothing_typed_is_lost(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "사업자등록번호" in html
-    assert "검증번호" in html or "check digit" in html
+    assert "검증번호(마지막 자리)가 맞지 않습니다" in html  # the form is in Korean unless the browser asks otherwise
     # every field typed is still there, so the applicant only corrects the number
     assert 'value="planner@ulsan.go.kr"' in html
     assert 'value="울산전지소재 주식회사"' in html

@@ -138,6 +138,26 @@ def test_an_empty_chain_is_intact(db):
     assert audit.verify_chain() == (0, None, "")
 
 
+def test_deleting_every_event_is_found_by_the_chain_head(chain):
+    """Before: the head was only compared when at least one event was left, so emptying the table passed."""
+    from applications.models import AuditChainHead
+
+    AuditChainHead.objects.filter(pk=1).update(last_event=None)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table}")
+    assert audit.verify_chain() == (0, None, "the chain head does not point at the last event (events were removed)")
+
+
+def test_deleting_the_chain_head_is_found(chain):
+    """Every append writes the head, so events without a head mean it was removed (with it, the last hash)."""
+    from applications.models import AuditChainHead
+
+    AuditChainHead.objects.all().delete()
+    checked, broken, why = audit.verify_chain()
+    assert (checked, broken) == (AuditEvent.objects.count(), None)
+    assert why == "the chain head does not point at the last event (events were removed)"
+
+
 def test_record_fills_the_call_from_the_plan_and_the_time_from_the_clock(complete, applicant, call):
     import time_machine
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from committee import selectors, services
 from committee.models import AgendaItem, Meeting
@@ -52,8 +53,11 @@ def test_the_edges_of_the_range_are_accepted(meeting):
 
 @pytest.mark.parametrize("value", ["abc", "1.5", "", "99999999999999999999"])
 def test_non_numeric_notice_ids_sent_are_a_message(logged_in, meeting, value):
-    response = logged_in.post(reverse("committee:send_notices", args=[meeting.pk]), {"notice": value}, **EN)
-    assert response.status_code == 302
+    response = logged_in.post(
+        reverse("committee:send_notices", args=[meeting.pk]), {"notice": value}, follow=True, **EN
+    )
+    assert response.redirect_chain == [(reverse("committee:notices", args=[meeting.pk]), 302)]
+    assert "Choose the notices to send." in response.content.decode()
 
 
 def test_retrying_a_notice_never_sent_is_refused_with_a_message(logged_in, secretariat, item):
@@ -72,6 +76,26 @@ def test_a_deferred_plan_cannot_go_back_on_the_same_meeting(logged_in, secretari
     response = logged_in.post(
         reverse("committee:add_agenda_item", args=[meeting.pk]), {"application": plan.pk}, follow=True, **EN
     )
-    assert response.status_code == 200  # the plan is no longer offered for this meeting: a form message
+    assert response.redirect_chain == [(reverse("committee:meeting", args=[meeting.pk]), 302)]
+    # the plan is no longer offered for this meeting: a form message
+    assert "Choose a plan to put on the agenda." in response.content.decode()
     assert plan not in selectors.plans_for_agenda(meeting)
     assert AgendaItem.objects.filter(meeting=meeting, application=plan).count() == 1
+
+
+@translation.override("en")
+def test_the_meeting_form_asks_the_rule_about_the_chair_and_attendees(meeting):
+    from committee.forms import MeetingForm
+    from tests.factories import UserFactory
+
+    outsider = UserFactory(roles=["committee_member"])  # offered by the form, but not chosen as a member
+    data = meeting_data(meeting, "2026-07-20T10:00")
+    form = MeetingForm({**data, "chair": outsider.pk})
+    assert not form.is_valid()
+    assert form.errors == {"chair": ["The chair must be one of the members."]}
+    form = MeetingForm({**data, "attendees": [*data["attendees"], outsider.pk]})
+    assert not form.is_valid()
+    assert form.errors == {"attendees": ["Only members of the committee can be present."]}
+    form = MeetingForm({**data, "members": []})
+    assert not form.is_valid()
+    assert set(form.errors) == {"members"}  # "required" is enough; no second message about the chair

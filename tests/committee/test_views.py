@@ -1,6 +1,7 @@
 """The committee's pages: who may open them, forms that refuse bad input, the embargo, verification, CSV."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -100,6 +101,8 @@ def test_bad_votes_are_refused_with_messages_and_the_form_stays_filled(client, s
     assert "votes_abstaining" in form.errors
     assert "5 votes were recorded but only 3 members were present" in response.content.decode()
     assert 'value="2"' in response.content.decode() and "재검토 필요" in response.content.decode()
+    # the browser cannot refill the file input: the page names the file and asks for it again
+    assert "Your file “minutes.pdf” was not saved because of the other errors" in response.content.decode()
     assert not Resolution.objects.exists()
 
 
@@ -229,7 +232,7 @@ def test_verification_accepts_a_real_code_and_rejects_a_forged_one(client, sent,
         response = client.get(reverse("committee:verify", args=[forged]), **EN)
         assert (
             response.status_code == 404
-            and "No decision notice with this verification code" in response.content.decode()
+            and "No published decision notice has this verification code" in response.content.decode()
         )
         # well-formed (its check characters match) but never issued
         assert client.get(reverse("committee:verify", args=[new_verification_code()])).status_code == 404
@@ -265,3 +268,26 @@ def test_the_applicant_result_page_follows_the_embargo(client, plan, plan_owner,
     with time_machine.travel(AFTER_ANNOUNCEMENT, tick=False):
         page = client.get(url).content.decode()
     assert reverse("committee:applicant_notice", args=[plan.pk]) in page and sent.document_number in page
+
+
+def test_public_pages_change_at_the_announcement_instant(client, secretariat, plan, sent):
+    """Scheduled by staff (the service the timeline page calls), the embargo lifts at that very microsecond."""
+    from applications import services as call_services
+
+    staff = UserFactory(roles=[roles.MINISTRY_STAFF])
+    instant = ANNOUNCEMENT + datetime.timedelta(hours=2)
+    call_services.schedule_announcement(staff, plan.call, announcement_at=instant, reason="보도 일정", at=MEETING_DAY)
+    verify = reverse("committee:verify", args=[sent.display_code])
+    with time_machine.travel(instant - datetime.timedelta(microseconds=1), tick=False):
+        assert client.get(verify).status_code == 404
+        assert plan.organization.name_ko not in client.get(reverse("committee:designations")).content.decode()
+    with time_machine.travel(instant, tick=False):
+        assert client.get(verify).status_code == 200
+        assert plan.organization.name_ko in client.get(reverse("committee:designations")).content.decode()
+
+
+def test_the_notices_page_says_who_sets_a_missing_announcement(client, secretariat, meeting, confirmed):
+    type(meeting.call).objects.filter(pk=meeting.call_id).update(announcement_at=None)
+    client.force_login(secretariat)
+    page = client.get(reverse("committee:notices", args=[meeting.pk]), **EN).content.decode()
+    assert "No announcement of the results is scheduled yet" in page and "embargo until —" not in page

@@ -31,10 +31,40 @@ def manage(*args, env_overrides=None):
     )
 
 
-def test_check_deploy_is_clean_for_a_production_configuration():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=PRODUCTION_ENV)
+@pytest.fixture(scope="module")
+def signing_env(tmp_path_factory):
+    """The issuing authority's key as production loads it: a PKCS#12 file, its passphrase, the CA to trust."""
+    from core.signing import DEMO_ROOT, DEMO_SIGNER, make_demo_authority
+
+    folder = tmp_path_factory.mktemp("authority") / "keys"
+    make_demo_authority(folder, b"correct horse")
+    return {
+        "PORTAL_SIGNING_PKCS12": str(folder / DEMO_SIGNER),
+        "PORTAL_SIGNING_PASSPHRASE": "correct horse",
+        "PORTAL_SIGNING_TRUST_ROOTS": str(folder / DEMO_ROOT),
+    }
+
+
+def test_check_deploy_is_clean_for_a_production_configuration(signing_env):
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env_overrides={**PRODUCTION_ENV, **signing_env})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"PORTAL_SIGNING_PKCS12": ""},  # no key at all (and no demo authority in production)
+        {"PORTAL_SIGNING_PASSPHRASE": "wrong"},
+        {"PORTAL_SIGNING_PKCS12": "/nonexistent/signer.p12"},
+        {"PORTAL_SIGNING_TRUST_ROOTS": ""},
+    ],
+    ids=["no key", "wrong passphrase", "missing file", "no trust roots"],
+)
+def test_check_deploy_fails_when_notices_could_not_be_signed(signing_env, change):
+    result = manage("check", "--deploy", env_overrides={**PRODUCTION_ENV, **signing_env, **change})
+    assert result.returncode != 0
+    assert "portal.E001" in result.stderr + result.stdout
 
 
 def test_production_refuses_to_start_without_a_real_secret_key():
@@ -67,3 +97,13 @@ def test_time_zone_and_languages():
     assert settings.TIME_ZONE == "Asia/Seoul" and settings.USE_TZ
     assert settings.LANGUAGE_CODE == "ko"
     assert [code for code, _ in settings.LANGUAGES] == ["ko", "en"]
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    """A web request's query never pays JIT compilation (issue 12: 9.9 s of a 10 s ranking query)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -116,6 +116,9 @@ def test_reviews_of_another_stage_or_call_are_not_counted(setting):
     seed_submitted_reviews(panel, plan, experts[:3], [80, 70, 60])
     other_call = CallFactory(fields=[plan.field])
     make_rubric(other_call)
+    # Submitted reviews of the same stage in the other call (before, the test created none there).
+    other_panel = make_panel(other_call, members=experts[6:9])
+    seed_submitted_reviews(other_panel, plan, experts[6:9], [0, 0, 0])
     sub_rubric = make_rubric(rubric.call, stage="subcommittee")
     sub_panel = make_panel(rubric.call, stage="subcommittee", members=experts[3:6])
     seed_submitted_reviews(sub_panel, plan, experts[3:6], [10, 10, 10])

@@ -183,6 +183,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "applications:staff_briefing_export": only(MINISTRY, 200, others=403),
     "applications:staff_briefings": only(MINISTRY, 200, others=403),
     "applications:staff_deadline": only(MINISTRY, 200, others=403),
+    "applications:staff_timeline": only(MINISTRY, 200, others=403),
     "applications:staff_export_csv": only(MINISTRY, 200, others=403),
     "applications:staff_export_xlsx": only(MINISTRY, 200, others=403),
     "applications:staff_question": only(MINISTRY, 200, others=403),
@@ -215,6 +216,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "committee:send_notices": only(SECRETARIAT, 302, others=403),
     "committee:verify": expect(404),
     "committee:verify_start": expect(200),
+    "committee:verify_file": expect(400),  # public; an empty POST is a form error
     "core:dashboard": expect(200, anonymous=302),
     "core:home": expect(200),
     "health": expect(200),

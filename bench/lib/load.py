@@ -1,0 +1,66 @@
+"""A small closed-loop load generator (threads, http.client): `concurrency` clients each send the next request
+as soon as their previous one is answered, until `count` requests were sent or `seconds` have passed (at least
+`concurrency` requests are always sent, so a slow page is still measured)."""
+
+from __future__ import annotations
+
+import http.client
+import statistics
+import threading
+import time
+
+
+def burst(port: int, path: str, *, cookie: str = "", concurrency: int = 16, count: int = 64, seconds: float = 8.0):
+    """Latencies in ms of the answered requests, and the number of answers that were not 200."""
+    latencies: list[float] = []
+    errors: list[int] = []
+    lock = threading.Lock()
+    issued = 0
+    deadline = time.monotonic() + seconds
+
+    def take() -> bool:
+        nonlocal issued
+        with lock:
+            if issued >= count or (issued >= concurrency and time.monotonic() > deadline):
+                return False
+            issued += 1
+            return True
+
+    def client():
+        headers = {"Cookie": cookie, "Accept-Language": "ko"} if cookie else {"Accept-Language": "ko"}
+        while take():
+            started = time.perf_counter()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
+            try:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except OSError:
+                status = 0
+            finally:
+                connection.close()
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                if status != 200:
+                    errors.append(status)
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, errors
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def p50(values):
+    return statistics.median(values) if values else float("nan")

@@ -1,0 +1,291 @@
+"""Every listed page at scale, as a ratio to a bare-Django floor measured in the same run (issue 12).
+
+    make bench                       # 2,000 plans x 7 reviews, c=16
+    BENCH_PLANS=200 BENCH_ROUNDS=2 .venv/bin/python bench/pages.py   # a quicker look
+
+Creates its own database (BENCH_DATABASE_URL, default portal_perf_bench on the local PostgreSQL), migrates,
+seeds 1 plan and counts each page's queries in-process, seeds up to BENCH_PLANS with bulk inserts and runs
+ANALYZE, counts again, then starts the portal (deploy/gunicorn.conf.py, DEBUG off, 2 workers) and the floor app
+(bench/floor/app.py: one query, a small template) under the same gunicorn settings. For each page it alternates
+a burst against the page and a burst against the floor (BENCH_ROUNDS times, c=BENCH_CONCURRENCY), so both see
+the same machine; the table gives p50/p95 of each and the p95 ratio. The database is dropped at the end.
+Knobs: BENCH_PLANS, BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_SECONDS (time budget of one burst), BENCH_PAGES
+(comma-separated labels to run), BENCH_KEEP_DB=1, BENCH_SEED_ONLY=1 (seed, keep the database, measure nothing).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+GOAL = 2.0  # c=16 p95 <= 2x the floor's
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+PLANS = env_int("BENCH_PLANS", 2000)
+ROUNDS = env_int("BENCH_ROUNDS", 3)
+CONCURRENCY = env_int("BENCH_CONCURRENCY", 16)
+SECONDS = float(os.environ.get("BENCH_SECONDS", 8))
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_perf_bench")
+SECRET_KEY = "bench-" + "k" * 60  # the same in this process and in gunicorn: sessions are signed with it
+PORTAL_PORT = env_int("BENCH_PORTAL_PORT", 18714)
+FLOOR_PORT = env_int("BENCH_FLOOR_PORT", 18715)
+
+
+def _admin(sql: str) -> None:
+    import psycopg2
+
+    url = urllib.parse.urlparse(DATABASE_URL)
+    connection = psycopg2.connect(
+        host=url.hostname,
+        port=url.port or 5432,
+        user=url.username or "postgres",
+        password=url.password,
+        dbname="postgres",
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+    connection.close()
+
+
+def _db_name() -> str:
+    return urllib.parse.urlparse(DATABASE_URL).path.lstrip("/")
+
+
+def setup_django():
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    os.environ["SECRET_KEY"] = SECRET_KEY
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
+    os.environ.pop("CELERY_BROKER_URL", None)
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def sessions(world) -> dict[str, str]:
+    """A Cookie header per role (staff have passed the second factor)."""
+    from django.test import Client
+
+    from tests.fixtures import pass_second_factor
+
+    cookies = {"anonymous": ""}
+    for role, user in (("staff", world.staff), ("evaluator", world.evaluator), ("applicant", world.applicant)):
+        client = Client()
+        client.force_login(user)
+        if role == "staff":
+            pass_second_factor(client, user)
+        cookies[role] = f"sessionid={client.cookies['sessionid'].value}"
+    return cookies
+
+
+def pages(world) -> list[tuple[str, str, str]]:
+    from django.urls import reverse
+
+    return [
+        ("call ranking (staff)", reverse("reviews:staff_ranking", args=[world.call.slug, "advisory"]), "staff"),
+        ("panel dashboard (staff)", reverse("reviews:staff_dashboard", args=[world.panels[0].pk]), "staff"),
+        ("my reviews (evaluator)", reverse("reviews:mine"), "evaluator"),
+        ("applications list (staff)", reverse("applications:staff_applications"), "staff"),
+        ("my plans (applicant)", reverse("applications:mine"), "applicant"),
+        ("call page (public)", reverse("applications:call", args=[world.call.slug]), "anonymous"),
+        ("designations (public, 0 rows)", reverse("committee:designations"), "anonymous"),
+    ]
+
+
+def query_count(path: str, cookie: str) -> int:
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    if cookie:
+        name, value = cookie.split("=", 1)
+        client.cookies[name] = value
+    client.get(path)  # warm (first-request caches), then count
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    if response.status_code != 200:
+        raise SystemExit(f"{path}: status {response.status_code} in-process")
+    return len(captured.captured_queries)
+
+
+def start_gunicorn(app: str, port: int, static_root: str, log: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "DJANGO_DEBUG": "0",
+        "SECRET_KEY": SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "STATIC_ROOT": static_root,
+        "CELERY_TASK_ALWAYS_EAGER": "true",
+        "LOG_LEVEL": "WARNING",
+        "GUNICORN_WORKERS": "2",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_TIMEOUT": "600",  # the slowest page of a "before" run must be measured, not killed
+    }
+    env.pop("CELERY_BROKER_URL", None)
+    if app.startswith("bench."):
+        env["DJANGO_SETTINGS_MODULE"] = "bench.floor.app"
+    else:
+        env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    command = [str(ROOT / ".venv/bin/gunicorn"), "-c", "deploy/gunicorn.conf.py", "--chdir", str(ROOT), app]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+
+
+def wait_until_up(port: int, path: str, process: subprocess.Popen) -> None:
+    import http.client
+
+    for _ in range(300):
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn on {port} exited with {process.returncode}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", path)
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"gunicorn on {port} did not answer")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def main() -> None:
+    from bench.lib import load, seed
+
+    selected = {s.strip() for s in os.environ.get("BENCH_PAGES", "").split(",") if s.strip()}
+    name = _db_name()
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _admin(f'CREATE DATABASE "{name}"')
+    servers: list[subprocess.Popen] = []
+    try:
+        setup_django()
+        from django.core.management import call_command
+        from django.db import connection
+
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        world = seed.create_world()
+        seed.add_plans(world, 1)
+        seed.analyze()
+        cookies = sessions(world)
+        table = [p for p in pages(world) if not selected or p[0] in selected]
+        at_one = {label: query_count(path, cookies[role]) for label, path, role in table}
+        seeded = time.perf_counter()
+        seed.add_plans(world, PLANS - 1)
+        seed.analyze()
+        print(
+            f"seeded {PLANS} plans x {seed.REVIEWS_PER_PLAN} reviews x {len(world.criteria)} scores "
+            f"in {time.perf_counter() - seeded:.1f} s (migrate and world {seeded - started:.1f} s), ANALYZE done"
+        )
+        if os.environ.get("BENCH_SEED_ONLY") == "1":
+            print(f"seeded database {name} kept (BENCH_SEED_ONLY=1); drop it yourself")
+            return
+        at_n = {label: query_count(path, cookies[role]) for label, path, role in table}
+        connection.close()
+
+        workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+        static_root = str(workdir / "static")
+        subprocess.run(
+            [str(ROOT / ".venv/bin/python"), "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env={**os.environ, "DJANGO_DEBUG": "0", "SECRET_KEY": SECRET_KEY, "STATIC_ROOT": static_root},
+            check=True,
+        )
+        portal = start_gunicorn("config.wsgi:application", PORTAL_PORT, static_root, workdir / "portal.log")
+        servers.append(portal)
+        floor = start_gunicorn("bench.floor.app:application", FLOOR_PORT, static_root, workdir / "floor.log")
+        servers.append(floor)
+        wait_until_up(PORTAL_PORT, "/health/live/", portal)
+        wait_until_up(FLOOR_PORT, "/", floor)
+
+        print(f"c={CONCURRENCY}, {ROUNDS} rounds of (page burst, floor burst), <= {SECONDS:.0f} s a burst")
+        header = (
+            f"{'page':<30} {'q@1':>4} {f'q@{PLANS}':>6} {'KB':>6} {'p50 ms':>8} {'p95 ms':>8} "
+            f"{'floor p50':>9} {'floor p95':>9} {'ratio':>7} {'err':>4}  goal"
+        )
+        print(header)
+        print("-" * len(header))
+        for label, path, role in table:
+            cookie = cookies[role]
+            size = _size(PORTAL_PORT, path, cookie)
+            load.burst(PORTAL_PORT, path, cookie=cookie, concurrency=2, count=2, seconds=0)  # warm both workers
+            load.burst(FLOOR_PORT, "/", concurrency=2, count=4, seconds=0)
+            page_times, floor_times, errors = [], [], []
+            for _ in range(ROUNDS):
+                times, errs = load.burst(
+                    PORTAL_PORT, path, cookie=cookie, concurrency=CONCURRENCY, count=4 * CONCURRENCY, seconds=SECONDS
+                )
+                page_times += times
+                errors += errs
+                times, errs = load.burst(
+                    FLOOR_PORT, "/", concurrency=CONCURRENCY, count=4 * CONCURRENCY, seconds=SECONDS
+                )
+                floor_times += times
+                errors += errs
+            page95, floor95 = load.percentile(page_times, 0.95), load.percentile(floor_times, 0.95)
+            ratio = page95 / floor95
+            print(
+                f"{label:<30} {at_one[label]:>4} {at_n[label]:>6} {size / 1024:>6.0f} {load.p50(page_times):>8.0f} "
+                f"{page95:>8.0f} {load.p50(floor_times):>9.0f} {floor95:>9.0f} {ratio:>6.1f}x {len(errors):>4}  "
+                f"{'meets' if ratio <= GOAL else 'MISSES'} (n={len(page_times)})",
+                flush=True,
+            )
+    finally:
+        for process in servers:
+            stop(process)
+        if os.environ.get("BENCH_KEEP_DB") != "1" and os.environ.get("BENCH_SEED_ONLY") != "1":
+            try:
+                from django.db import connections
+
+                connections.close_all()
+            except Exception:  # noqa: BLE001, S110 - Django may not be set up yet
+                pass
+            _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _size(port: int, path: str, cookie: str) -> int:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
+    connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    response = connection.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise SystemExit(f"{path}: status {response.status} from gunicorn ({response.getheader('Location')})")
+    return len(body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,264 @@
+"""PDF signatures (PAdES, with pyHanko): the portal signs what it issues, and checks a PDF someone holds.
+
+Who signs is configuration, not code:
+
+- production loads the issuing authority's key and certificate from a PKCS#12 file
+  (``PORTAL_SIGNING_PKCS12`` and ``PORTAL_SIGNING_PASSPHRASE``) and trusts the roots in
+  ``PORTAL_SIGNING_TRUST_ROOTS`` (PEM or DER files: the authority's CA, e.g. the government PKI root);
+- without that, and only where ``PORTAL_SIGNING_DEMO`` is on (the default while DEBUG is on), a test
+  authority is made once under ``PORTAL_SIGNING_DIR``: a root "CA" and a signing certificate whose names say
+  they are a demonstration. A PDF reader shows who signed and that the file is unchanged; it calls the
+  signer untrusted unless the demo root is imported, which is what a demonstration should look like.
+
+With neither, signing refuses (ImproperlyConfigured): a production portal never issues an unsigned notice
+by accident. ``check_pdf`` is bounded by the caller (the upload limit) and never raises on a hostile file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import functools
+import hashlib
+import io
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+log = logging.getLogger(__name__)
+
+SIGNATURE_FIELD = "IssuerSignature"
+DEMO_ROOT = "demo-root.pem"
+DEMO_SIGNER = "demo-signer.p12"
+DEMO_VALIDITY = datetime.timedelta(days=3650)
+# The demo runs on any date, and tests travel in time to the call's own dates: its certificates are valid
+# from long before any call (validation uses the current time, and a certificate "not yet valid" fails).
+DEMO_VALID_FROM = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+
+
+@dataclasses.dataclass(frozen=True)
+class SignatureCheck:
+    """What a PDF's signature says. `genuine` only when it is intact, covers the whole file, and chains to a
+    root the portal trusts."""
+
+    signed: bool
+    intact: bool = False
+    trusted: bool = False
+    whole_file: bool = False
+    signer: str = ""
+    signed_at: datetime.datetime | None = None
+
+    @property
+    def genuine(self) -> bool:
+        return self.signed and self.intact and self.trusted and self.whole_file
+
+
+def _demo_enabled() -> bool:
+    return bool(getattr(settings, "PORTAL_SIGNING_DEMO", settings.DEBUG))
+
+
+def _demo_dir() -> Path:
+    return Path(getattr(settings, "PORTAL_SIGNING_DIR", Path(settings.VAR_DIR) / "signing"))
+
+
+def _demo_passphrase() -> bytes:
+    # The demo key is not a secret worth more than the SECRET_KEY next to it; derived so no file holds it.
+    return hashlib.sha256(b"portal-demo-signer:" + settings.SECRET_KEY.encode()).hexdigest().encode()
+
+
+def _name(common_name: str):
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "KR"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "산업통상부 (시연용 DEMO)"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
+def make_demo_authority(directory: Path, passphrase: bytes) -> None:
+    """Write a test root certificate and a signer's PKCS#12 into `directory` (which must not exist yet: the
+    files appear together, by renaming a finished temporary folder, so two processes never see half)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    now = datetime.datetime.now(datetime.UTC)
+    root_key = ec.generate_private_key(ec.SECP256R1())
+    root_name = _name("특화단지 지정 포털 시연용 인증기관 (Demo CA)")
+    usage = dict(key_encipherment=False, data_encipherment=False, key_agreement=False)
+    usage.update(encipher_only=False, decipher_only=False)
+    root = (
+        x509.CertificateBuilder()
+        .subject_name(root_name)
+        .issuer_name(root_name)
+        .public_key(root_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(DEMO_VALID_FROM)
+        .not_valid_after(now + DEMO_VALIDITY)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False, content_commitment=False, key_cert_sign=True, crl_sign=True, **usage
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(root_key.public_key()), critical=False)
+        .sign(root_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name("산업통상부 특화단지 결정 통지 서명 (Demo signer)"))
+        .issuer_name(root_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(DEMO_VALID_FROM)
+        .not_valid_after(now + DEMO_VALIDITY)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True, content_commitment=True, key_cert_sign=False, crl_sign=False, **usage
+            ),
+            critical=True,
+        )
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(root_key, hashes.SHA256())
+    )
+    bundle = pkcs12.serialize_key_and_certificates(
+        b"notice-signer", key, cert, [root], serialization.BestAvailableEncryption(passphrase)
+    )
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".signing-", dir=directory.parent))
+    (scratch / DEMO_ROOT).write_bytes(root.public_bytes(serialization.Encoding.PEM))
+    (scratch / DEMO_SIGNER).write_bytes(bundle)
+    os.chmod(scratch / DEMO_SIGNER, 0o600)
+    try:
+        os.rename(scratch, directory)
+    except OSError:  # another process finished first: keep theirs
+        for child in scratch.iterdir():
+            child.unlink()
+        scratch.rmdir()
+
+
+def _authority() -> tuple[Path, bytes, list[Path]]:
+    """(PKCS#12 file, its passphrase, trust roots) from settings, or the demo authority where allowed."""
+    configured = getattr(settings, "PORTAL_SIGNING_PKCS12", "")
+    if configured:
+        passphrase = getattr(settings, "PORTAL_SIGNING_PASSPHRASE", "").encode()
+        roots = [Path(p) for p in getattr(settings, "PORTAL_SIGNING_TRUST_ROOTS", [])]
+        return Path(configured), passphrase, roots
+    if not _demo_enabled():
+        raise ImproperlyConfigured(
+            "PORTAL_SIGNING_PKCS12 is not set: decision notices cannot be signed. Set it (and "
+            "PORTAL_SIGNING_PASSPHRASE, PORTAL_SIGNING_TRUST_ROOTS), or PORTAL_SIGNING_DEMO=1 for a test authority."
+        )
+    directory = _demo_dir()
+    if not (directory / DEMO_SIGNER).exists():
+        make_demo_authority(directory, _demo_passphrase())
+    return directory / DEMO_SIGNER, _demo_passphrase(), [directory / DEMO_ROOT]
+
+
+@functools.lru_cache(maxsize=4)
+def _signer(path: str, mtime: float, passphrase: bytes):
+    from pyhanko.sign import signers
+
+    signer = signers.SimpleSigner.load_pkcs12(path, passphrase=passphrase or None)
+    if signer is None:
+        raise ImproperlyConfigured(f"The signing key in {path} could not be read (wrong passphrase?).")
+    return signer
+
+
+def _load_certificate(path: Path):
+    from asn1crypto import pem, x509
+
+    data = path.read_bytes()
+    if pem.detect(data):
+        _, _, data = pem.unarmor(data)
+    return x509.Certificate.load(data)
+
+
+def sign_pdf(data: bytes, *, reason: str, location: str = "") -> bytes:
+    """The PDF with the issuing authority's PAdES signature over the whole file (an incremental update)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    path, passphrase, _ = _authority()
+    signer = _signer(str(path), path.stat().st_mtime, passphrase)
+    meta = signers.PdfSignatureMetadata(
+        field_name=SIGNATURE_FIELD,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=reason,
+        location=location or None,
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    return signers.sign_pdf(writer, meta, signer=signer).getvalue()
+
+
+def signer_name() -> str:
+    """Who signs, as a PDF reader would show it (for pages that explain the signature)."""
+    path, passphrase, _ = _authority()
+    signer = _signer(str(path), path.stat().st_mtime, passphrase)
+    return signer.signing_cert.subject.human_friendly
+
+
+def check_pdf(data: bytes) -> SignatureCheck:
+    """Validate the portal's signature in `data` against the trusted roots. Never raises on bad input."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        signatures = [s for s in reader.embedded_signatures if s.field_name == SIGNATURE_FIELD]
+    except Exception:  # not a PDF, or one pyHanko cannot read: unsigned as far as anyone can tell
+        log.info("check_pdf: unreadable PDF", exc_info=True)
+        return SignatureCheck(signed=False)
+    if not signatures:
+        return SignatureCheck(signed=False)
+    try:
+        roots = [_load_certificate(p) for p in _authority()[2]]
+        status = validate_pdf_signature(signatures[0], ValidationContext(trust_roots=roots))
+    except Exception:
+        log.info("check_pdf: the signature could not be validated", exc_info=True)
+        return SignatureCheck(signed=True)
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    return SignatureCheck(
+        signed=True,
+        intact=bool(status.intact and status.valid),
+        trusted=bool(status.trusted),
+        whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
+        signer=status.signing_cert.subject.human_friendly if status.signing_cert else "",
+        signed_at=status.signer_reported_dt,
+    )
+
+
+def check_configuration(app_configs=None, **kwargs):
+    """System check (deploy): a production portal must be able to sign before it issues anything."""
+    from django.core.checks import Error
+
+    try:
+        path, passphrase, roots = _authority()
+        if getattr(settings, "PORTAL_SIGNING_PKCS12", ""):
+            _signer(str(path), path.stat().st_mtime, passphrase)
+            missing = [str(root) for root in roots if not Path(root).is_file()]
+            if not roots or missing:
+                raise ImproperlyConfigured(
+                    f"PORTAL_SIGNING_TRUST_ROOTS must name the CA certificate file(s); missing: {missing or 'none set'}"
+                )
+    except ImproperlyConfigured as exc:
+        return [Error(str(exc), id="portal.E001")]
+    except OSError as exc:
+        return [Error(f"The signing key cannot be read: {exc}", id="portal.E001")]
+    return []

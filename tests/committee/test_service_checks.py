@@ -1,0 +1,402 @@
+"""Each committee service's own checks, called directly (not through a page): the agenda, recording, confirming
+and correcting a resolution, sending the notices at the announcement instant, and retrying an e-mail."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from applications.models import Application, AuditEvent
+from applications.workflow import State
+from committee import services
+from committee.models import AgendaItem, DecisionNotice, Meeting, Resolution
+from core.models import OutboxMessage
+from tests.factories import CallFactory, FieldFactory, UserFactory, make_meeting, referred_plan
+
+from .conftest import ANNOUNCEMENT, minutes_pdf, resolution_data
+
+pytestmark = pytest.mark.django_db
+MICROSECOND = datetime.timedelta(microseconds=1)
+AT = datetime.datetime(2026, 7, 15, 17, 30, tzinfo=datetime.UTC)  # 2026-07-16 02:30 in Seoul
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+def refusal(exc_info) -> str:
+    return str(exc_info.value.message)
+
+
+def recorded(secretariat, item, decision="designated", **overrides):
+    return services.record_resolution(
+        secretariat, item, minutes=minutes_pdf(), **resolution_data(decision, **overrides)
+    )
+
+
+# --- meetings -------------------------------------------------------------------------------------------
+
+
+def meeting_fields(call, number=8):
+    return {"call": call, "number": number, "held_at": AT, "place": "정부세종청사"}
+
+
+def test_save_meeting_refuses_a_chair_who_is_not_a_member(call, secretariat):
+    members = [UserFactory(roles=["committee_member"]) for _ in range(3)]
+    with pytest.raises(ValidationError) as exc:
+        services.save_meeting(
+            secretariat, members=members, attendees=members[:2], chair=UserFactory(), **meeting_fields(call)
+        )
+    assert exc.value.message_dict == {"chair": ["The chair must be one of the members."]}
+    with pytest.raises(ValidationError) as exc:
+        services.save_meeting(
+            secretariat, members=members[:2], attendees=members, chair=members[0], **meeting_fields(call)
+        )
+    assert exc.value.message_dict == {"attendees": ["Only members of the committee can be present."]}
+    assert not Meeting.objects.exists()
+
+
+def test_save_meeting_stores_the_people_and_is_audited(call, secretariat):
+    members = [UserFactory(roles=["committee_member"]) for _ in range(3)]
+    meeting = services.save_meeting(
+        secretariat, members=members, attendees=members, chair=members[1], **meeting_fields(call)
+    )
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    assert meeting.chair == members[1] and meeting.created_by == secretariat and meeting.place == "정부세종청사"
+    assert meeting.counts() == (3, 3)
+    event = AuditEvent.objects.get(action="committee_meeting_saved")
+    assert event.actor == secretariat and event.call == call
+    assert event.data == {"meeting": meeting.pk, "number": 8, "members": 3, "present": 3}
+    # editing keeps the row and its creator
+    other = UserFactory(roles=["committee_secretariat"])
+    services.save_meeting(
+        other, meeting=meeting, members=members, attendees=members[:1], chair=members[0], **meeting_fields(call, 9)
+    )
+    meeting.refresh_from_db()
+    assert Meeting.objects.count() == 1 and meeting.number == 9 and meeting.created_by == secretariat
+    assert meeting.counts() == (1, 3)
+
+
+def test_save_meeting_checks_the_model(call, secretariat):
+    members = [UserFactory(roles=["committee_member"])]
+    fields = {**meeting_fields(call), "held_at": datetime.datetime(1999, 1, 1, tzinfo=datetime.UTC)}
+    with pytest.raises(ValidationError) as exc:
+        services.save_meeting(secretariat, members=members, attendees=members, chair=members[0], **fields)
+    assert "held_at" in exc.value.message_dict
+
+
+# --- the agenda -----------------------------------------------------------------------------------------
+
+
+def test_a_plan_of_another_call_is_refused(secretariat, meeting):
+    other_call = CallFactory(fields=[FieldFactory(code="SEM")], document_number_prefix="다른과")
+    plan = referred_plan(other_call)
+    with pytest.raises(services.CommitteeRefusal) as exc:
+        services.add_to_agenda(secretariat, meeting, plan)
+    assert refusal(exc) == "This plan belongs to another call."
+    assert not AgendaItem.objects.exists()
+
+
+def test_agenda_items_are_numbered_in_order_and_audited(call, secretariat, meeting, item, plan):
+    second = services.add_to_agenda(secretariat, meeting, referred_plan(call))
+    assert (item.position, second.position) == (1, 2)
+    assert item.added_by == secretariat and item.meeting == meeting and item.application == plan
+    event = AuditEvent.objects.get(action="agenda_item_added", application=plan)
+    assert event.actor == secretariat and event.data == {"meeting": meeting.pk}
+    assert Application.objects.get(pk=plan.pk).status == State.COMMITTEE  # a referred plan stays where it is
+    assert not AuditEvent.objects.filter(action="put_on_agenda").exists()
+
+
+@pytest.mark.parametrize("status", [State.SUBCOMMITTEE, State.DESIGNATED, State.NOT_DESIGNATED])
+def test_only_referred_or_deferred_plans_go_on_the_agenda(call, secretariat, meeting, status):
+    plan = referred_plan(call)
+    Application.objects.filter(pk=plan.pk).update(status=status)
+    with pytest.raises(services.CommitteeRefusal) as exc:
+        services.add_to_agenda(secretariat, meeting, plan)
+    assert refusal(exc) == "Only plans referred to the committee or deferred can be put on the agenda."
+
+
+def test_a_plan_waits_on_one_open_agenda_only(call, secretariat, item, plan):
+    later = make_meeting(call, number=8, created_by=secretariat)
+    with pytest.raises(services.CommitteeRefusal) as exc:
+        services.add_to_agenda(secretariat, later, plan)
+    assert refusal(exc) == "This plan is already on an agenda without a resolution."
+    recorded(secretariat, item)  # a draft resolution does not close the item
+    with pytest.raises(services.CommitteeRefusal):
+        services.add_to_agenda(secretariat, later, plan)
+
+
+# --- recording ------------------------------------------------------------------------------------------
+
+
+def test_recording_stores_the_attendance_the_author_and_the_time(secretariat, item, plan):
+    with time_machine.travel(AT, tick=False):
+        resolution = recorded(secretariat, item, votes_for=2, votes_against=1)
+    resolution = Resolution.objects.get(pk=resolution.pk)
+    assert (resolution.votes_for, resolution.votes_against, resolution.votes_abstaining) == (2, 1, 0)
+    assert (resolution.members_present, resolution.members_total) == (3, 5)
+    assert resolution.recorded_by == secretariat and resolution.recorded_at == AT
+    assert resolution.status == Resolution.Status.DRAFT and resolution.minutes_name == "minutes.pdf"
+    assert len(resolution.minutes_sha256) == 64
+    event = AuditEvent.objects.get(action="resolution_recorded")
+    assert event.actor == secretariat and event.application == plan
+    assert event.data == {"resolution": resolution.pk, "decision": "designated", "meeting": item.meeting_id}
+
+
+def test_recording_again_revises_the_draft_and_keeps_its_minutes(secretariat, item):
+    first = recorded(secretariat, item)
+    other = UserFactory(roles=["committee_secretariat"])
+    second = services.record_resolution(other, item, **resolution_data("not_designated", reasons="재검토"))
+    assert second.pk == first.pk and Resolution.objects.count() == 1
+    second.refresh_from_db()
+    assert second.decision == "not_designated" and second.reasons == "재검토" and second.recorded_by == other
+    assert second.minutes.name == first.minutes.name
+
+
+def test_the_first_record_needs_minutes(secretariat, item):
+    with pytest.raises(ValidationError) as exc:
+        services.record_resolution(secretariat, item, **resolution_data())
+    assert exc.value.message_dict == {"minutes": ["Attach the minutes (PDF)."]}
+    assert not Resolution.objects.exists()
+
+
+def test_recording_refuses_a_plan_no_longer_before_the_committee(secretariat, item, plan):
+    Application.objects.filter(pk=plan.pk).update(status=State.WITHDRAWN)
+    with pytest.raises(services.CommitteeRefusal) as exc:
+        recorded(secretariat, item)
+    assert refusal(exc) == "This plan is no longer awaiting the committee's resolution."
+
+
+def test_recording_refuses_what_the_rules_refuse(secretariat, item):
+    with pytest.raises(ValidationError) as exc:
+        recorded(secretariat, item, reasons=" ", votes_for=4)
+    assert set(exc.value.message_dict) == {"reasons", "votes_abstaining"}
+    assert not Resolution.objects.exists()
+
+
+# --- confirming -----------------------------------------------------------------------------------------
+
+
+def test_confirming_checks_the_quorum_again(secretariat, meeting, item, plan):
+    resolution = recorded(secretariat, item)
+    meeting.attendees.remove(*list(meeting.attendees.all())[:1])  # 2 of 5 present now: no quorum
+    with pytest.raises(ValidationError) as exc:
+        services.confirm_resolution(secretariat, resolution)
+    assert "__all__" in exc.value.message_dict
+    assert Resolution.objects.get(pk=resolution.pk).status == Resolution.Status.DRAFT
+    assert Application.objects.get(pk=plan.pk).status == State.COMMITTEE
+    assert not DecisionNotice.objects.exists()
+
+
+def test_confirming_checks_the_votes_again(secretariat, item):
+    resolution = recorded(secretariat, item)
+    Resolution.objects.filter(pk=resolution.pk).update(votes_for=1, votes_against=2)
+    with pytest.raises(ValidationError) as exc:
+        services.confirm_resolution(secretariat, resolution)
+    assert set(exc.value.message_dict) == {"votes_for"}
+
+
+def test_confirming_at_an_instant(secretariat, item, plan):
+    resolution = recorded(secretariat, item, "not_designated")
+    notice = services.confirm_resolution(secretariat, resolution, language="en", at=AT)
+    resolution.refresh_from_db()
+    assert resolution.confirmed_by == secretariat and resolution.confirmed_at == AT
+    assert notice.issued_on == datetime.date(2026, 7, 16)  # the day in Seoul
+    assert notice.language == "en" and notice.decision == "not_designated" and notice.resolution == resolution
+    assert notice.recipient == plan.organization.name_ko and notice.sequence == 1
+    event = AuditEvent.objects.get(action="not_designate")
+    assert event.created_at == AT and event.data == {"resolution": resolution.pk}
+    assert Application.objects.get(pk=plan.pk).status == State.NOT_DESIGNATED
+
+
+@pytest.mark.parametrize(
+    ("decision", "state"),
+    [
+        ("designated", State.DESIGNATED),
+        ("designated_with_conditions", State.DESIGNATED_WITH_CONDITIONS),
+        ("not_designated", State.NOT_DESIGNATED),
+        ("deferred", State.DEFERRED),
+    ],
+)
+def test_each_decision_moves_the_plan_to_its_state(secretariat, item, plan, decision, state):
+    resolution = recorded(secretariat, item, decision, conditions="조건")
+    services.confirm_resolution(secretariat, resolution)
+    assert Application.objects.get(pk=plan.pk).status == state
+
+
+def test_the_notice_numbers_are_per_call(call, secretariat, meeting, item):
+    services.confirm_resolution(secretariat, recorded(secretariat, item))
+    other_call = CallFactory(fields=[FieldFactory(code="SEM")], document_number_prefix="반도체과")
+    other_meeting = make_meeting(other_call, created_by=secretariat)
+    other_item = services.add_to_agenda(secretariat, other_meeting, referred_plan(other_call))
+    notice = services.confirm_resolution(secretariat, recorded(secretariat, other_item))
+    assert (notice.sequence, notice.document_number) == (1, "반도체과-0001")
+
+
+# --- correcting -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def confirmed(secretariat, item):
+    resolution = recorded(secretariat, item)
+    services.confirm_resolution(secretariat, resolution)
+    return Resolution.objects.get(pk=resolution.pk)
+
+
+def test_a_correction_copies_the_meeting_facts_and_is_dated(secretariat, confirmed, plan):
+    other = UserFactory(roles=["committee_secretariat"])
+    new = services.correct_resolution(
+        other, confirmed, reason="집계 오류", at=AT, language="en", **resolution_data("not_designated", votes_for=2)
+    )
+    new = Resolution.objects.get(pk=new.pk)
+    assert (new.members_present, new.members_total) == (confirmed.members_present, confirmed.members_total)
+    assert new.minutes.name == confirmed.minutes.name and new.minutes_sha256 == confirmed.minutes_sha256
+    assert new.minutes_name == confirmed.minutes_name
+    assert new.recorded_by == other and new.confirmed_by == other
+    assert new.recorded_at == AT and new.confirmed_at == AT
+    assert new.correction_reason == "집계 오류" and new.votes_for == 2 and new.decision == "not_designated"
+    assert new.notice.language == "en" and new.notice.issued_on == datetime.date(2026, 7, 16)
+    assert AuditEvent.objects.get(action="correct_resolution_to_not_designated").created_at == AT
+
+
+def test_a_correction_may_bring_new_minutes(secretariat, confirmed):
+    new = services.correct_resolution(
+        secretariat, confirmed, reason="회의록 교체", minutes=minutes_pdf("정정.pdf"), **resolution_data()
+    )
+    assert new.minutes.name != confirmed.minutes.name and new.minutes_name == "정정.pdf"
+
+
+def test_a_correction_follows_the_rules_too(secretariat, confirmed, plan):
+    with pytest.raises(ValidationError) as exc:
+        services.correct_resolution(secretariat, confirmed, reason="정정", **resolution_data(votes_for=1))
+    assert set(exc.value.message_dict) == {"votes_for"}
+    with pytest.raises(ValidationError) as exc:
+        services.correct_resolution(secretariat, confirmed, reason="\n ", **resolution_data())
+    assert exc.value.message_dict == {"correction_reason": ["Say why the resolution is corrected."]}
+    assert Resolution.objects.get(pk=confirmed.pk).status == Resolution.Status.CONFIRMED
+    assert Application.objects.get(pk=plan.pk).status == State.DESIGNATED
+
+
+def test_an_earlier_confirmed_resolution_of_the_plan_cannot_be_corrected(call, secretariat, item, plan):
+    deferral = recorded(secretariat, item, "deferred")
+    services.confirm_resolution(secretariat, deferral)
+    later = make_meeting(call, number=8, created_by=secretariat)
+    services.add_to_agenda(secretariat, later, plan)
+    event = AuditEvent.objects.get(action="put_on_agenda", application=plan)
+    assert event.data == {"meeting": later.pk} and event.actor == secretariat
+    designation = recorded(secretariat, AgendaItem.objects.get(meeting=later))
+    services.confirm_resolution(secretariat, designation)
+    deferral.refresh_from_db()
+    assert deferral.status == Resolution.Status.CONFIRMED  # still confirmed, but no longer the plan's current one
+    with pytest.raises(services.CommitteeRefusal) as exc:
+        services.correct_resolution(secretariat, deferral, reason="정정", **resolution_data("not_designated"))
+    assert refusal(exc) == "Only the plan's current confirmed resolution can be corrected."
+    assert Application.objects.get(pk=plan.pk).status == State.DESIGNATED
+
+
+def test_a_draft_cannot_be_corrected(secretariat, item):
+    draft = recorded(secretariat, item)
+    with pytest.raises(services.CommitteeRefusal) as exc:
+        services.correct_resolution(secretariat, draft, reason="정정", **resolution_data())
+    assert refusal(exc) == "Only the plan's current confirmed resolution can be corrected."
+
+
+# --- sending --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ready_notice(secretariat, item, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = services.confirm_resolution(secretariat, recorded(secretariat, item))
+    return DecisionNotice.objects.get(pk=notice.pk)
+
+
+def test_sending_starts_at_the_announcement_instant(secretariat, ready_notice, plan, plan_owner):
+    with pytest.raises(services.CommitteeRefusal) as exc:
+        services.send_notices(secretariat, [ready_notice], at=ANNOUNCEMENT - MICROSECOND)
+    assert refusal(exc) == "Notices can be sent once the results are announced (2026-07-31 10:00)."
+    assert not OutboxMessage.objects.exists()
+    assert services.send_notices(secretariat, [ready_notice], at=ANNOUNCEMENT) == 1
+    ready_notice.refresh_from_db()
+    message = ready_notice.message
+    assert message.to == [plan_owner.email] and message.reference == f"committee.notice:{ready_notice.pk}"
+    assert message.attachments == [ready_notice.pdf.name] and ready_notice.sent_by == secretariat
+    event = AuditEvent.objects.get(action="notice_sent")
+    assert event.created_at == ANNOUNCEMENT and event.actor == secretariat and event.application == plan
+    assert event.data == {"notice": ready_notice.pk, "document_number": ready_notice.document_number}
+
+
+def test_a_sent_notice_is_not_sent_again(secretariat, ready_notice):
+    later = ANNOUNCEMENT + MICROSECOND
+    assert services.send_notices(secretariat, [ready_notice], at=later) == 1
+    assert services.send_notices(secretariat, [ready_notice], at=later) == 0
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_a_notice_without_its_pdf_waits(secretariat, item):
+    notice = services.confirm_resolution(secretariat, recorded(secretariat, item))  # the PDF task did not run
+    assert services.send_notices(secretariat, [notice], at=ANNOUNCEMENT) == 0
+    assert DecisionNotice.objects.get(pk=notice.pk).message is None
+
+
+def test_a_skipped_notice_does_not_stop_the_others(
+    call, secretariat, meeting, ready_notice, django_capture_on_commit_callbacks
+):
+    services.send_notices(secretariat, [ready_notice], at=ANNOUNCEMENT)
+    other = services.add_to_agenda(secretariat, meeting, referred_plan(call))
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.confirm_resolution(secretariat, recorded(secretariat, other), language="en")
+    assert services.send_notices(secretariat, [ready_notice, second], at=ANNOUNCEMENT) == 1
+    message = DecisionNotice.objects.get(pk=second.pk).message
+    assert message.created_by == secretariat
+    assert message.subject.startswith(f"Decision notice {second.document_number}")  # in the notice's language
+
+
+def test_sending_counts_each_notice(call, secretariat, meeting, ready_notice, django_capture_on_commit_callbacks):
+    other = services.add_to_agenda(secretariat, meeting, referred_plan(call))
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.confirm_resolution(secretariat, recorded(secretariat, other))
+    assert services.send_notices(secretariat, [ready_notice, second], at=ANNOUNCEMENT) == 2
+
+
+# --- retrying -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sent_notice(secretariat, ready_notice, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_notices(secretariat, [ready_notice], at=ANNOUNCEMENT)
+    return DecisionNotice.objects.get(pk=ready_notice.pk)
+
+
+def test_an_email_that_has_not_failed_is_not_retried(secretariat, sent_notice):
+    assert sent_notice.message.status == OutboxMessage.Status.SENT
+    with pytest.raises(services.CommitteeRefusal) as exc:
+        services.retry_delivery(secretariat, sent_notice)
+    assert refusal(exc) == "Only a failed e-mail can be retried."
+    OutboxMessage.objects.filter(pk=sent_notice.message_id).update(status=OutboxMessage.Status.PENDING)
+    with pytest.raises(services.CommitteeRefusal):
+        services.retry_delivery(secretariat, sent_notice)
+    assert not AuditEvent.objects.filter(action="notice_delivery_retried").exists()
+
+
+def test_a_notice_never_sent_is_not_retried(secretariat, ready_notice):
+    with pytest.raises(services.CommitteeRefusal) as exc:
+        services.retry_delivery(secretariat, ready_notice)
+    assert refusal(exc) == "This notice has not been sent yet; send it from the list first."
+
+
+def test_a_failed_email_is_retried_on_the_same_row(secretariat, sent_notice, plan):
+    OutboxMessage.objects.filter(pk=sent_notice.message_id).update(status=OutboxMessage.Status.FAILED, attempts=5)
+    services.retry_delivery(secretariat, sent_notice)
+    message = OutboxMessage.objects.get()
+    assert message.pk == sent_notice.message_id and message.attempts == 0
+    assert message.status == OutboxMessage.Status.PENDING  # its new round runs after commit
+    event = AuditEvent.objects.get(action="notice_delivery_retried")
+    assert event.actor == secretariat and event.application == plan
+    assert event.data == {"notice": sent_notice.pk, "message": message.pk}
