@@ -27,5 +27,6 @@ class ReviewsConfig(AppConfig):
                 "conflict_declared": _("Conflict of interest declared"),
                 "assignment_removed": _("Evaluator unassigned"),
                 "recommendation_finalised": _("Subcommittee recommendation finalised"),
+                "refer_to_committee_override": _("Referred to the committee without the subcommittee's scores"),
             }
         )

@@ -127,6 +127,17 @@ class NoteForm(forms.ModelForm):
 
 
 class RecommendationForm(forms.ModelForm):
+    override_reason = forms.CharField(
+        label=_("Reason for referring without the subcommittee's scores"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "No subcommittee member's scores count for this plan yet. Refer it only if the committee must decide "
+            "without them, and say why: the reason is kept in the plan's history."
+        ),
+    )
+
     class Meta:
         model = Recommendation
         fields = ["decision", "conditions", "reasons"]
@@ -137,9 +148,11 @@ class RecommendationForm(forms.ModelForm):
         }
         help_texts = {"conditions": _("Only for a recommendation with conditions.")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scores_missing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reasons"].required = False  # the service says what is missing, tied to the field
+        if not scores_missing:  # asked for only when the plan has no subcommittee scores that count
+            del self.fields["override_reason"]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

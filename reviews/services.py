@@ -384,7 +384,11 @@ def add_note(actor, application, *, kind: str, text: str, held_on=None) -> Subco
         )
 
 
-def finalise_recommendation(actor, application, *, decision: str, reasons: str, conditions: str = "", at=None):
+def finalise_recommendation(
+    actor, application, *, decision: str, reasons: str, conditions: str = "", override_reason: str = "", at=None
+):
+    """Record the subcommittee's recommendation and refer the plan to the committee. Without subcommittee
+    scores that count, only with `override_reason` (kept in the history as an override)."""
     with transaction.atomic():
         from .selectors import stage_summary
 
@@ -409,7 +413,17 @@ def finalise_recommendation(actor, application, *, decision: str, reasons: str, 
             finalised_by=actor,
             finalised_at=at,
         )
-        workflow.perform(
-            application, "refer_to_committee", actor, at=at, reason=reasons, data={"recommendation": decision}
-        )
+        if override_reason.strip():
+            workflow.perform(
+                application,
+                "refer_to_committee_override",
+                actor,
+                at=at,
+                reason=override_reason,
+                data={"recommendation": decision, "reasons": reasons},
+            )
+        else:
+            workflow.perform(
+                application, "refer_to_committee", actor, at=at, reason=reasons, data={"recommendation": decision}
+            )
         return recommendation

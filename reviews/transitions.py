@@ -36,6 +36,25 @@ def has_advisory_reviews(application, at):
     return None
 
 
+def has_subcommittee_scores(application, at):
+    """The committee is asked to decide on the subcommittee's evaluation: at least one subcommittee review that
+    counts (submitted, by a member not conflicted with the plan). Without one the chair refers only with a
+    reason, which the history keeps (refer_to_committee_override)."""
+    from .aggregates import counted_reviews
+    from .models import Stage
+
+    if (
+        not counted_reviews(call_id=application.call_id, stage=Stage.SUBCOMMITTEE)
+        .filter(assignment__application=application)
+        .exists()
+    ):
+        return _(
+            "No subcommittee member's scores count for this plan yet. Wait for them, or refer the plan with a "
+            "reason for doing so without them."
+        )
+    return None
+
+
 def has_recommendation(application, at):
     from .models import Recommendation
 
@@ -76,6 +95,17 @@ def register_all():
             State.COMMITTEE,
             _("Refer to the committee"),
             _chair,
+            guards=(has_recommendation, has_subcommittee_scores),
+        )
+    )
+    register(
+        Transition(
+            "refer_to_committee_override",
+            (State.SUBCOMMITTEE,),
+            State.COMMITTEE,
+            _("Refer to the committee without the subcommittee's scores"),
+            _chair,
             guards=(has_recommendation,),
+            requires_reason=True,
         )
     )

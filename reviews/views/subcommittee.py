@@ -14,6 +14,7 @@ from core.permissions import get_permitted_object_or_404, role_required
 from .. import selectors, services
 from ..forms import NoteForm, RecommendationForm
 from ..models import Rubric, Stage
+from ..transitions import has_subcommittee_scores
 
 
 def _visible_plans(user):
@@ -46,12 +47,16 @@ def _plan_context(request, application, note_form=None, recommendation_form=None
         "content": version.content if version else None,
         "readable": snapshot.readable(version.content) if version else [],
         "note_form": note_form or NoteForm(),
-        "recommendation_form": recommendation_form or RecommendationForm(),
+        "recommendation_form": recommendation_form or RecommendationForm(scores_missing=_scores_missing(application)),
         "may_note": request.user.has_perm("reviews.add_subcommittee_note", application),
         "may_recommend": application.status == State.SUBCOMMITTEE
         and request.user.has_perm("reviews.finalise_recommendation", application),
         "recommendation": getattr(application, "recommendation", None),
     }
+
+
+def _scores_missing(application) -> bool:
+    return has_subcommittee_scores(application, None) is not None
 
 
 def _load(request, pk, perm=None):
@@ -86,7 +91,7 @@ def add_note(request, pk):
 @login_required
 def recommend(request, pk):
     application = _load(request, pk, "reviews.finalise_recommendation")
-    form = RecommendationForm(request.POST)
+    form = RecommendationForm(request.POST, scores_missing=_scores_missing(application))
     if form.is_valid():
         try:
             services.finalise_recommendation(
@@ -95,6 +100,7 @@ def recommend(request, pk):
                 decision=form.cleaned_data["decision"],
                 reasons=form.cleaned_data["reasons"],
                 conditions=form.cleaned_data["conditions"],
+                override_reason=form.cleaned_data.get("override_reason", ""),
                 at=request.received_at,
             )
         except Refused as exc:

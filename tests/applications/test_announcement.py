@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import translation
 
 from accounts import roles
 from applications import embargo, services
@@ -33,6 +34,11 @@ def schedule(staff, call, when, at=NOW, reason="위원회 의결 후 보도 일�
 
 
 class TestScheduleAnnouncement:
+    @pytest.fixture(autouse=True)
+    def english(self):
+        with translation.override("en"):
+            yield
+
     def test_sets_the_time_and_audits_it(self, staff, call):
         schedule(staff, call, ANNOUNCEMENT)
         call.refresh_from_db()

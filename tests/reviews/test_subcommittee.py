@@ -49,6 +49,7 @@ def test_notes_and_recommendation_by_the_chair(client, in_subcommittee, chair):
         client.post(reverse("reviews:recommend", args=[plan.pk]), {"decision": "recommend", "reasons": "x"}).status_code
         == 404
     )
+    submitted_review(Assignment.objects.get(reviewer=member), (20, 15, 10, 8, 8, 7, 7))
     client.force_login(chair)
     url = reverse("reviews:recommend", args=[plan.pk])
     response = client.post(
@@ -152,3 +153,60 @@ def test_a_plan_on_the_subcommittee_pages_is_in_the_list_exactly_when_it_opens(c
         listed = plan.title in client.get(reverse("reviews:subcommittee")).content.decode()
         opens = client.get(url).status_code == 200
         assert listed == opens == shown, status
+
+
+class TestReferringNeedsTheSubcommitteesScores:
+    """Issue 13: the chair could refer a plan nobody in the subcommittee had scored."""
+
+    def finalise(self, chair, plan, **extra):
+        from reviews import services
+
+        plan = Application.objects.get(pk=plan.pk)  # as the page loads it (the fixture moved it by an update)
+        return services.finalise_recommendation(chair, plan, decision="recommend", reasons="우수함", **extra)
+
+    def test_refused_without_scores_that_count(self, in_subcommittee, chair):
+        from applications.workflow import TransitionError
+
+        plan, _member = in_subcommittee
+        with pytest.raises(TransitionError, match="분과위원"):
+            self.finalise(chair, plan)
+        plan.refresh_from_db()
+        assert plan.status == State.SUBCOMMITTEE and not Recommendation.objects.exists()
+
+    def test_a_conflicted_members_scores_do_not_count(self, in_subcommittee, chair):
+        from applications.workflow import TransitionError
+
+        plan, member = in_subcommittee
+        submitted_review(Assignment.objects.get(reviewer=member), (20, 15, 10, 8, 8, 7, 7))
+        Conflict.objects.create(application=plan, user=member, source=Conflict.Source.PINNED, reason="자문 이력")
+        with pytest.raises(TransitionError):
+            self.finalise(chair, plan)
+
+    def test_one_counted_review_is_enough(self, in_subcommittee, chair):
+        plan, member = in_subcommittee
+        submitted_review(Assignment.objects.get(reviewer=member), (20, 15, 10, 8, 8, 7, 7))
+        self.finalise(chair, plan)
+        assert Application.objects.get(pk=plan.pk).status == State.COMMITTEE
+
+    def test_an_explicit_reason_overrides_and_is_audited(self, in_subcommittee, chair):
+        plan, _member = in_subcommittee
+        self.finalise(chair, plan, override_reason="위원 전원 회피로 채점 불가, 위원회 직접 심의")
+        assert Application.objects.get(pk=plan.pk).status == State.COMMITTEE
+        event = AuditEvent.objects.get(application=plan, action="refer_to_committee_override")
+        assert event.reason == "위원 전원 회피로 채점 불가, 위원회 직접 심의" and event.actor == chair
+        assert event.data["recommendation"] == "recommend"
+
+    def test_the_page_asks_for_the_reason_only_when_scores_are_missing(self, client, in_subcommittee, chair):
+        plan, member = in_subcommittee
+        client.force_login(chair)
+        url = reverse("reviews:subcommittee_plan", args=[plan.pk])
+        assert 'name="override_reason"' in client.get(url).content.decode()
+        response = client.post(
+            reverse("reviews:recommend", args=[plan.pk]),
+            {"decision": "recommend", "reasons": "우수함"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert response.status_code == 400 and "No subcommittee member" in response.content.decode()
+        assert "우수함" in response.content.decode()  # what was typed stays
+        submitted_review(Assignment.objects.get(reviewer=member), (20, 15, 10, 8, 8, 7, 7))
+        assert 'name="override_reason"' not in client.get(url).content.decode()
