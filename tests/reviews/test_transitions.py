@@ -62,9 +62,18 @@ def test_what_is_registered(registered):
             "committee",
             "Refer to the committee",
             transitions._chair,
-            (transitions.has_recommendation,),
+            (transitions.has_recommendation, transitions.has_subcommittee_scores),
             (),
             False,
+        ),
+        "refer_to_committee_override": (
+            ("subcommittee",),
+            "committee",
+            "Refer to the committee without the subcommittee's scores",
+            transitions._chair,
+            (transitions.has_recommendation,),
+            (),
+            True,
         ),
     }
 
@@ -128,3 +137,23 @@ def test_has_recommendation_of_this_plan(panel_setup, chair):
         application=plan, decision="recommend", reasons="우수", finalised_by=chair, finalised_at=plan.created_at
     )
     assert transitions.has_recommendation(plan, None) is None
+
+
+@pytest.mark.django_db
+def test_has_subcommittee_scores_counts_only_unconflicted_subcommittee_reviews_of_this_plan(panel_setup, review_call):
+    plan, assignments = panel_setup["plan"], panel_setup["assignments"]
+    submitted_review(assignments["ready"], POINTS)  # an advisory review does not count here
+    make_rubric(review_call, Stage.SUBCOMMITTEE)
+    member, conflicted = ExpertFactory(), ExpertFactory()
+    panel = make_panel(review_call, stage=Stage.SUBCOMMITTEE, members=[member, conflicted])
+    submitted_review(assign(panel, plan, conflicted), POINTS)
+    Conflict.objects.create(application=plan, user=conflicted, source=Conflict.Source.PINNED, reason="친족")
+    with translation.override("en"):
+        assert str(transitions.has_subcommittee_scores(plan, None)) == (
+            "No subcommittee member's scores count for this plan yet. Wait for them, or refer the plan with a "
+            "reason for doing so without them."
+        )
+    review = submitted_review(assign(panel, plan, member), POINTS)
+    assert transitions.has_subcommittee_scores(plan, None) is None
+    Review.objects.filter(pk=review.pk).update(status=Review.Status.DRAFT)
+    assert transitions.has_subcommittee_scores(plan, None) is not None
