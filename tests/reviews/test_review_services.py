@@ -405,3 +405,71 @@ def test_the_recommendation_only_for_a_plan_under_subcommittee_evaluation_and_on
     )
     assert message == "Only plans under subcommittee evaluation can be referred to the committee."
     assert not Recommendation.objects.exists()
+
+
+# --- the proposal and the workflow steps
+
+
+def proposal_world(world, per_plan):
+    Panel.objects.filter(pk=world["panel"].pk).update(reviewers_per_plan=per_plan)
+    world["panel"].refresh_from_db()
+    m1, m2, m3 = sorted(world["experts"], key=lambda u: u.pk)
+    p1 = world["plan"]
+    p2 = reviewable_plan(world["call"])
+    return (m1.pk, m2.pk, m3.pk), (p1.pk, p2.pk)
+
+
+def test_the_proposal_exactly_least_loaded_first_in_plan_order(world):
+    (m1, m2, m3), (p1, p2) = proposal_world(world, 2)
+    assert services.propose_assignments(world["panel"]) == [(p1, m1), (p1, m2), (p2, m3), (p2, m1)]
+
+
+def test_the_proposal_serves_the_plan_with_fewest_available_first_and_counts_current_load(world):
+    (m1, m2, m3), (p1, p2) = proposal_world(world, 2)
+    for member in (m1, m2):
+        Conflict.objects.create(application_id=p2, user_id=member, source=Conflict.Source.PINNED, reason="친족")
+    assert services.propose_assignments(world["panel"]) == [(p2, m3), (p1, m1), (p1, m2)]
+    Conflict.objects.all().delete()
+    assign(world["panel"], Application.objects.get(pk=p1), world["panel"].members.get(pk=m1))
+    # p1 has one of two: one more, not m1 (already there); m1 carries a load of one.
+    assert services.propose_assignments(world["panel"]) == [(p1, m2), (p2, m3), (p2, m1)]
+
+
+def test_the_proposal_adds_nothing_to_a_full_plan(world):
+    (m1, m2, _m3), (p1, p2) = proposal_world(world, 1)
+    assign(world["panel"], Application.objects.get(pk=p1), world["panel"].members.get(pk=m1))
+    assert services.propose_assignments(world["panel"]) == [(p2, m2)]
+
+
+def test_starting_the_expert_review_moves_only_screened_plans_and_counts_them(world):
+    screened = reviewable_plan(world["call"], status=State.SCREENED)
+    moved = services.start_advisory_review(world["staff"], [screened, world["plan"]])
+    assert moved == 1
+    screened.refresh_from_db()
+    assert screened.status == State.ADVISORY_REVIEW
+
+
+def test_moving_to_the_subcommittee_uses_the_override_only_with_a_reason(world):
+    plan = world["plan"]
+    submitted_review(assign(world["panel"], plan, world["experts"][0]), [1] * Criterion.objects.count())
+    assign(world["panel"], plan, world["experts"][1])  # not in yet
+    with pytest.raises(Exception, match="Not all assigned evaluators"), translation.override("en"):
+        services.move_to_subcommittee(world["staff"], plan, reason="   ")
+    services.move_to_subcommittee(world["staff"], plan, reason="장기 입원")
+    plan.refresh_from_db()
+    assert plan.status == State.SUBCOMMITTEE
+    assert AuditEvent.objects.get(application=plan, action="to_subcommittee_override").reason == "장기 입원"
+
+
+def test_unassigning_keeps_a_submitted_review_and_audits_a_plain_removal(world):
+    plan, (a, b, _c) = world["plan"], world["experts"]
+    submitted = assign(world["panel"], plan, a)
+    submitted_review(submitted, [1] * Criterion.objects.count())
+    message, _errors = refusal(services.unassign, world["staff"], submitted)
+    assert message == "This evaluator has already submitted a review; the assignment stays."
+    plain = assign(world["panel"], plan, b)
+    services.unassign(world["staff"], plain)
+    assert not Assignment.objects.filter(pk=plain.pk).exists()
+    event = AuditEvent.objects.get(action="assignment_removed")
+    assert (event.actor, event.application) == (world["staff"], plan)
+    assert event.data == {"panel": world["panel"].pk, "reviewer": b.pk, "draft_removed": False}
