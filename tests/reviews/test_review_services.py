@@ -473,3 +473,67 @@ def test_unassigning_keeps_a_submitted_review_and_audits_a_plain_removal(world):
     event = AuditEvent.objects.get(action="assignment_removed")
     assert (event.actor, event.application) == (world["staff"], plan)
     assert event.data == {"panel": world["panel"].pk, "reviewer": b.pk, "draft_removed": False}
+
+
+@pytest.fixture
+def scored_in_subcommittee(world, in_subcommittee):
+    make_rubric(world["call"], Stage.SUBCOMMITTEE)
+    member = ExpertFactory()
+    panel = make_panel(world["call"], stage=Stage.SUBCOMMITTEE, members=[member])
+    submitted_review(
+        assign(panel, in_subcommittee, member), [1] * Criterion.objects.filter(rubric__stage="subcommittee").count()
+    )
+    return in_subcommittee
+
+
+def test_finalising_stores_the_recommendation_and_refers_the_plan(world, scored_in_subcommittee, chair):
+    plan = scored_in_subcommittee
+    at = datetime.datetime(2026, 7, 1, 10, 0, tzinfo=KST)
+    recommendation = services.finalise_recommendation(
+        chair, plan, decision=Recommendation.Decision.RECOMMEND, reasons="우수", conditions="무시되는 조건", at=at
+    )
+    assert (recommendation.decision, recommendation.conditions, recommendation.reasons) == ("recommend", "", "우수")
+    assert (recommendation.finalised_by, recommendation.finalised_at) == (chair, at)
+    assert recommendation.summary["subcommittee"]["reviews"] == 1
+    plan.refresh_from_db()
+    assert plan.status == State.COMMITTEE
+    event = AuditEvent.objects.get(application=plan, action="refer_to_committee")
+    assert (event.reason, event.data["recommendation"], event.created_at) == ("우수", "recommend", at)
+
+
+def test_finalising_with_conditions_keeps_them(world, scored_in_subcommittee, chair):
+    recommendation = services.finalise_recommendation(
+        chair,
+        scored_in_subcommittee,
+        decision=Recommendation.Decision.RECOMMEND_WITH_CONDITIONS,
+        reasons="우수",
+        conditions="부지 확보",
+    )
+    assert recommendation.conditions == "부지 확보"
+
+
+def test_finalising_twice_is_refused(world, in_subcommittee, chair):
+    Recommendation.objects.create(
+        application=in_subcommittee,
+        decision="recommend",
+        reasons="앞선 권고",
+        finalised_by=chair,
+        finalised_at=REVIEW_DUE,
+    )
+    message, _errors = refusal(
+        services.finalise_recommendation, chair, in_subcommittee, decision="recommend", reasons="다시"
+    )
+    assert message == "The recommendation for this plan has already been finalised."
+
+
+def test_finalising_without_counted_scores_needs_the_override_reason(world, in_subcommittee, chair):
+    with pytest.raises(Exception, match="No subcommittee member's scores count"), translation.override("en"):
+        services.finalise_recommendation(
+            chair, in_subcommittee, decision="recommend", reasons="우수", override_reason=" "
+        )
+    assert not Recommendation.objects.exists()
+    services.finalise_recommendation(
+        chair, in_subcommittee, decision="recommend", reasons="우수", override_reason="위원 전원 이해충돌"
+    )
+    event = AuditEvent.objects.get(application=in_subcommittee, action="refer_to_committee_override")
+    assert (event.reason, event.data) == ("위원 전원 이해충돌", {"recommendation": "recommend", "reasons": "우수"})
