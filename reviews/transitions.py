@@ -59,11 +59,9 @@ def has_subcommittee_scores(application, at):
     from .aggregates import counted_reviews
     from .models import Stage
 
-    if (
-        not counted_reviews(call_id=application.call_id, stage=Stage.SUBCOMMITTEE)
-        .filter(assignment__application=application)
-        .exists()
-    ):
+    # One statement per line: mutmut 3 generates invalid Python for a parenthesised multi-line condition.
+    counted = counted_reviews(call_id=application.call_id, stage=Stage.SUBCOMMITTEE)
+    if not counted.filter(assignment__application=application).exists():
         return _(
             "No subcommittee member's scores count for this plan yet. Wait for them, or refer the plan with a "
             "reason for doing so without them."

@@ -4,7 +4,7 @@ before submitting their own. Hidden things are 404, never 403."""
 import pytest
 from django.urls import reverse
 
-from reviews.models import Rubric
+from reviews.models import Conflict, Rubric
 from tests.factories import UserFactory, submitted_review
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +105,14 @@ def test_list_shows_only_own_non_conflicted_assignments(client, panel_setup):
 def test_user_without_an_evaluator_role_gets_403_on_the_list(client, db):
     client.force_login(UserFactory())
     assert client.get(reverse("reviews:mine")).status_code == 403
+
+
+def test_the_other_reviews_page_leaves_out_an_evaluator_found_conflicted_after_submitting(client, panel_setup):
+    """The page reads aggregates.counted_reviews, like the ranking: a review that does not count is not shown."""
+    a, peer = panel_setup["assignments"]["ready"], panel_setup["assignments"]["peer"]
+    submitted_review(peer, POINTS, comment="나중에 이해충돌이 확인된 위원의 의견")
+    submitted_review(a, POINTS)
+    client.force_login(a.reviewer)
+    assert "나중에 이해충돌이 확인된 위원의 의견" in client.get(urls(a)["others"]).content.decode()
+    Conflict.objects.create(application=a.application, user=peer.reviewer, source=Conflict.Source.PINNED, reason="친족")
+    assert "나중에 이해충돌이 확인된 위원의 의견" not in client.get(urls(a)["others"]).content.decode()
