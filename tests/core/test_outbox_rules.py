@@ -253,3 +253,17 @@ def test_reset_forgets_a_broker_failure(settings, monkeypatch):
     queueing.reset()
     task = _Task()
     assert queueing.publish(task, 2) is True
+
+
+def test_what_publishing_logs_names_the_task_and_its_arguments(settings, monkeypatch, caplog):
+    """The log is how an operator learns what was left to a sweep: the task, its arguments, the broker error."""
+    settings.BROKER_BACKOFF_SECONDS = 30
+    monkeypatch.setattr(queueing.time, "monotonic", lambda: 1000.0)
+    with caplog.at_level("WARNING", logger="core.queueing"):
+        queueing.publish(_Task(fail=True), 7)
+        queueing.publish(_Task(), 8)
+    failed, held = caplog.records
+    assert failed.getMessage() == "Could not publish tests.fake(7,); the sweep will retry"
+    assert failed.exc_info[0] is ConnectionError
+    assert held.getMessage() == "Broker recently unreachable: tests.fake(8,) left for the sweep"
+    assert held.exc_info is None
