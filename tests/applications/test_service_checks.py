@@ -201,6 +201,7 @@ def test_saving_a_section_checks_everything_itself(plan, applicant, other_applic
     with pytest.raises(services.SectionConflict) as conflict:
         services.save_section(applicant, plan, "overview", form, expected_revision=0, at=BEFORE)
     assert conflict.value.section.revision == 1 and form.saved == 1
+    assert str(conflict.value) == f"section overview of plan {plan.pk} changed (now revision 1)"  # what a log shows
     event = AuditEvent.objects.filter(action="section_saved").get()
     assert event.data == {"section": "overview", "revision": 1}
 
