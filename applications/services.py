@@ -39,7 +39,9 @@ class SectionConflict(Exception):
     """Someone else saved the section since the editor loaded it."""
 
     def __init__(self, section: PlanSection):
-        super().__init__("section changed")
+        super().__init__(
+            f"section {section.key} of plan {section.application_id} changed (now revision {section.revision})"
+        )
         self.section = section
 
 
