@@ -106,7 +106,7 @@ def pages(world) -> list[tuple[str, str, str]]:
         ("applications list (staff)", reverse("applications:staff_applications"), "staff"),
         ("my plans (applicant)", reverse("applications:mine"), "applicant"),
         ("call page (public)", reverse("applications:call", args=[world.call.slug]), "anonymous"),
-        ("designations (public, 0 rows)", reverse("committee:designations"), "anonymous"),
+        ("designations (public; 0 seeded)", reverse("committee:designations"), "anonymous"),
     ]
 
 
@@ -262,6 +262,7 @@ def main() -> None:
                 f"{'meets' if ratio <= GOAL else 'MISSES'} (n={len(page_times)})",
                 flush=True,
             )
+        measure_exports(world)
     finally:
         for process in servers:
             stop(process)
@@ -273,6 +274,30 @@ def main() -> None:
             except Exception:  # noqa: BLE001, S110 - Django may not be set up yet
                 pass
             _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def measure_exports(world) -> None:
+    """The score sheet of the first panel, in this process: wall and CPU time, peak RSS growth, size."""
+    import resource
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from reviews.exports import score_sheet_response
+
+    panel = world.panels[0]
+    connection.close()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started, cpu = time.perf_counter(), time.process_time()
+    response = score_sheet_response(panel, world.rubric, at=timezone.now())
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    plans = panel.plans().count()
+    print(
+        f"score sheet XLSX, panel of {plans} plans: {wall:.2f} s wall, {cpu:.2f} s CPU, "
+        f"peak RSS +{grown:.1f} MB, {size / 1024:.0f} KB (in-process, synchronous)"
+    )
 
 
 def _size(port: int, path: str, cookie: str) -> int:
