@@ -52,14 +52,21 @@ def test_notes_and_recommendation_by_the_chair(client, in_subcommittee, chair):
     client.force_login(chair)
     url = reverse("reviews:recommend", args=[plan.pk])
     response = client.post(
-        url, {"decision": "recommend_with_conditions", "reasons": "투자 확실성 높음"}, HTTP_ACCEPT_LANGUAGE="en"
+        url,
+        {"decision": "recommend_with_conditions", "reasons": "투자 확실성 높음", "understood": "on"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
     assert "State the conditions." in response.context["recommendation_form"].errors["conditions"]
     assert "투자 확실성 높음" in response.content.decode()
     response = client.post(
         url,
-        {"decision": "recommend_with_conditions", "reasons": "투자 확실성 높음", "conditions": "용수 확보 계획 보완"},
+        {
+            "decision": "recommend_with_conditions",
+            "reasons": "투자 확실성 높음",
+            "conditions": "용수 확보 계획 보완",
+            "understood": "on",
+        },
     )
     assert response.status_code == 302
     plan.refresh_from_db()
@@ -68,7 +75,7 @@ def test_notes_and_recommendation_by_the_chair(client, in_subcommittee, chair):
     assert recommendation.summary["advisory"]["reviews"] == 2 and recommendation.finalised_by == chair
     assert AuditEvent.objects.filter(application=plan, action="refer_to_committee", to_status=State.COMMITTEE).exists()
     # Finalised once: a second attempt is refused (the plan has moved on).
-    assert client.post(url, {"decision": "recommend", "reasons": "다시"}).status_code == 400
+    assert client.post(url, {"decision": "recommend", "reasons": "다시", "understood": "on"}).status_code == 400
 
 
 def test_conflicted_chair_and_other_roles(client, in_subcommittee, chair, applicant):
@@ -152,3 +159,15 @@ def test_a_plan_on_the_subcommittee_pages_is_in_the_list_exactly_when_it_opens(c
         listed = plan.title in client.get(reverse("reviews:subcommittee")).content.decode()
         opens = client.get(url).status_code == 200
         assert listed == opens == shown, status
+
+
+def test_finalising_needs_the_box_that_says_what_happens(client, in_subcommittee, chair):
+    plan, _member = in_subcommittee
+    client.force_login(chair)
+    response = client.post(
+        reverse("reviews:recommend", args=[plan.pk]), {"decision": "recommend", "reasons": "투자 확실성 높음"}
+    )
+    assert response.status_code == 400
+    assert "understood" in response.context["recommendation_form"].errors
+    plan.refresh_from_db()
+    assert plan.status == State.SUBCOMMITTEE and not Recommendation.objects.filter(application=plan).exists()
