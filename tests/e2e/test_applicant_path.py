@@ -71,7 +71,7 @@ def test_applicant_from_registration_to_refusal_after_the_deadline(page, browser
         log_out(page)
 
         # staff approve the organisation in their own browser context
-        staff_context = browser.new_context(base_url=live_server.url, locale="ko-KR")
+        staff_context = browser.new_context(base_url=live_server.url, locale="ko-KR", bypass_csp=True)
         staff_page = staff_context.new_page()
         log_in(staff_page, staff.email, "correct-horse-battery-staple")
         staff_page.goto("/accounts/organizations/pending/")
