@@ -9,6 +9,7 @@ from accounts import roles
 from accounts.models import User
 from applications.models import Call
 from applications.uploads import KIND_HINTS
+from core.confirmation import understood_field
 from core.forms import ChooseFilesAgainMixin
 
 from .models import DecisionNotice, Meeting, Resolution
@@ -126,6 +127,12 @@ class ConfirmForm(forms.Form):
         label=_("Language of the decision notice"),
         choices=DecisionNotice.Language.choices,
         initial=DecisionNotice.Language.KOREAN,
+    )
+    understood = understood_field(
+        _(
+            "I understand that confirming moves the plan to its final state, locks the resolution and prepares "
+            "the decision notice; afterwards only a formal correction can change it."
+        )
     )
 
 

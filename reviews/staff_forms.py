@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.clock import from_kst
+from core.confirmation import understood_field
 from core.forms import ChooseFilesAgainMixin
 from core.validators import validate_sane_date
 
@@ -119,6 +120,12 @@ class MoveToSubcommitteeForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Leave empty when every assigned evaluator has submitted. A reason is kept in the audit trail."),
+    )
+    understood = understood_field(
+        _(
+            "I understand that the plan leaves the expert advisory review for the subcommittee: no evaluator of "
+            "this panel can submit or change a review of it afterwards."
+        )
     )
 
 

@@ -136,7 +136,7 @@ def editing(ok: int) -> dict[str, int]:
 
 EXPECTED: dict[str, dict[str, int]] = {
     "accounts:approval_queue": only(MINISTRY, 200, others=403),
-    "accounts:approve": only(MINISTRY, 302, others=403),
+    "accounts:approve": only(MINISTRY, 200, others=403),  # GET: the confirmation step
     "accounts:login": expect(302, anonymous=200),
     "accounts:logout": expect(302),
     "accounts:organization": only(PLAN_READERS, 200, others=404),
@@ -176,7 +176,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "applications:question": only(PLAN_READERS, 200, others=404),
     "applications:questions": expect(200, anonymous=302),
     "applications:receipt": only(PLAN_READERS, 302, others=404),
-    "applications:remove_attachment": editing(302),
+    "applications:remove_attachment": editing(200),  # GET: the confirmation step
     "applications:section": editing(200),
     "applications:staff_applications": only(MINISTRY, 200, others=403),
     "applications:staff_briefing": only(MINISTRY, 200, others=403),
@@ -197,7 +197,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Before the announcement the result and the notice do not exist, for the plan's own members too.
     "committee:applicant_notice": expect(404, anonymous=302),
     "committee:applicant_result": expect(404, anonymous=302),
-    "committee:confirm": only(SECRETARIAT, 302, others=403),
+    "committee:confirm": only(SECRETARIAT, 400, others=403),  # without the "I understand" box
     "committee:correct": only(SECRETARIAT, 200, others=403),
     "committee:designations": expect(200),
     "committee:designations_csv": expect(200),
