@@ -26,6 +26,10 @@ class CommitteeConfig(AppConfig):
                 "defer": _("Deferred by the committee"),
                 "put_on_agenda": _("Put on a new committee agenda"),
                 "committee_meeting_saved": _("Committee meeting saved"),
+                "conditions_set": _("Conditions set for follow-up"),
+                "condition_answered": _("Condition answered"),
+                "condition_met": _("Condition met"),
+                "condition_asked_again": _("Condition asked again"),
                 "agenda_item_added": _("Put on the committee's agenda"),
                 "resolution_recorded": _("Committee resolution recorded"),
                 "notice_sent": _("Decision notice sent"),
@@ -46,4 +50,7 @@ def _result_panel(request, application):
     from .selectors import result_for
 
     result = result_for(application, at=request.received_at)
-    return ("committee/_plan_result.html", {"committee_result": result}) if result else None
+    if not result:
+        return None
+    conditions = list(application.conditions.all())
+    return ("committee/_plan_result.html", {"committee_result": result, "followed_conditions": conditions})

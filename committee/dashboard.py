@@ -59,5 +59,37 @@ def secretariat_todos(request) -> list[Todo]:
     return todos
 
 
+def staff_condition_todos(request) -> list[Todo]:
+    """Staff: conditional designations whose conditions are not set up for follow-up yet, and answers waiting
+    for a verdict."""
+    from applications.models import Application
+
+    from .models import Condition
+
+    if not request.user.has_perm("committee.follow_up_conditions"):
+        return []
+    todos = []
+    unset = Application.objects.filter(status=State.DESIGNATED_WITH_CONDITIONS, conditions__isnull=True)
+    for plan in unset.order_by("pk")[:MAX_ROWS]:
+        todos.append(
+            Todo(
+                _("Set up the conditions to follow up: %(plan)s") % {"plan": plan.title},
+                reverse("committee:staff_conditions", args=[plan.pk]),
+            )
+        )
+    answered = Condition.objects.filter(status=Condition.Status.ANSWERED).select_related("application")
+    for condition in answered.order_by("due_on", "pk")[:MAX_ROWS]:
+        todos.append(
+            Todo(
+                _("Judge the answer to condition %(n)s: %(plan)s")
+                % {"n": condition.position, "plan": condition.application.title},
+                reverse("committee:staff_conditions", args=[condition.application_id]),
+                due=condition.due_on,
+            )
+        )
+    return todos
+
+
 def register() -> None:
+    register_todo("conditions", 8, gettext_lazy("Conditions of designations"), staff_condition_todos)
     register_todo("committee", 7, gettext_lazy("Resolutions and notices"), secretariat_todos)

@@ -35,6 +35,7 @@ from applications.models import (
     Question,
 )
 from applications.workflow import State
+from committee.models import Condition, ConditionAnswer
 from reviews.models import Conflict, Consultation, Rubric, Stage
 from tests.factories import (
     KST,
@@ -215,6 +216,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     "committee:retry": only(SECRETARIAT, 302, others=403),
     "committee:send_notices": only(SECRETARIAT, 302, others=403),
     "committee:verify": expect(404),
+    # Conditions: staff follow them up; the applicant's pages exist only from the announcement on (404 now).
+    "committee:staff_conditions": only(MINISTRY, 200, others=403),
+    "committee:staff_decide_condition": only(MINISTRY, 400, others=403),
+    "committee:staff_condition_file": only(MINISTRY, 200, others=403),
+    "committee:condition": expect(404, anonymous=302),
+    "committee:condition_file": expect(404, anonymous=302),
     "committee:verify_start": expect(200),
     "committee:verify_file": expect(400),  # public; an empty POST is a form error
     "core:dashboard": expect(200, anonymous=302),
@@ -331,6 +338,15 @@ def build_dataset():
         votes_abstaining=0,
     )
     notice = committee.confirm_resolution(users["secretariat"], resolution)
+    # A condition followed up on the decided plan, answered with a file (rows made directly: the matrix only
+    # needs them to exist).
+    condition = Condition.objects.create(
+        resolution=resolution, application=decided, position=1, text="용수 계획", due_on=datetime.date(2026, 12, 31),
+        created_by=users["ministry_staff"],
+    )  # fmt: skip
+    answer = ConditionAnswer(condition=condition, text="답변", submitted_by=users["owner"], file_type="application/pdf")
+    answer.file.save("answer.pdf", ContentFile(PDF), save=False)
+    answer.save()
     # Call-level objects.
     document = CallDocument(call=call, title="공고문", original_name="notice.pdf", size=len(PDF), sha256="b" * 64)
     document.file.save("notice.pdf", ContentFile(PDF), save=False)
@@ -370,6 +386,7 @@ def build_dataset():
         "uidb64": "MQ",
         "token": "set-password",
         "consultation": consultation.pk,
+        "answer_pk": answer.pk,
     }
     # Which object a <pk> means, by the view's namespace and name.
     pks = {
@@ -405,6 +422,11 @@ def build_dataset():
         "committee:applicant_result": decided.pk,
         "committee:applicant_notice": decided.pk,
         "reviews:staff_record_opinion": consultation.pk,
+        "committee:staff_conditions": decided.pk,
+        "committee:staff_decide_condition": condition.pk,
+        "committee:staff_condition_file": answer.pk,
+        "committee:condition": decided.pk,
+        "committee:condition_file": decided.pk,
         "reviews:staff_opinion_file": consultation.pk,
     }
     for name in ("staff_dashboard", "staff_start_all", "staff_members", "staff_assignments", "staff_unassign"):
