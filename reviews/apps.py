@@ -7,15 +7,17 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Advisory panel and subcommittee reviews")
 
     def ready(self):
-        from applications.extensions import register_call_dates
+        from applications.extensions import register_call_dates, register_plan_panel
         from applications.models.audit import ACTION_LABELS
 
         from . import aggregates, dashboard, tasks  # noqa: F401  (the SQLite median, the Celery tasks)
         from .selectors import call_dates
         from .transitions import register_all
+        from .views.packets import plan_panel
 
         register_all()
         register_call_dates(call_dates)
+        register_plan_panel(plan_panel)
         dashboard.register()
         ACTION_LABELS.update(
             {

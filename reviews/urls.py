@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import consultations, evaluator, staff, staff_plans, subcommittee
+from .views import consultations, evaluator, packets, staff, staff_plans, subcommittee
 
 app_name = "reviews"
 urlpatterns = [
@@ -10,6 +10,10 @@ urlpatterns = [
     path("assignments/<int:pk>/plan/", evaluator.plan, name="plan"),
     path("assignments/<int:pk>/plan/files/<str:sha256>/", evaluator.plan_file, name="plan_file"),
     path("assignments/<int:pk>/others/", evaluator.others, name="others"),
+    path("assignments/<int:pk>/plan.pdf", packets.assignment_pdf, name="assignment_pdf"),
+    path("assignments/<int:pk>/plan.pdf/prepare/", packets.assignment_pdf_request, name="assignment_pdf_request"),
+    path("plans/<int:pk>/versions/<int:number>/plan.pdf", packets.plan_pdf, name="plan_pdf"),
+    path("plans/<int:pk>/versions/<int:number>/plan.pdf/prepare/", packets.plan_pdf_request, name="plan_pdf_request"),
     path("subcommittee/", subcommittee.plan_list, name="subcommittee"),
     path("subcommittee/plans/<int:pk>/", subcommittee.plan_detail, name="subcommittee_plan"),
     path(

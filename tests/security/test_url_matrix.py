@@ -256,6 +256,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     "reviews:subcommittee_note": only(SUBCOMMITTEE_SCORERS, 400, others=404),
     "reviews:subcommittee_plan": only(SUBCOMMITTEE_PAGES, 200, others=404),
     "reviews:subcommittee_opinion_file": only(SUBCOMMITTEE_PAGES, 200, others=404),
+    # The whole plan as one PDF: no packet is made in this dataset, so those who may see it get 404 too;
+    # preparing it (POST) redirects for them. Who may not see the plan gets 404 either way.
+    "reviews:plan_pdf": expect(404, anonymous=302),
+    "reviews:plan_pdf_request": only(PLAN_READERS, 302, others=404),
+    "reviews:assignment_pdf": expect(404, anonymous=302),
+    "reviews:assignment_pdf_request": only(ASSIGNED, 302, others=404),
     "reviews:staff_consultation": only(MINISTRY, 200, others=403),
     "reviews:staff_request_opinions": only(MINISTRY, 400, others=403),
     "reviews:staff_record_opinion": only(MINISTRY, 400, others=403),
@@ -406,6 +412,8 @@ def build_dataset():
         "reviews:plan": assigned.pk,
         "reviews:plan_file": assigned.pk,
         "reviews:others": assigned.pk,
+        "reviews:assignment_pdf": assigned.pk,
+        "reviews:assignment_pdf_request": assigned.pk,
         "committee:meeting": meeting.pk,
         "committee:meeting_edit": meeting.pk,
         "committee:add_agenda_item": meeting.pk,
