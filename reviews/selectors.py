@@ -102,7 +102,9 @@ def with_review_summary(queryset, rubric: Rubric, prefix: str = "", field=None):
             f"{prefix}score_min": Min(total),
             f"{prefix}score_mean": Avg(total),
             f"{prefix}score_median": Median(total),
-            f"{prefix}score_stddev": StdDev(total),
+            # Plans without a counted review join one NULL row: PostgreSQL's aggregates skip it, Django's
+            # SQLite StdDev (a Python aggregate, `make run`) raises on it, so it reads the non-NULL rows only.
+            f"{prefix}score_stddev": StdDev(total, filter=Q(**{f"{counted}__pk__isnull": False})),
         }
     )
     trimmed = Case(
