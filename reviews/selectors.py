@@ -74,6 +74,15 @@ def open_advisory_assignments(application):
     )
 
 
+def _sqlite_non_null(counted: str):
+    """Plans without a counted review join one NULL row: PostgreSQL's aggregates skip it, Django's SQLite
+    StdDev (a Python aggregate, the SQLite of `make run`) raises on it, so there it reads non-NULL rows only.
+    PostgreSQL keeps the plain aggregate (no FILTER: the ranking query applies its rule once, issue 12)."""
+    from django.db import connection
+
+    return Q(**{f"{counted}__pk__isnull": False}) if connection.vendor == "sqlite" else None
+
+
 def with_review_summary(queryset, rubric: Rubric, prefix: str = "", field=None):
     """Annotate plans with the submitted-review statistics of `rubric`'s stage (`field`: the plans are all of
     that field, so only its reviews need reading)."""
@@ -102,9 +111,7 @@ def with_review_summary(queryset, rubric: Rubric, prefix: str = "", field=None):
             f"{prefix}score_min": Min(total),
             f"{prefix}score_mean": Avg(total),
             f"{prefix}score_median": Median(total),
-            # Plans without a counted review join one NULL row: PostgreSQL's aggregates skip it, Django's
-            # SQLite StdDev (a Python aggregate, `make run`) raises on it, so it reads the non-NULL rows only.
-            f"{prefix}score_stddev": StdDev(total, filter=Q(**{f"{counted}__pk__isnull": False})),
+            f"{prefix}score_stddev": StdDev(total, filter=_sqlite_non_null(counted)),
         }
     )
     trimmed = Case(
