@@ -118,3 +118,13 @@ def test_only_the_plans_and_people_asked_about(plan):
 def test_nothing_without_affiliations_or_without_plans(plan):
     assert detect([plan], [ExpertFactory(profile=None), UserFactory()]) == {}
     assert detect([], [ExpertFactory(profile=plan.organization)]) == {}
+
+
+def test_a_fixed_number_of_queries(plan, django_assert_num_queries):
+    experts = [ExpertFactory(profile=research_org()) for _ in range(3)]
+    with django_assert_num_queries(2):  # profiles with their organisations, participations (no number to match)
+        assert detect([plan], experts) == {}
+    with django_assert_num_queries(1):  # nobody affiliated: nothing more is asked
+        assert detect([plan], [ExpertFactory(profile=None)]) == {}
+    with django_assert_num_queries(1):  # no plans: nothing more is asked
+        assert detect([], experts) == {}
