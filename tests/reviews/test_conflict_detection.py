@@ -124,7 +124,8 @@ def test_a_fixed_number_of_queries(plan, django_assert_num_queries):
     experts = [ExpertFactory(profile=research_org()) for _ in range(3)]
     with django_assert_num_queries(2):  # profiles with their organisations, participations (no number to match)
         assert detect([plan], experts) == {}
+    unaffiliated = ExpertFactory(profile=None)
     with django_assert_num_queries(1):  # nobody affiliated: nothing more is asked
-        assert detect([plan], [ExpertFactory(profile=None)]) == {}
+        assert detect([plan], [unaffiliated]) == {}
     with django_assert_num_queries(1):  # no plans: nothing more is asked
         assert detect([], experts) == {}
