@@ -14,6 +14,7 @@ from core.clock import kst_date
 from core.outbox import queue_email
 
 from .models import Membership, Organization, User
+from .selectors import ministry_staff_emails
 
 
 def _absolute(path: str) -> str:
@@ -55,6 +56,18 @@ def register_applicant(*, user_form, organization_form, language: str = "ko") ->
         reference=f"accounts.organization:{organization.pk}:registered",
         language=language,
     )
+    staff = ministry_staff_emails()
+    if staff:  # staff learn of it at once (and find it on their My page): approval gates every submission
+        queue_email(
+            to=staff,
+            template="accounts/email/registration_for_staff",
+            context={
+                "organization": organization,
+                "user": user,
+                "queue_url": _absolute(reverse("accounts:approval_queue")),
+            },
+            reference=f"accounts.organization:{organization.pk}:staff_told",
+        )
     return user
 
 

@@ -3,11 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from core.confirmation import confirm_page
 from core.permissions import get_permitted_object_or_404, role_required
 
 from . import services, sessions, throttling
@@ -90,10 +91,23 @@ def approval_queue(request):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required("accounts.review_organizations")
 def approve(request, pk):
     organization = get_permitted_object_or_404(request.user, "accounts.review_organizations", Organization, pk=pk)
+    if request.method == "GET":  # the confirmation step: approving cannot be taken back
+        return confirm_page(
+            request,
+            title=_("Approve %(name)s?") % {"name": organization.name},
+            consequence=_(
+                "%(name)s becomes an approved applicant: its members may submit plans for it, and the person who "
+                "registered it is told by e-mail. An approval cannot be taken back here."
+            )
+            % {"name": organization.name},
+            action=request.path,
+            button=_("Approve %(name)s") % {"name": organization.name},
+            cancel_url=reverse("accounts:approval_queue"),
+        )
     services.approve_organization(request.user, organization)
     messages.success(request, _("%(name)s was approved.") % {"name": organization.name})
     return redirect("accounts:approval_queue")

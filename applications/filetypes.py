@@ -211,5 +211,5 @@ def _check_pdf_object_streams(file) -> None:
             for name in _pdf_names(reader.get_object(number).get_data()):
                 if name in PDF_ACTIVE_NAMES:
                     raise UnsafeContent("pdf_active")
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, NotImplementedError) as exc:
         raise UnsafeContent("pdf_unreadable") from exc

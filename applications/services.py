@@ -39,7 +39,9 @@ class SectionConflict(Exception):
     """Someone else saved the section since the editor loaded it."""
 
     def __init__(self, section: PlanSection):
-        super().__init__("section changed")
+        super().__init__(
+            f"section {section.key} of plan {section.application_id} changed (now revision {section.revision})"
+        )
         self.section = section
 
 
@@ -375,12 +377,9 @@ def close_call(call: Call, *, at=None) -> int:
             locked.closed_at = at
             locked.save(update_fields=["closed_at"])
             audit.record(action="call_closed", call=locked, data={"received": received}, at=at)
-            from accounts import roles
-            from accounts.models import User
+            from accounts.selectors import ministry_staff_emails
 
-            staff = list(
-                User.objects.filter(groups__name=roles.MINISTRY_STAFF, is_active=True).values_list("email", flat=True)
-            )
+            staff = ministry_staff_emails()
             counts = list(locked.applications.values_list("field__name_ko", "status"))
             queue_email(
                 to=staff,

@@ -27,6 +27,7 @@ class State(models.TextChoices):
     INELIGIBLE = "ineligible", _("Ineligible")
     SCREENED = "screened", _("Eligible (screened)")
     ADVISORY_REVIEW = "advisory_review", _("Expert advisory review")
+    CONSULTATION = "consultation", _("Consultation with related ministries")
     SUBCOMMITTEE = "subcommittee", _("Subcommittee evaluation")
     COMMITTEE = "committee", _("Committee deliberation")
     DESIGNATED = "designated", _("Designated")

@@ -106,7 +106,7 @@ def pages(world) -> list[tuple[str, str, str]]:
         ("applications list (staff)", reverse("applications:staff_applications"), "staff"),
         ("my plans (applicant)", reverse("applications:mine"), "applicant"),
         ("call page (public)", reverse("applications:call", args=[world.call.slug]), "anonymous"),
-        ("designations (public, 0 rows)", reverse("committee:designations"), "anonymous"),
+        ("designations (public; 0 seeded)", reverse("committee:designations"), "anonymous"),
     ]
 
 
@@ -262,6 +262,7 @@ def main() -> None:
                 f"{'meets' if ratio <= GOAL else 'MISSES'} (n={len(page_times)})",
                 flush=True,
             )
+        measure_exports(world)
     finally:
         for process in servers:
             stop(process)
@@ -273,6 +274,49 @@ def main() -> None:
             except Exception:  # noqa: BLE001, S110 - Django may not be set up yet
                 pass
             _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def measure_exports(world) -> None:
+    """The score sheet of the first panel, in a fresh process (so its peak memory is its own)."""
+    from django.db import connection
+
+    connection.close()
+    env = {**os.environ, "BENCH_EXPORT_PANEL": str(world.panels[0].pk)}
+    subprocess.run([sys.executable, __file__], env=env, check=True)
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss it is not inherited across exec)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def export_only(panel_pk: int) -> None:
+    setup_django()
+    from django.utils import timezone
+
+    from reviews.exports import score_sheet_response
+    from reviews.models import Panel, Rubric
+
+    panel = Panel.objects.get(pk=panel_pk)
+    rubric = Rubric.objects.get(call=panel.call, stage=panel.stage)
+    plans = panel.plans().count()
+    import openpyxl  # noqa: F401 - imported before the baseline, as in a warm worker
+
+    before = _peak_rss_mb()
+    started, cpu = time.perf_counter(), time.process_time()
+    response = score_sheet_response(panel, rubric, at=timezone.now())
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    grown = _peak_rss_mb() - before
+    print(
+        f"score sheet XLSX, panel of {plans} plans: {wall:.2f} s wall, {cpu:.2f} s CPU, "
+        f"peak RSS +{grown:.1f} MB, {size / 1024:.0f} KB (synchronous, in one process)",
+        flush=True,
+    )
 
 
 def _size(port: int, path: str, cookie: str) -> int:
@@ -288,4 +332,7 @@ def _size(port: int, path: str, cookie: str) -> int:
 
 
 if __name__ == "__main__":
-    main()
+    if os.environ.get("BENCH_EXPORT_PANEL"):
+        export_only(int(os.environ["BENCH_EXPORT_PANEL"]))
+    else:
+        main()

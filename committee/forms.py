@@ -9,7 +9,9 @@ from accounts import roles
 from accounts.models import User
 from applications.models import Call
 from applications.uploads import KIND_HINTS
+from core.confirmation import understood_field
 from core.forms import ChooseFilesAgainMixin
+from core.validators import validate_sane_date
 
 from .models import DecisionNotice, Meeting, Resolution
 from .validation import meeting_problems, resolution_problems
@@ -127,6 +129,12 @@ class ConfirmForm(forms.Form):
         choices=DecisionNotice.Language.choices,
         initial=DecisionNotice.Language.KOREAN,
     )
+    understood = understood_field(
+        _(
+            "I understand that confirming moves the plan to its final state, locks the resolution and prepares "
+            "the decision notice; afterwards only a formal correction can change it."
+        )
+    )
 
 
 class CorrectionForm(ResolutionForm):
@@ -159,3 +167,35 @@ class VerifyFileForm(forms.Form):
             raise forms.ValidationError(_("This file is not a PDF."))
         upload.seek(0)
         return upload
+
+
+class ConditionForm(forms.Form):
+    """One condition of a conditional designation to follow up, and when it is due."""
+
+    text = forms.CharField(label=_("Condition"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    due_on = forms.DateField(
+        label=_("Due"),
+        validators=[validate_sane_date],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class ConditionDecisionForm(forms.Form):
+    MET, AGAIN = "met", "again"
+    verdict = forms.ChoiceField(
+        label=_("Verdict"),
+        choices=[(MET, _("The condition is met")), (AGAIN, _("Ask again: the answer is not sufficient"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note to the applicant"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when asking again: say what is still missing."),
+    )
+
+
+class ConditionAnswerForm(ChooseFilesAgainMixin, forms.Form):
+    text = forms.CharField(label=_("Answer"), max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
+    upload = forms.FileField(label=_("File (optional)"), required=False, help_text=KIND_HINTS["other"])

@@ -6,7 +6,7 @@ reads its own notice only once the results are announced and the notice has been
 
 import rules
 
-from accounts.rules import is_secretariat
+from accounts.rules import is_ministry_staff, is_secretariat
 
 
 # Plain functions wrapped where they are registered (mutmut skips decorated functions, so these are mutated).
@@ -29,3 +29,4 @@ notice_released = rules.predicate(_notice_released, name="notice_released")
 
 rules.add_perm("committee.record_resolutions", is_secretariat)
 rules.add_perm("committee.download_notice", is_secretariat | (may_view_plan & notice_released))
+rules.add_perm("committee.follow_up_conditions", is_ministry_staff)

@@ -147,6 +147,7 @@ def designations(at: datetime.datetime):
         .prefetch_related(
             Prefetch("anchor_companies", queryset=AnchorCompany.objects.order_by("position", "pk")),
             Prefetch("agenda_items__resolutions", queryset=current, to_attr="designating"),
+            "conditions",
         )
         .order_by("field__sort_order", "site__region__sort_order", "title")
     )
@@ -211,3 +212,15 @@ def call_dates(call):
         )
         for meeting in Meeting.objects.filter(call=call).order_by("held_at")
     ]
+
+
+def conditions_summary(application) -> dict | None:
+    """How many of a conditional designation's followed-up conditions are met (from the prefetch made by
+    `designations`); None when no condition is followed up."""
+    from .models import Condition
+
+    conditions = list(application.conditions.all())
+    if not conditions:
+        return None
+    met = sum(1 for c in conditions if c.status == Condition.Status.MET)
+    return {"met": met, "total": len(conditions), "all_met": met == len(conditions)}

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from applications import audit, embargo, uploads, workflow
 from applications.models import Application
 from applications.workflow import State
-from core import outbox, queueing, states
+from core import files, outbox, queueing, states
 from core.clock import kst_date
 from core.errors import Refused
 
 from . import selectors
-from .models import AgendaItem, DecisionNotice, Meeting, NoticeCounter, Resolution
+from .models import AgendaItem, Decision, DecisionNotice, Meeting, NoticeCounter, Resolution
 from .models.notices import new_verification_code
 from .transitions import CONFIRM, CORRECT
 from .validation import meeting_problems, resolution_problems
@@ -274,3 +274,144 @@ def retry_delivery(actor, notice: DecisionNotice) -> None:
             application=notice.resolution.application,
             data={"notice": notice.pk, "message": message.pk},
         )
+
+
+# --- conditions of a conditional designation ---------------------------------------------------------------
+
+MAX_CONDITIONS = 20
+
+
+def set_conditions(actor, resolution: Resolution, items: list[tuple[str, datetime.date]], *, at) -> list:
+    """Turn a confirmed conditional designation's conditions into items to follow up, each with its due date.
+    Items are added after the existing ones (numbered on); an item once set stays (it is answered or met)."""
+    from .models import Condition
+
+    if not actor.has_perm("committee.follow_up_conditions"):
+        raise CommitteeRefusal(_("Only ministry staff follow up the conditions."))
+    items = [(" ".join(text.split()), due_on) for text, due_on in items if text.strip()]
+    if not items:
+        raise CommitteeRefusal(_("Give at least one condition."))
+    with transaction.atomic():
+        locked = Resolution.objects.select_for_update().select_related("agenda_item__application").get(pk=resolution.pk)
+        if locked.status != Resolution.Status.CONFIRMED or locked.decision != Decision.DESIGNATED_WITH_CONDITIONS:
+            raise CommitteeRefusal(_("Conditions are followed up only for a confirmed designation with conditions."))
+        application = locked.agenda_item.application
+        if any(due_on < kst_date(at) for _text, due_on in items):
+            raise CommitteeRefusal(_("A condition's due date has already passed."))
+        last = Condition.objects.filter(application=application).aggregate(last=Max("position"))["last"] or 0
+        if last + len(items) > MAX_CONDITIONS:
+            raise CommitteeRefusal(_("At most %(count)s conditions per plan.") % {"count": MAX_CONDITIONS})
+        created = [
+            Condition.objects.create(
+                resolution=locked, application=application, position=last + n, text=text, due_on=due_on,
+                created_by=actor, created_at=at,
+            )
+            for n, (text, due_on) in enumerate(items, start=1)
+        ]  # fmt: skip
+        audit.record(
+            action="conditions_set",
+            actor=actor,
+            application=application,
+            data={"conditions": [c.pk for c in created]},
+            at=at,
+        )
+    return created
+
+
+def answer_condition(actor, condition, *, text: str, upload=None, at):
+    """The applicant answers a condition (text, and a file if it asks for one). Only from the announcement
+    on (before it, the applicant does not know the decision) and while the condition awaits them."""
+    from .models import Condition, ConditionAnswer
+
+    if not actor.has_perm("applications.edit_application", condition.application):
+        raise CommitteeRefusal(_("Only the plan's owners and editors answer its conditions."))
+    if not text.strip():
+        raise CommitteeRefusal(_("Write the answer."), {"text": _("Write the answer.")})
+    with files.written_files(), transaction.atomic():
+        locked = Condition.objects.select_for_update().select_related("application__call").get(pk=condition.pk)
+        if not embargo.released(locked.application.call, at):
+            raise CommitteeRefusal(_("The results have not been announced yet."))
+        states.move(locked, Condition.Status.ANSWERED, refusal=CommitteeRefusal)
+        answer = ConditionAnswer(condition=locked, text=text, submitted_by=actor, submitted_at=at)
+        if upload is not None:
+            try:
+                kind, digest, _size = uploads.inspect(upload, allowed=uploads.ALLOWED_BY_KIND["other"])
+            except uploads.UploadRefused as exc:
+                raise CommitteeRefusal(exc.message, {"upload": exc.message}) from exc
+            answer.file.save(uploads.generated_name(upload.name), upload, save=False)
+            answer.file_name, answer.file_type, answer.file_sha256 = (
+                uploads.safe_display_name(upload.name),
+                kind,
+                digest,
+            )
+        answer.save()
+        locked.save(update_fields=["status"])
+        audit.record(
+            action="condition_answered",
+            actor=actor,
+            application=locked.application,
+            data={"condition": locked.pk, "answer": answer.pk, "file": answer.file_sha256 or None},
+            at=at,
+        )
+    return answer
+
+
+def decide_condition(actor, condition, *, met: bool, note: str = "", at):
+    """Staff accept the latest answer (the condition is met) or ask again, saying what is missing."""
+    from .models import Condition
+
+    if not actor.has_perm("committee.follow_up_conditions"):
+        raise CommitteeRefusal(_("Only ministry staff follow up the conditions."))
+    if not met and not note.strip():
+        raise CommitteeRefusal(_("Say what is still missing."), {"note": _("Say what is still missing.")})
+    with transaction.atomic():
+        locked = Condition.objects.select_for_update().select_related("application__organization").get(pk=condition.pk)
+        states.move(locked, Condition.Status.MET if met else Condition.Status.OPEN, refusal=CommitteeRefusal)
+        answer = locked.answers.order_by("-submitted_at", "-pk").first()
+        answer.accepted, answer.staff_note, answer.decided_by, answer.decided_at = met, note, actor, at
+        answer.save(update_fields=["accepted", "staff_note", "decided_by", "decided_at"])
+        locked.met_at = at if met else None
+        locked.save(update_fields=["status", "met_at"])
+        audit.record(
+            action="condition_met" if met else "condition_asked_again",
+            actor=actor,
+            application=locked.application,
+            reason=note,
+            data={"condition": locked.pk, "answer": answer.pk},
+            at=at,
+        )
+        outbox.queue_email(
+            to=locked.application.organization.contact_emails(),
+            template="committee/email/condition_decided",
+            context={"condition": locked, "answer": answer, "application": locked.application},
+            reference=f"committee.condition:{locked.pk}:answer:{answer.pk}",
+            created_by=actor,
+        )
+    return locked
+
+
+REMINDER_DAYS = (14, 3)
+
+
+def remind_conditions(at) -> int:
+    """E-mail the organisations whose open conditions fall due in 14 and in 3 days (Korea days), once each:
+    the reference names the condition and the reminder, so a repeated run sends nothing twice."""
+    from .models import Condition
+
+    today = kst_date(at)
+    queued = 0
+    for days in REMINDER_DAYS:
+        due = today + datetime.timedelta(days=days)
+        for condition in Condition.objects.filter(status=Condition.Status.OPEN, due_on=due).select_related(
+            "application__organization", "application__call"
+        ):
+            if not embargo.released(condition.application.call, at):
+                continue
+            outbox.queue_email(
+                to=condition.application.organization.contact_emails(),
+                template="committee/email/condition_reminder",
+                context={"condition": condition, "application": condition.application, "days": days},
+                reference=f"committee.condition:{condition.pk}:reminder:{days}",
+            )
+            queued += 1
+    return queued

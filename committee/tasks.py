@@ -73,3 +73,11 @@ def sweep_notices(stale_after_seconds: int = 300) -> int:
     for notice_id in ids:
         generate_notice.delay(notice_id)
     return len(ids)
+
+
+@shared_task
+def send_condition_reminders() -> int:
+    """Reminders of conditions falling due (idempotent per condition and reminder: see the service)."""
+    from .services import remind_conditions
+
+    return remind_conditions(timezone.now())

@@ -3,7 +3,7 @@ from django.views.decorators.http import require_POST
 
 from core.ratelimit import rate_limited
 
-from .views import meetings, notices, public, resolutions
+from .views import conditions, meetings, notices, public, resolutions
 
 app_name = "committee"
 urlpatterns = [
@@ -24,6 +24,15 @@ urlpatterns = [
     path("committee/notices/<int:pk>/retry/", notices.retry, name="retry"),
     path("plans/<int:pk>/decision/", notices.applicant_result, name="applicant_result"),
     path("plans/<int:pk>/decision-notice/", notices.applicant_download, name="applicant_notice"),
+    path("committee/plans/<int:pk>/conditions/", conditions.staff_conditions, name="staff_conditions"),
+    path("committee/conditions/<int:pk>/decide/", conditions.staff_decide, name="staff_decide_condition"),
+    path("committee/condition-answers/<int:pk>/file/", conditions.staff_answer_file, name="staff_condition_file"),
+    path("plans/<int:pk>/conditions/<int:number>/", conditions.answer, name="condition"),
+    path(
+        "plans/<int:pk>/conditions/<int:number>/answers/<int:answer_pk>/file/",
+        conditions.answer_file,
+        name="condition_file",
+    ),
     path("verify/", public.verify_start, name="verify_start"),
     # POST only before counting: a GET is answered 405 without using up the client's checks.
     path(

@@ -268,6 +268,7 @@ CELERY_BEAT_SCHEDULE = {
     "review-reminders": {"task": "reviews.tasks.send_review_reminders", "schedule": 600.0},
     "review-packet-sweep": {"task": "reviews.tasks.sweep_review_packets", "schedule": 300.0},
     "committee-notice-sweep": {"task": "committee.tasks.sweep_notices", "schedule": 300.0},
+    "condition-reminders": {"task": "committee.tasks.send_condition_reminders", "schedule": 3600.0},
     "orphan-file-sweep": {"task": "core.tasks.sweep_orphan_files", "schedule": 3600.0},
     "clear-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": 3600.0},  # issue 10
 }

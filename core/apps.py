@@ -16,3 +16,7 @@ class CoreConfig(AppConfig):
         from .signing import check_configuration
 
         checks.register(check_configuration, checks.Tags.security, deploy=True)
+
+        from .dashboard import register_core_sections
+
+        register_core_sections()

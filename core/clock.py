@@ -30,6 +30,12 @@ def format_kst(instant: datetime.datetime, fmt: str = "Y-m-d H:i") -> str:
     return formats.date_format(to_kst(instant), fmt)
 
 
+def machine_kst(instant: datetime.datetime) -> str:
+    """An instant for machines (a <time datetime> attribute): ISO 8601 in Korea time to the second, e.g.
+    2026-02-27T18:00:00+09:00. The HTML standard's valid date string has no room for microseconds."""
+    return to_kst(instant).replace(microsecond=0).isoformat()
+
+
 def naive_kst(instant: datetime.datetime | None) -> datetime.datetime | None:
     """Korean wall-clock time without a zone, for spreadsheet cells (which cannot hold one); None stays None."""
     return to_kst(instant).replace(tzinfo=None) if instant is not None else None

@@ -47,16 +47,25 @@ def write_only_sheet(workbook, title: str, header: list, widths: list[int] | Non
 
 
 def text_row(sheet, values: list, number_formats: dict[int, str] | None = None) -> None:
-    """Append one row; strings are stored as text cells, never as formulas, whatever the user typed."""
+    """Append one row; strings are stored as text cells, never as formulas, whatever the user typed.
+
+    Plain values are appended as they are (openpyxl's write-only sheet reuses one cell object for them): a
+    cell object per value made a 30,000-row score sheet spend most of its time building cells (issue 12).
+    Only a string openpyxl would store as a formula (it starts with "=") and a value with a number format get
+    a cell of their own."""
     from openpyxl.cell import WriteOnlyCell
 
     cells = []
     for index, value in enumerate(values):
+        number_format = number_formats.get(index) if number_formats else None
+        if number_format is None and not (isinstance(value, str) and value.startswith("=")):
+            cells.append(value)
+            continue
         cell = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             cell.data_type = "s"
-        if number_formats and index in number_formats:
-            cell.number_format = number_formats[index]
+        if number_format is not None:
+            cell.number_format = number_format
         cells.append(cell)
     sheet.append(cells)
 

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 _local = threading.local()
 
 # Folders under the storage root that hold files of rows (call documents and uploads included).
-MANAGED_FOLDERS = ("applications", "calls", "receipts", "committee", "review-packets")
+MANAGED_FOLDERS = ("applications", "calls", "receipts", "committee", "review-packets", "consultations")
 ORPHAN_GRACE = datetime.timedelta(hours=6)
 
 

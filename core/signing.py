@@ -57,6 +57,21 @@ class SignatureCheck:
         return self.signed and self.intact and self.trusted and self.whole_file
 
 
+def _outside_any_event_loop(function, *args, **kwargs):
+    """pyHanko's synchronous API runs its own event loop (asyncio.run), which fails in a thread that already
+    runs one (an ASGI server, or Playwright's sync API in the browser tests). There it runs in a short-lived
+    thread of its own; elsewhere (gunicorn's sync workers, Celery's prefork pool) directly."""
+    import asyncio
+    import concurrent.futures
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def _demo_enabled() -> bool:
     return bool(getattr(settings, "PORTAL_SIGNING_DEMO", settings.DEBUG))
 
@@ -202,7 +217,7 @@ def sign_pdf(data: bytes, *, reason: str, location: str = "") -> bytes:
         location=location or None,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
-    return signers.sign_pdf(writer, meta, signer=signer).getvalue()
+    return _outside_any_event_loop(signers.sign_pdf, writer, meta, signer=signer).getvalue()
 
 
 def signer_name() -> str:
@@ -228,7 +243,7 @@ def check_pdf(data: bytes) -> SignatureCheck:
         return SignatureCheck(signed=False)
     try:
         roots = [_load_certificate(p) for p in _authority()[2]]
-        status = validate_pdf_signature(signatures[0], ValidationContext(trust_roots=roots))
+        status = _outside_any_event_loop(validate_pdf_signature, signatures[0], ValidationContext(trust_roots=roots))
     except Exception:
         log.info("check_pdf: the signature could not be validated", exc_info=True)
         return SignatureCheck(signed=True)

@@ -170,7 +170,32 @@ def seed():
             services.declare(assignment.reviewer, assignment, conflict=False, pledge=True, at=now)
             _review(assignment, now)
     _subcommittee(call, staff, now)
+    _consultation(call, staff, now)
     return _rows()
+
+
+def _consultation(call, staff, now):
+    """The next battery plan is with the related ministries: one has answered, one is awaited (staff's to-do)."""
+    plan = (
+        Application.objects.filter(call=call, field__code="BAT", status=State.ADVISORY_REVIEW)
+        .order_by("receipt_number")
+        .first()
+    )
+    if plan is None:
+        return
+    today = kst_date(now)
+    first, _second = services.request_opinions(
+        staff,
+        plan,
+        ministries=["국토교통부", "환경부"],
+        due_on=today + datetime.timedelta(days=10),
+        question="산업단지 지정 및 용수·환경 영향에 대한 부처 의견을 요청합니다.",
+        reason="데모: 자문위원 1인 미제출 상태에서 부처 일정상 협의 개시",
+        at=now,
+    )
+    services.record_opinion(
+        staff, first, opinion="국토교통부: 산업단지 계획과 상충 없음. 진입도로 계획 보완 권고.", dated=today, at=now
+    )
 
 
 def _subcommittee(call, staff, now):

@@ -6,6 +6,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.confirmation import NOT_TICKED, understood_field
+
 from .models import Recommendation, SubcommitteeNote
 
 
@@ -64,6 +66,13 @@ class ScoreSheetForm(forms.Form):
     overall_opinion = forms.CharField(
         label=_("Overall opinion"), required=False, max_length=8000, widget=forms.Textarea(attrs={"rows": 5})
     )
+    understood = understood_field(
+        _(
+            "When I submit: I understand that my scores and comments become final and count towards the plan's "
+            "result; only ministry staff can reopen them."
+        ),
+        required=False,
+    )
 
     def __init__(self, *args, criteria, scores=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,6 +116,12 @@ class ScoreSheetForm(forms.Form):
             for c in self.criteria
         }
 
+    def clean(self):
+        cleaned = super().clean()
+        if "submit" in self.data and not cleaned.get("understood"):  # saving a draft needs no confirmation
+            self.add_error("understood", NOT_TICKED)
+        return cleaned
+
     def attach_errors(self, errors: dict):
         for name, message in errors.items():
             if name in self.fields:
@@ -136,6 +151,12 @@ class RecommendationForm(forms.ModelForm):
             "No subcommittee member's scores count for this plan yet. Refer it only if the committee must decide "
             "without them, and say why: the reason is kept in the plan's history."
         ),
+    )
+    understood = understood_field(
+        _(
+            "I understand that the recommendation becomes final and the plan is referred to the committee; "
+            "it cannot be changed afterwards."
+        )
     )
 
     class Meta:

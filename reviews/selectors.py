@@ -74,8 +74,12 @@ def open_advisory_assignments(application):
     )
 
 
-def with_review_summary(queryset, rubric: Rubric, prefix: str = ""):
-    """Annotate plans with the submitted-review statistics of `rubric`'s stage."""
+def with_review_summary(queryset, rubric: Rubric, prefix: str = "", field=None):
+    """Annotate plans with the submitted-review statistics of `rubric`'s stage (`field`: the plans are all of
+    that field, so only its reviews need reading)."""
+    counted_ids = counted_reviews(call_id=rubric.call_id, stage=rubric.stage)
+    if field is not None:
+        counted_ids = counted_ids.filter(assignment__application__field=field)
     # The counted reviews are joined once (the rule in the join's ON clause, a hashed subquery PostgreSQL
     # evaluates once), so every aggregate reads the same rows without a FILTER of its own: repeating the rule
     # inside seven aggregates made the plan's cost estimate cross PostgreSQL's JIT thresholds (issue 12).
@@ -84,11 +88,7 @@ def with_review_summary(queryset, rubric: Rubric, prefix: str = ""):
         **{
             counted: FilteredRelation(
                 "review_assignments__review",
-                condition=Q(
-                    review_assignments__review__in=Subquery(
-                        counted_reviews(call_id=rubric.call_id, stage=rubric.stage).values("pk")
-                    )
-                ),
+                condition=Q(review_assignments__review__in=Subquery(counted_ids.values("pk"))),
             )
         }
     )
@@ -102,7 +102,9 @@ def with_review_summary(queryset, rubric: Rubric, prefix: str = ""):
             f"{prefix}score_min": Min(total),
             f"{prefix}score_mean": Avg(total),
             f"{prefix}score_median": Median(total),
-            f"{prefix}score_stddev": StdDev(total),
+            # Plans without a counted review join one NULL row: PostgreSQL's aggregates skip it, Django's
+            # SQLite StdDev (a Python aggregate, `make run`) raises on it, so it reads the non-NULL rows only.
+            f"{prefix}score_stddev": StdDev(total, filter=Q(**{f"{counted}__pk__isnull": False})),
         }
     )
     trimmed = Case(
@@ -160,7 +162,7 @@ def ranking(rubric: Rubric, field=None):
     if field is not None:
         queryset = queryset.filter(field=field)
     return (
-        with_review_summary(queryset, rubric)
+        with_review_summary(queryset, rubric, field=field)
         .annotate(rank=Window(RowNumber(), partition_by=[F("field_id")], order_by=RANK_ORDER))
         .order_by(*RANK_ORDER)
     )

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from applications import audit, workflow
 from applications.workflow import State
-from core import states
+from core import files, states
+from core.clock import kst_date
 from core.errors import Refused
 
 from . import conflicts as detection
@@ -427,3 +428,96 @@ def finalise_recommendation(
                 application, "refer_to_committee", actor, at=at, reason=reasons, data={"recommendation": decision}
             )
         return recommendation
+
+
+# --- the consultation with related ministries ------------------------------------------------------------
+
+CONSULTATION_STATES = (State.ADVISORY_REVIEW, State.CONSULTATION)
+
+
+def request_opinions(
+    actor, application, *, ministries: list[str], due_on: datetime.date, question: str = "", reason: str = "", at
+) -> list:
+    """Ask ministries for their opinion on a plan. The first request moves the plan from the expert review into
+    the consultation (with all reviews in, or with `reason`: an override kept in the history); later ones add
+    ministries while it lasts. A ministry is asked once per plan."""
+    from .models import Consultation
+
+    if not actor.has_perm("reviews.manage_panels"):
+        raise ReviewRefused(_("Only ministry staff may consult other ministries."))
+    names = [" ".join(name.split()) for name in ministries if name.strip()]
+    if not names:
+        raise ReviewRefused(_("Name at least one ministry."), {"ministries": _("Name at least one ministry.")})
+    if len(set(names)) != len(names):
+        raise ReviewRefused(_("A ministry is named twice."), {"ministries": _("A ministry is named twice.")})
+    if due_on < kst_date(at):
+        raise ReviewRefused(_("The due date has passed."), {"due_on": _("The due date has passed.")})
+    with transaction.atomic():
+        locked = type(application).objects.select_for_update().get(pk=application.pk)
+        if locked.status not in CONSULTATION_STATES:
+            raise ReviewRefused(_("Ministries are consulted after the expert review and before the subcommittee."))
+        asked = set(Consultation.objects.filter(application=locked).values_list("ministry", flat=True))
+        again = [name for name in names if name in asked]
+        if again:
+            message = _("Already asked: %(ministries)s.") % {"ministries": ", ".join(again)}
+            raise ReviewRefused(message, {"ministries": message})
+        if locked.status == State.ADVISORY_REVIEW:
+            name = "start_consultation_override" if reason.strip() else "start_consultation"
+            locked = workflow.perform(locked, name, actor, at=at, reason=reason)
+        created = [
+            Consultation.objects.create(
+                application=locked, ministry=ministry, question=question, due_on=due_on, requested_by=actor,
+                requested_at=at,
+            )
+            for ministry in names
+        ]  # fmt: skip
+        audit.record(
+            action="opinions_requested",
+            actor=actor,
+            application=locked,
+            data={"ministries": names, "due_on": due_on.isoformat()},
+            at=at,
+        )
+    return created
+
+
+def record_opinion(actor, consultation, *, opinion: str, dated: datetime.date, upload=None, at):
+    """Record a ministry's opinion (its text, its document, or both) while the plan is in consultation. A
+    second recording replaces the first (a ministry may revise its opinion); each is audited."""
+    from applications import uploads
+
+    from .models import Consultation
+
+    if not actor.has_perm("reviews.manage_panels"):
+        raise ReviewRefused(_("Only ministry staff may record a ministry's opinion."))
+    if not opinion.strip() and upload is None:
+        message = _("Give the opinion's text or attach its document.")
+        raise ReviewRefused(message, {"opinion": message})
+    if dated > kst_date(at):
+        message = _("The opinion cannot be dated in the future.")
+        raise ReviewRefused(message, {"dated": message})
+    with files.written_files(), transaction.atomic():
+        locked = Consultation.objects.select_for_update().select_related("application").get(pk=consultation.pk)
+        if locked.application.status != State.CONSULTATION:
+            raise ReviewRefused(_("The consultation of this plan is over; its opinions can no longer change."))
+        if upload is not None:
+            allowed = uploads.ALLOWED_BY_KIND["investment_mou"]  # PDF, HWP or HWPX: what ministries send
+            try:
+                kind, digest, _size = uploads.inspect(upload, allowed=allowed)
+            except uploads.UploadRefused as exc:
+                raise ReviewRefused(exc.message, {"upload": exc.message}) from exc
+            locked.opinion_file.save(uploads.generated_name(upload.name), upload, save=False)
+            locked.opinion_file_name = uploads.safe_display_name(upload.name)
+            locked.opinion_file_type, locked.opinion_file_sha256 = kind, digest
+        locked.opinion = opinion
+        locked.opinion_dated = dated
+        locked.recorded_by, locked.recorded_at = actor, at
+        locked.save()
+        audit.record(
+            action="opinion_recorded",
+            actor=actor,
+            application=locked.application,
+            data={"ministry": locked.ministry, "file": locked.opinion_file_sha256 or None},
+            at=at,
+        )
+    return locked

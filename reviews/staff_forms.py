@@ -7,6 +7,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.clock import from_kst
+from core.confirmation import understood_field
+from core.forms import ChooseFilesAgainMixin
 from core.validators import validate_sane_date
 
 from .models import Stage
@@ -119,6 +121,12 @@ class MoveToSubcommitteeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Leave empty when every assigned evaluator has submitted. A reason is kept in the audit trail."),
     )
+    understood = understood_field(
+        _(
+            "I understand that the plan leaves the expert advisory review for the subcommittee: no evaluator of "
+            "this panel can submit or change a review of it afterwards."
+        )
+    )
 
 
 def parse_pairs(values, plan_ids: set[int], member_ids: set[int]) -> list[tuple[int, int]] | None:
@@ -133,3 +141,59 @@ def parse_pairs(values, plan_ids: set[int], member_ids: set[int]) -> list[tuple[
             return None
         pairs.append((plan, member))
     return sorted(set(pairs))
+
+
+MAX_MINISTRIES = 20
+
+
+class ConsultationRequestForm(forms.Form):
+    """Asking related ministries for their opinion on a plan (관계부처 협의)."""
+
+    ministries = forms.CharField(
+        label=_("Ministries to consult"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line, e.g. 국토교통부, 환경부, 기획재정부."),
+    )
+    due_on = forms.DateField(
+        label=_("Opinion due"),
+        validators=[validate_sane_date],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    question = forms.CharField(
+        label=_("What is asked"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent with the plan, e.g. the points the ministry is asked to review."),
+    )
+    reason = forms.CharField(
+        label=_("Reason (only to consult before all expert reviews are in)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Leave empty when every assigned evaluator has submitted. A reason is kept in the audit trail."),
+    )
+
+    def clean_ministries(self):
+        names = [" ".join(line.split()) for line in self.cleaned_data["ministries"].splitlines() if line.strip()]
+        if len(names) > MAX_MINISTRIES:
+            raise forms.ValidationError(_("At most %(count)s ministries at a time.") % {"count": MAX_MINISTRIES})
+        if any(len(name) > 100 for name in names):
+            raise forms.ValidationError(_("A ministry's name is at most 100 characters."))
+        return names
+
+
+class OpinionForm(ChooseFilesAgainMixin, forms.Form):
+    """A ministry's opinion as received: its text, its document, or both."""
+
+    opinion = forms.CharField(
+        label=_("Opinion"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    dated = forms.DateField(
+        label=_("Dated"),
+        validators=[validate_sane_date],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The date of the ministry's reply."),
+    )
+    upload = forms.FileField(label=_("Document (PDF, HWP or HWPX)"), required=False)

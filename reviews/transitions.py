@@ -36,6 +36,22 @@ def has_advisory_reviews(application, at):
     return None
 
 
+def opinions_in(application, at):
+    """Every ministry asked has answered (or none was asked)."""
+    from .models import Consultation
+
+    waiting = list(
+        Consultation.objects.filter(application=application, recorded_at__isnull=True).values_list(
+            "ministry", flat=True
+        )
+    )
+    if waiting:
+        return _("Waiting for the opinion of: %(ministries)s. Record it, or move the plan on with a reason.") % {
+            "ministries": ", ".join(waiting)
+        }
+    return None
+
+
 def has_subcommittee_scores(application, at):
     """The committee is asked to decide on the subcommittee's evaluation: at least one subcommittee review that
     counts (submitted, by a member not conflicted with the plan). Without one the chair refers only with a
@@ -65,20 +81,44 @@ def register_all():
     register(
         Transition("start_advisory_review", (State.SCREENED,), State.ADVISORY_REVIEW, _("Start expert review"), _staff)
     )
+    # The consultation with related ministries: after the expert panel, before the subcommittee (the
+    # published procedure). Staff open it by asking the first ministry; a plan no ministry need see moves on
+    # to the subcommittee directly.
     register(
         Transition(
-            "to_subcommittee",
+            "start_consultation",
             (State.ADVISORY_REVIEW,),
-            State.SUBCOMMITTEE,
-            _("Move to the subcommittee"),
+            State.CONSULTATION,
+            _("Consult related ministries"),
             _staff,
             guards=(has_advisory_reviews, all_reviews_in),
         )
     )
     register(
         Transition(
-            "to_subcommittee_override",
+            "start_consultation_override",
             (State.ADVISORY_REVIEW,),
+            State.CONSULTATION,
+            _("Consult related ministries before all reviews are in"),
+            _staff,
+            guards=(has_advisory_reviews,),
+            requires_reason=True,
+        )
+    )
+    register(
+        Transition(
+            "to_subcommittee",
+            (State.ADVISORY_REVIEW, State.CONSULTATION),
+            State.SUBCOMMITTEE,
+            _("Move to the subcommittee"),
+            _staff,
+            guards=(has_advisory_reviews, all_reviews_in, opinions_in),
+        )
+    )
+    register(
+        Transition(
+            "to_subcommittee_override",
+            (State.ADVISORY_REVIEW, State.CONSULTATION),
             State.SUBCOMMITTEE,
             _("Move to the subcommittee before all reviews are in"),
             _staff,

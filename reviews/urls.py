@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import evaluator, staff, staff_plans, subcommittee
+from .views import consultations, evaluator, packets, staff, staff_plans, subcommittee
 
 app_name = "reviews"
 urlpatterns = [
@@ -10,11 +10,24 @@ urlpatterns = [
     path("assignments/<int:pk>/plan/", evaluator.plan, name="plan"),
     path("assignments/<int:pk>/plan/files/<str:sha256>/", evaluator.plan_file, name="plan_file"),
     path("assignments/<int:pk>/others/", evaluator.others, name="others"),
+    path("assignments/<int:pk>/plan.pdf", packets.assignment_pdf, name="assignment_pdf"),
+    path("assignments/<int:pk>/plan.pdf/prepare/", packets.assignment_pdf_request, name="assignment_pdf_request"),
+    path("plans/<int:pk>/versions/<int:number>/plan.pdf", packets.plan_pdf, name="plan_pdf"),
+    path("plans/<int:pk>/versions/<int:number>/plan.pdf/prepare/", packets.plan_pdf_request, name="plan_pdf_request"),
     path("subcommittee/", subcommittee.plan_list, name="subcommittee"),
     path("subcommittee/plans/<int:pk>/", subcommittee.plan_detail, name="subcommittee_plan"),
+    path(
+        "subcommittee/plans/<int:pk>/opinions/<int:consultation>/file/",
+        consultations.subcommittee_file,
+        name="subcommittee_opinion_file",
+    ),
     path("subcommittee/plans/<int:pk>/notes/", subcommittee.add_note, name="subcommittee_note"),
     path("subcommittee/plans/<int:pk>/recommend/", subcommittee.recommend, name="recommend"),
     path("staff/", staff.calls, name="staff_calls"),
+    path("staff/plans/<int:plan>/consultation/", consultations.consultation, name="staff_consultation"),
+    path("staff/plans/<int:plan>/consultation/request/", consultations.request_opinions, name="staff_request_opinions"),
+    path("staff/consultations/<int:pk>/opinion/", consultations.record_opinion, name="staff_record_opinion"),
+    path("staff/consultations/<int:pk>/file/", consultations.staff_file, name="staff_opinion_file"),
     path("staff/calls/<slug:slug>/panels/", staff.panels, name="staff_panels"),
     path("staff/calls/<slug:slug>/ranking/<str:stage>/", staff.call_ranking, name="staff_ranking"),
     path("staff/panels/<int:pk>/", staff.dashboard, name="staff_dashboard"),

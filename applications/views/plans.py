@@ -7,12 +7,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts import sessions
 from accounts.models import Organization
 from core.clock import format_kst
+from core.confirmation import confirm_page
 from core.errors import Refused, refuse, show_on_form
 from core.paging import paginate
 
@@ -266,11 +268,26 @@ def download_attachment(request, pk, attachment_pk):
     return download_response(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def remove_attachment(request, pk, attachment_pk):
     application = load_application(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application, removed_at__isnull=True)
+    if request.method == "GET":  # the confirmation step
+        if not request.user.has_perm("applications.edit_application", application):
+            raise PermissionDenied
+        return confirm_page(
+            request,
+            title=_("Remove “%(name)s”?") % {"name": attachment.original_name},
+            consequence=_(
+                "The file is taken off the plan and will not be part of the next submission. Versions already "
+                "submitted keep it. To use it again you upload it again."
+            ),
+            action=request.path,
+            button=_("Remove “%(name)s”") % {"name": attachment.original_name},
+            cancel_url=reverse("applications:attachments", args=[pk]),
+            danger=True,
+        )
     try:
         services.remove_attachment(request.user, attachment, at=request.received_at)
     except Refused as exc:

@@ -79,6 +79,7 @@ def _rows(request):
             "region": site.region if site and site.region else None,
             "anchors": list(application.anchor_companies.all()),
             "notice": notice,
+            "conditions": selectors.conditions_summary(application),
         }
 
 

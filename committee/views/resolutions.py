@@ -74,7 +74,10 @@ def _resolution(pk):
 
 @secretariat_only
 def detail(request, pk):
-    resolution = _resolution(pk)
+    return _detail_page(request, _resolution(pk), ConfirmForm())
+
+
+def _detail_page(request, resolution, confirm_form, status=200):
     history = (
         Resolution.objects.filter(agenda_item=resolution.agenda_item)
         .select_related("recorded_by", "confirmed_by", "notice")
@@ -85,10 +88,10 @@ def detail(request, pk):
         "item": resolution.agenda_item,
         "meeting": resolution.agenda_item.meeting,
         "history": history,
-        "confirm_form": ConfirmForm(),
+        "confirm_form": confirm_form,
         "is_current": selectors.latest_resolution(resolution.agenda_item.application) == resolution,
     }
-    return render(request, "committee/resolution_detail.html", context)
+    return render(request, "committee/resolution_detail.html", context, status=status)
 
 
 @secretariat_only
@@ -96,7 +99,9 @@ def detail(request, pk):
 def confirm(request, pk):
     resolution = _resolution(pk)
     form = ConfirmForm(request.POST)
-    language = form.cleaned_data["language"] if form.is_valid() else "ko"
+    if not form.is_valid():  # the box saying what confirming does was not ticked
+        return _detail_page(request, resolution, form, status=400)
+    language = form.cleaned_data["language"]
     try:
         notice = services.confirm_resolution(request.user, resolution, language=language, at=request.received_at)
     except ValidationError as exc:

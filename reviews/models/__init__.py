@@ -1,3 +1,4 @@
+from .consultations import Consultation
 from .evaluations import Recommendation, Review, ReviewPacket, Score, SubcommitteeNote
 from .panels import Assignment, Conflict, ExpertProfile, Panel
 from .rubrics import Criterion, Rubric, RubricLocked, Stage
@@ -5,6 +6,7 @@ from .rubrics import Criterion, Rubric, RubricLocked, Stage
 __all__ = [
     "Assignment",
     "Conflict",
+    "Consultation",
     "Criterion",
     "ExpertProfile",
     "Panel",

@@ -20,7 +20,7 @@ from core.permissions import get_permitted_object_or_404, role_required
 from .. import due, selectors, services
 from ..aggregates import counted_reviews
 from ..forms import DeclarationForm, ScoreSheetForm
-from ..models import Assignment, Criterion, Review, Rubric, Stage
+from ..models import Assignment, Criterion, Review, ReviewPacket, Rubric, Stage
 
 PAGE_SIZE = 50  # assignments per page of "my evaluations"
 ASSIGNMENTS = Assignment.objects.select_related(
@@ -153,7 +153,12 @@ def plan(request, pk):
     if version is None:
         raise Http404
     context = _stage_context(assignment)
-    context.update(version=version, content=version.content, readable=snapshot.readable(version.content))
+    context.update(
+        version=version,
+        content=version.content,
+        readable=snapshot.readable(version.content),
+        pdf_packet=ReviewPacket.objects.filter(version=version).first(),
+    )
     return render(request, "reviews/evaluator/plan.html", context)
 
 

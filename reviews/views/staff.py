@@ -24,7 +24,8 @@ from ..selectors import criterion_averages
 from ..staff_forms import PanelForm, PanelMembersForm, PinConflictForm, parse_pairs
 
 PERM = "reviews.manage_panels"
-PAGE_SIZE = 50  # rows of a long table (progress, ranking) per page
+PAGE_SIZE = 50  # rows of the call ranking per page
+DASHBOARD_PAGE_SIZE = 25  # rows per page of each of the dashboard's two tables (each row of the ranking has a chart)
 
 
 def load_panel(pk) -> Panel:
@@ -218,7 +219,7 @@ def dashboard(request, pk):
     score chart of each ranking row, one distribution chart for the field, criterion averages of the rows shown."""
     panel = load_panel(pk)
     rubric = Rubric.objects.filter(call=panel.call, stage=panel.stage).first()
-    progress = paginate(request, staff_selectors.plan_progress(panel), PAGE_SIZE, param="progress")
+    progress = paginate(request, staff_selectors.plan_progress(panel), DASHBOARD_PAGE_SIZE, param="progress")
     context = {
         "panel": panel,
         "rubric": rubric,
@@ -229,7 +230,7 @@ def dashboard(request, pk):
     if rubric is not None:
         ranked = selectors.ranked_rows(rubric, panel.field)  # one pass: page, count and chart
         scores = selectors.scores_by_field(ranked).get(panel.field_id, [])
-        pages = paginate(request, ranked, PAGE_SIZE)
+        pages = paginate(request, ranked, DASHBOARD_PAGE_SIZE)
         rows = selectors.ranked_plans(pages["page"].object_list)
         totals = staff_selectors.submitted_totals(rubric, [row.pk for row in rows])
         criteria = staff_selectors.criteria_of(rubric)

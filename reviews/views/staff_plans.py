@@ -61,7 +61,8 @@ def _page(request, panel, application, *, bound_reopen=None, move_form=None, sta
         "version": version,
         "packet": ReviewPacket.objects.filter(version=version).first() if version else None,
         "can_start": application.status == workflow.State.SCREENED,
-        "can_move": panel.stage == Stage.ADVISORY and application.status == workflow.State.ADVISORY_REVIEW,
+        "can_move": panel.stage == Stage.ADVISORY and application.status in services.CONSULTATION_STATES,
+        "can_consult": panel.stage == Stage.ADVISORY and application.status != workflow.State.SCREENED,
         "move_form": move_form or MoveToSubcommitteeForm(),
     }
     return render(request, "reviews/staff/plan.html", context, status=status)

@@ -43,6 +43,7 @@ def _plan_context(request, application, note_form=None, recommendation_form=None
         "subcommittee": summary.get(Stage.SUBCOMMITTEE) if sees_scores else None,
         "subcommittee_blind": not sees_scores,
         "notes": application.subcommittee_notes.select_related("author"),
+        "consultations": application.consultations.all(),
         "version": version,
         "content": version.content if version else None,
         "readable": snapshot.readable(version.content) if version else [],

@@ -78,9 +78,24 @@ def test_applicants_cannot_decide(client, applicant, pending_organization, actio
     assert pending_organization.status == Organization.Status.PENDING
 
 
-def test_decisions_are_post_only(client, ministry_staff, pending_organization):
+def test_decisions_are_made_only_by_post(client, ministry_staff, pending_organization):
     client.force_login(ministry_staff)
-    assert client.get(reverse("accounts:approve", args=[pending_organization.pk])).status_code == 405
+    assert client.get(reverse("accounts:approve", args=[pending_organization.pk])).status_code == 200  # asks
+    assert client.get(reverse("accounts:reject", args=[pending_organization.pk])).status_code == 405
+    pending_organization.refresh_from_db()
+    assert pending_organization.status == Organization.Status.PENDING
+
+
+def test_approving_is_confirmed_on_a_page_that_says_what_happens(client, ministry_staff, pending_organization):
+    client.force_login(ministry_staff)
+    queue = client.get(reverse("accounts:approval_queue"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    approve_url = reverse("accounts:approve", args=[pending_organization.pk])
+    assert f'href="{approve_url}"' in queue  # the queue links to the confirmation, it does not approve
+    response = client.get(approve_url, HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "its members may submit plans for it" in html and "cannot be taken back" in html
+    assert f'<form method="post" action="{approve_url}"' in html
 
 
 @pytest.mark.parametrize(("first", "then"), [("approve", "reject"), ("reject", "approve")])

@@ -184,3 +184,19 @@ def test_rule_permissions_are_answered_by_the_rules_alone(django_assert_num_quer
     with django_assert_num_queries(0):
         assert not user.has_perm("applications.manage_applications")
         assert not user.has_perm("reviews.manage_panels")
+
+
+def test_ministry_staff_are_told_of_a_new_registration_once(client, django_capture_on_commit_callbacks):
+    """Issue 13: staff were not told about new registrations (approval gates every submission)."""
+    from accounts import roles
+
+    staff = UserFactory(email="staff@motie.go.kr", roles=[roles.MINISTRY_STAFF])
+    UserFactory(email="gone@motie.go.kr", roles=[roles.MINISTRY_STAFF], is_active=False)
+    UserFactory(email="expert@kaist.ac.kr", roles=[roles.EXPERT])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:register"), form_data())
+    org = Organization.objects.get(name_ko="울산전지소재 주식회사")
+    message = OutboxMessage.objects.get(reference=f"accounts.organization:{org.pk}:staff_told")
+    assert message.to == [staff.email]
+    assert "울산전지소재" in message.subject and reverse("accounts:approval_queue") in message.body
+    assert "planner@ulsan.go.kr" in message.body

@@ -171,6 +171,10 @@ def test_record_fills_the_call_from_the_plan_and_the_time_from_the_clock(complet
     assert (bare.application, bare.call, bare.data) == (None, None, {})
     # Each event links to the one before it, and the chain still verifies with the non-text details stored.
     assert on_call.prev_hash == event.hash and bare.prev_hash == on_call.hash
+    # The head names the newest event and its hash (what the next append links to and verify_chain compares).
+    from applications.models import AuditChainHead
+
+    assert AuditChainHead.objects.values_list("last_hash", "last_event").get() == (bare.hash, bare.pk)
     assert audit.verify_chain() == (AuditEvent.objects.count(), None, "")
 
 

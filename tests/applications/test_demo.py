@@ -61,3 +61,31 @@ def test_the_demo_leaves_a_received_plan_for_staff_to_screen(demo):
     assert waiting.count() == 1
     staff = User.objects.get(email="staff@demo.kr")
     services.screen(staff, waiting.get(), eligible=True, at=timezone.now())
+
+
+@pytest.mark.parametrize(
+    "email, sections",
+    [
+        ("staff@demo.kr", ["todo-registrations", "todo-staff-plans", "todo-consultations"]),
+        ("expert@demo.kr", ["todo-reviews"]),
+        ("chair@demo.kr", ["todo-recommendations"]),
+        ("applicant@demo.kr", ["todo-my-plans"]),
+        ("secretariat@demo.kr", ["todo-committee"]),
+    ],
+)
+def test_every_role_finds_its_to_do_list_on_my_page(demo, client, email, sections):
+    from django.urls import reverse
+    from django_otp import devices_for_user
+
+    user = User.objects.get(email=email)
+    client.force_login(user)
+    device = next(iter(devices_for_user(user)), None)
+    if device is not None:  # the demo's staff accounts sign in with a second factor
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    response = client.get(reverse("core:dashboard"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for section in sections:
+        assert f'id="{section}"' in page, section

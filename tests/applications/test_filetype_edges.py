@@ -11,7 +11,7 @@ from django.utils import translation
 from applications import filetypes, uploads
 from tests.factories import PDF_BYTES
 
-from .test_upload_content import ole_file
+from .test_upload_content import object_stream_pdf, ole_file
 
 ALL = (uploads.PDF, uploads.HWP, uploads.HWPX, uploads.XLSX, uploads.PNG, uploads.JPEG)
 SIGNATURE = b"HWP Document File\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x05\x00"
@@ -48,6 +48,16 @@ def test_an_ole_file_is_an_hwp_only_with_the_signature_in_its_file_header():
     assert detect(ole_file("FileHeader", b"Not a HWP Document File")) is None
     assert detect(ole_file("FileHeader", b"HWP Document Fil")) is None
     assert detect(ole_file("Header", SIGNATURE)) is None
+
+
+def test_an_ole_file_whose_header_stream_cannot_be_read_is_not_an_hwp(monkeypatch):
+    import olefile
+
+    def broken(self, name):
+        raise OSError("incomplete OLE sector")
+
+    monkeypatch.setattr(olefile.OleFileIO, "openstream", broken)
+    assert detect(ole_file("FileHeader", SIGNATURE)) is None
 
 
 def test_a_broken_ole_file_is_unknown_not_an_error():
@@ -111,8 +121,23 @@ def test_the_content_types_list_is_read_only_up_to_its_bound(monkeypatch):
     monkeypatch.setattr(filetypes, "ZIP_MAX_READ", len(XLSX_TYPES))
     assert detect(content) == filetypes.XLSX
     monkeypatch.setattr(filetypes, "ZIP_MAX_READ", len(XLSX_TYPES) - 1)
-    with pytest.raises(filetypes.UnsafeContent, match="zip_bomb"):
+    with pytest.raises(filetypes.UnsafeContent) as refused:
         detect(content)
+    assert refused.value.reason == "zip_bomb"  # the key of its message, exactly (match= took any text around it)
+
+
+def test_a_macro_enabled_content_type_alone_refuses_the_workbook():
+    types = XLSX_TYPES.replace("sheet.main+xml", "sheet.macroEnabled.main+xml")
+    with pytest.raises(filetypes.UnsafeContent) as refused:
+        detect(zipped({"[Content_Types].xml": types, "xl/workbook.xml": "<workbook/>"}))
+    assert refused.value.reason == "macros"
+
+
+def test_only_the_first_64_bytes_of_the_mimetype_member_are_read():
+    """The member's declared size is not trusted: a "mimetype" is judged on its first bytes only."""
+    padded = "application/hwp+zip" + " " * 45
+    assert detect(zipped({"mimetype": padded + "not read"})) == filetypes.HWPX
+    assert detect(zipped({"mimetype": padded[:-1] + "x"})) is None
 
 
 def test_the_member_count_bound(monkeypatch):
@@ -292,3 +317,48 @@ def test_a_download_of_an_unverified_kind_is_opaque(tmp_path):
     with path.open("rb") as handle:
         response = uploads.download_response(File(handle, name="x.pdf"), filename="x.pdf", content_type=uploads.PDF)
         assert response["Content-Type"] == uploads.PDF
+
+
+# --- PDFs packing objects into streams: what pypdf cannot read is refused as unreadable, never accepted --------
+
+
+def _unreadable(content):
+    with pytest.raises(filetypes.UnsafeContent) as refused:
+        detect(content)
+    return refused.value.reason
+
+
+def test_an_encrypted_pdf_with_object_streams_is_unreadable():
+    plain = object_stream_pdf(b"<</Type/Catalog/Pages 2 0 R>>")
+    standard = b"/ID[<00><00>]/Encrypt<</Filter/Standard/V 1/R 2/O<%s>/U<%s>/P -4>>" % (b"00" * 32, b"00" * 32)
+    assert _unreadable(plain.replace(b"/Type/XRef/Size 5", b"/Type/XRef/Size 5" + standard)) == "pdf_unreadable"
+
+
+def test_an_encryption_pypdf_does_not_implement_is_unreadable_not_an_error():
+    """Before: pypdf's NotImplementedError for an unknown encryption handler escaped `detect` (a server error
+    on upload instead of a refusal)."""
+    plain = object_stream_pdf(b"<</Type/Catalog/Pages 2 0 R>>")
+    odd = plain.replace(b"/Type/XRef/Size 5", b"/Type/XRef/Size 5/Encrypt 2 0 R")
+    assert _unreadable(odd) == "pdf_unreadable"
+
+
+def test_a_damaged_pdf_with_object_streams_is_unreadable():
+    plain = object_stream_pdf(b"<</Type/Catalog/Pages 2 0 R>>")
+    assert _unreadable(plain.replace(b"%%EOF\n", b"")) == "pdf_unreadable"
+
+
+def test_a_pdf_is_read_leniently_a_slightly_wrong_cross_reference_offset_is_accepted():
+    """Office suites write small errors that every reader tolerates; pypdf reads in its lenient mode."""
+    plain = object_stream_pdf(b"<</Type/Catalog/Pages 2 0 R>>")
+    at = plain.rfind(b"startxref\n")
+    offset = int(plain[at + len(b"startxref\n") :].split(b"\n")[0])
+    shifted = plain[:at] + b"startxref\n%d\n%%%%EOF\n" % (offset + 1)
+    assert detect(shifted) == filetypes.PDF
+
+
+def test_the_number_of_object_streams_is_bounded(monkeypatch):
+    plain = object_stream_pdf(b"<</Type/Catalog/Pages 2 0 R>>")  # one object stream
+    monkeypatch.setattr(filetypes, "PDF_MAX_OBJECT_STREAMS", 1)
+    assert detect(plain) == filetypes.PDF
+    monkeypatch.setattr(filetypes, "PDF_MAX_OBJECT_STREAMS", 0)
+    assert _unreadable(plain) == "pdf_unreadable"

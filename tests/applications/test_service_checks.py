@@ -141,6 +141,18 @@ def test_uploading_checks_permission_deadline_and_state_itself(plan, applicant, 
     )
 
 
+def test_after_the_deadline_an_upload_is_refused_before_its_file_is_read(plan, applicant, monkeypatch):
+    """The deadline is checked before the content (a late 50 MB upload is not inspected and hashed first, and
+    the applicant is told about the deadline, not about the file), and again under the plan's lock."""
+
+    def inspected(*args, **kwargs):
+        raise AssertionError("the file was read after the deadline")
+
+    monkeypatch.setattr(services, "inspect", inspected)
+    with pytest.raises(deadline.DeadlinePassed):
+        services.upload_attachment(applicant, plan, kind="other", upload=_pdf(), at=AT_DEADLINE)
+
+
 def test_the_per_plan_quota_is_reached_exactly_and_not_passed(plan, applicant, settings):
     settings.PORTAL_MAX_APPLICATION_BYTES = 2 * len(PDF_BYTES)
     services.upload_attachment(applicant, plan, kind="other", upload=_pdf("1.pdf"), at=BEFORE)
@@ -189,6 +201,7 @@ def test_saving_a_section_checks_everything_itself(plan, applicant, other_applic
     with pytest.raises(services.SectionConflict) as conflict:
         services.save_section(applicant, plan, "overview", form, expected_revision=0, at=BEFORE)
     assert conflict.value.section.revision == 1 and form.saved == 1
+    assert str(conflict.value) == f"section overview of plan {plan.pk} changed (now revision 1)"  # what a log shows
     event = AuditEvent.objects.filter(action="section_saved").get()
     assert event.data == {"section": "overview", "revision": 1}
 

@@ -6,6 +6,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.models import Membership
 from applications.models import Attachment
 from tests.factories import PDF_BYTES
 
@@ -138,3 +139,16 @@ def test_a_removed_file_no_version_lists_is_deleted_from_disk(
     assert attachment.removed_at is not None and attachment.sha256  # the row keeps what the history shows
     assert not attachment.file
     assert not storage.exists(name)
+
+
+def test_removing_a_file_is_confirmed_on_a_page_that_says_what_happens(client, complete, applicant, editor_of):
+    attachment = complete.attachments.first()
+    url = reverse("applications:remove_attachment", args=[complete.pk, attachment.pk])
+    client.force_login(applicant)
+    listing = client.get(reverse("applications:attachments", args=[complete.pk])).content.decode()
+    assert f'href="{url}"' in listing  # a link to the confirmation, not a button that removes
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "will not be part of the next submission" in html and f'action="{url}"' in html
+    assert Attachment.objects.get(pk=attachment.pk).removed_at is None
+    client.force_login(editor_of(complete, role=Membership.Role.VIEWER))
+    assert client.get(url).status_code == 403  # a viewer is not offered what they may not do

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from applications import services, transitions, workflow
+from applications import deadline, services, transitions, workflow
 from applications.models import Application, AuditEvent
 from applications.workflow import State, Transition, TransitionError
 
@@ -146,3 +146,49 @@ def test_an_unapproved_organisation_cannot_submit(complete, applicant):
     with pytest.raises(TransitionError):
         services.submit(applicant, complete, at=BEFORE)
     assert Application.objects.get(pk=complete.pk).status == State.DRAFT
+
+
+# --- the applications room's transition table and the guards' messages (issue 11) ---------------------------
+
+
+def test_the_applications_room_s_transitions_as_registered(monkeypatch, applicant, ministry_staff, plan):
+    """The table `register_all` writes, registered afresh so each entry is checked where it is defined."""
+    monkeypatch.setattr(workflow, "TRANSITIONS", {})
+    transitions.register_all()
+    table = {
+        name: (t.sources, t.target, str(t.label), [g.__name__ for g in t.guards], t.effects, t.requires_reason)
+        for name, t in workflow.TRANSITIONS.items()
+    }
+    opening = ["call_open_for_submission", "organization_approved", "plan_complete"]
+    assert table == {
+        "submit": ((State.DRAFT,), State.SUBMITTED, "제출", opening, (), False),
+        "amend": ((State.SUBMITTED,), State.SUBMITTED, "수정본 제출하기", opening, (), False),
+        "withdraw": ((State.DRAFT, State.SUBMITTED), State.WITHDRAWN, "철회", ["before_deadline"], (), False),
+        "receive": ((State.SUBMITTED,), State.RECEIVED, "접수", ["after_deadline"], (), False),
+        "screen": ((State.RECEIVED,), State.SCREENED, "적격", [], (), False),
+        "declare_ineligible": ((State.RECEIVED,), State.INELIGIBLE, "부적격", [], (), True),
+    }
+    # Who may act: the plan's editors for the applicant's moves, ministry staff for the ministry's.
+    for name in ("submit", "amend", "withdraw"):
+        allowed = workflow.TRANSITIONS[name].allowed
+        assert (allowed(applicant, plan), allowed(ministry_staff, plan)) == (True, False), name
+    for name in ("receive", "screen", "declare_ineligible"):
+        allowed = workflow.TRANSITIONS[name].allowed
+        assert (allowed(applicant, plan), allowed(ministry_staff, plan)) == (False, True), name
+
+
+def test_the_guards_say_why_in_korean(plan):
+    from accounts.models import Organization
+
+    assert transitions.after_deadline(plan, AT_DEADLINE - TICK) == "계획서는 마감 이후에만 접수 처리됩니다."
+    Organization.objects.filter(pk=plan.organization_id).update(status=Organization.Status.PENDING)
+    plan.organization.refresh_from_db()
+    assert transitions.organization_approved(plan, BEFORE) == (
+        "기관이 아직 산업부 담당자의 승인을 기다리고 있습니다. 작성은 계속할 수 있고, 제출은 승인 후에 가능합니다."
+    )
+    assert transitions.plan_complete(plan, BEFORE) == (
+        "계획서가 아직 완성되지 않았습니다. 완성도 점검에서 빠진 항목을 확인하세요."
+    )
+    assert transitions.before_deadline(plan, AT_DEADLINE) == str(deadline.DeadlinePassed(plan.call))
+    assert transitions.call_open_for_submission(plan, AT_DEADLINE) == str(deadline.DeadlinePassed(plan.call))
+    assert transitions.call_open_for_submission(plan, plan.call.opens_at - TICK) == str(deadline.NotOpenYet(plan.call))

@@ -92,7 +92,7 @@ def test_recording_is_dated_at_arrival(late, item):
 def test_a_notice_confirmed_before_midnight_is_issued_that_day(late, secretariat, item):
     resolution = services.record_resolution(secretariat, item, minutes=minutes_pdf(), **resolution_data())
     url = reverse("committee:confirm", args=[resolution.pk])
-    late(url, {"language": "ko"}, arrived=BEFORE_MIDNIGHT, handled=AFTER_MIDNIGHT)
+    late(url, {"language": "ko", "understood": "on"}, arrived=BEFORE_MIDNIGHT, handled=AFTER_MIDNIGHT)
     resolution.refresh_from_db()
     assert resolution.confirmed_at == BEFORE_MIDNIGHT
     assert resolution.notice.issued_on == datetime.date(2026, 7, 15)
@@ -100,7 +100,7 @@ def test_a_notice_confirmed_before_midnight_is_issued_that_day(late, secretariat
 
 def test_a_correction_is_dated_at_arrival(late, secretariat, ready):
     url = reverse("committee:correct", args=[ready.resolution_id])
-    data = {**resolution_data("not_designated"), "correction_reason": "표결 정정", "language": "ko"}
+    data = {**resolution_data("not_designated"), "correction_reason": "표결 정정", "language": "ko", "understood": "on"}
     late(url, data, arrived=BEFORE_MIDNIGHT, handled=AFTER_MIDNIGHT)
     new = Resolution.objects.get(supersedes=ready.resolution_id)
     assert new.confirmed_at == BEFORE_MIDNIGHT and new.notice.issued_on == datetime.date(2026, 7, 15)

@@ -400,3 +400,24 @@ def test_a_failed_email_is_retried_on_the_same_row(secretariat, sent_notice, pla
     event = AuditEvent.objects.get(action="notice_delivery_retried")
     assert event.actor == secretariat and event.application == plan
     assert event.data == {"notice": sent_notice.pk, "message": message.pk}
+
+
+# --- queries ---------------------------------------------------------------------------------------------
+
+
+def test_the_resolution_services_load_the_meeting_once(
+    secretariat, item, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    # the meeting's members and those present are prefetched once and counted in memory (the rules count them
+    # three times); the plan comes with its agenda item. Figures measured on PostgreSQL, audit rows included.
+    with django_assert_max_num_queries(15):
+        resolution = recorded(secretariat, item)
+    with django_assert_max_num_queries(15):
+        services.record_resolution(secretariat, item, **resolution_data())
+    with django_capture_on_commit_callbacks(execute=True), django_assert_max_num_queries(27):
+        notice = services.confirm_resolution(secretariat, resolution)
+    with django_assert_max_num_queries(14):
+        services.send_notices(secretariat, [notice], at=ANNOUNCEMENT)
+    resolution.refresh_from_db()
+    with django_assert_max_num_queries(25):
+        services.correct_resolution(secretariat, resolution, reason="정정", **resolution_data())

@@ -190,3 +190,19 @@ def test_the_code_page_explains_the_announcement_instead_of_calling_a_notice_fal
     page = response.content.decode()
     assert response.status_code == 404 and notice.document_number not in page
     assert "from the announcement of the results on" in page
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop():
+    """pyHanko's sync API calls asyncio.run(); an ASGI server or Playwright's sync API runs a loop already
+    (found by the browser test: the notice task kept retrying with 'asyncio.run() cannot be called')."""
+    import asyncio
+
+    from weasyprint import HTML
+
+    pdf = HTML(string="<p>통지</p>").write_pdf()
+
+    async def inside():
+        signed = signing.sign_pdf(pdf, reason="테스트")
+        return signing.check_pdf(signed)
+
+    assert asyncio.run(inside()).genuine

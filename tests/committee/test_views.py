@@ -140,7 +140,7 @@ def test_recording_and_confirming_through_the_pages(
     resolution = Resolution.objects.get()
     assert response.url == reverse("committee:resolution", args=[resolution.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("committee:confirm", args=[resolution.pk]), {"language": "ko"})
+        client.post(reverse("committee:confirm", args=[resolution.pk]), {"language": "ko", "understood": "on"})
     assert Application.objects.get(pk=plan.pk).status == State.DESIGNATED
     assert DecisionNotice.objects.get().is_ready
     # a confirmed resolution is not offered for editing again
@@ -291,3 +291,25 @@ def test_the_notices_page_says_who_sets_a_missing_announcement(client, secretari
     client.force_login(secretariat)
     page = client.get(reverse("committee:notices", args=[meeting.pk]), **EN).content.decode()
     assert "No announcement of the results is scheduled yet" in page and "embargo until —" not in page
+
+
+def test_a_failed_resolution_shows_a_focused_summary_tied_to_the_decision_group(client, secretariat, item):
+    client.force_login(secretariat)
+    data = {**resolution_data(), "minutes": minutes_pdf()}
+    del data["decision"]
+    html = client.post(reverse("committee:record", args=[item.pk]), data, **EN).content.decode()
+    summary = html.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+    assert 'href="#id_decision_0"' in summary  # the link lands on the group's first radio
+    fieldset = next(tag for tag in html.split("<fieldset")[1:] if 'id="id_decision_0"' in tag.split("</fieldset>")[0])
+    assert 'aria-describedby="id_decision_error"' in fieldset.split(">", 1)[0]
+    assert 'id="id_decision_error"' in html
+
+
+def test_confirming_needs_the_box_that_says_what_happens(client, secretariat, item, plan):
+    resolution = services.record_resolution(secretariat, item, minutes=minutes_pdf(), **resolution_data())
+    client.force_login(secretariat)
+    response = client.post(reverse("committee:confirm", args=[resolution.pk]), {"language": "ko"}, **EN)
+    assert response.status_code == 400
+    assert 'href="#id_understood"' in response.content.decode()
+    assert Resolution.objects.get(pk=resolution.pk).status == Resolution.Status.DRAFT
+    assert Application.objects.get(pk=plan.pk).status != State.DESIGNATED

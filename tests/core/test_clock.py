@@ -6,6 +6,7 @@ import datetime
 import pathlib
 
 import time_machine
+from django.template import Context, Template
 from django.test import override_settings
 
 from core import clock
@@ -72,3 +73,11 @@ def test_no_other_module_defines_korea_time():
                 if isinstance(node, ast.Attribute) and node.attr in {"ZoneInfo", "get_fixed_timezone"}:
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+def test_machine_time_is_korea_time_to_the_second_without_microseconds():
+    instant = datetime.datetime(2026, 2, 27, 9, 0, 0, 123456, tzinfo=datetime.UTC)
+    assert clock.machine_kst(instant) == "2026-02-27T18:00:00+09:00"
+    html = Template('{% load portal %}<time datetime="{{ at|machine_time }}">').render(Context({"at": instant}))
+    assert html == '<time datetime="2026-02-27T18:00:00+09:00">'
+    assert Template("{% load portal %}{{ at|machine_time }}").render(Context({"at": None})) == ""

@@ -9,8 +9,10 @@ from tests.factories import MembershipFactory
 def test_the_rooms_register_their_sections_in_order():
     templates = [section.template for section in dashboard.registered()]
     assert templates == [
+        *[dashboard.TODO_TEMPLATE] * 8,  # the to-do lists first: registrations, staff, applicant, reviews, ...
         "accounts/dashboard/organisations.html",
         "applications/dashboard/invitations.html",
+        "core/dashboard/messages.html",
         "accounts/dashboard/roles_and_account.html",
     ]
 

@@ -87,3 +87,18 @@ def test_xlsx_sheets_keep_text_as_text_with_header_and_widths():
     assert read.cell(2, 1).value == "=1+1" and read.cell(2, 1).data_type == "s"  # text, never a formula
     assert read.cell(2, 2).value == 1500 and read.cell(2, 2).number_format == "#,##0"
     assert read.cell(3, 1).data_type == "s"
+
+
+def test_xlsx_plain_values_next_to_special_cells_keep_their_own_type_and_format():
+    """Plain values share openpyxl's reused cell; a text-forced or formatted cell beside them must not leak."""
+    workbook = Workbook(write_only=True)
+    sheet = exports.write_only_sheet(workbook, "s", ["a", "b", "c", "d"])
+    exports.text_row(sheet, ["=A1", 7, "보통 글", 2.5], number_formats={3: "0.00"})
+    exports.text_row(sheet, [1, "=B1", 8, "x"])
+    data = b"".join(exports.xlsx_response(workbook, "x.xlsx").streaming_content)
+    read = load_workbook(io.BytesIO(data)).worksheets[0]
+    assert [read.cell(2, c).value for c in range(1, 5)] == ["=A1", 7, "보통 글", 2.5]
+    assert read.cell(2, 1).data_type == "s" and read.cell(2, 2).data_type == "n"
+    assert read.cell(2, 4).number_format == "0.00" and read.cell(2, 2).number_format == "General"
+    assert read.cell(3, 2).value == "=B1" and read.cell(3, 2).data_type == "s"
+    assert read.cell(3, 3).data_type == "n" and read.cell(3, 1).number_format == "General"

@@ -253,3 +253,76 @@ def test_reset_forgets_a_broker_failure(settings, monkeypatch):
     queueing.reset()
     task = _Task()
     assert queueing.publish(task, 2) is True
+
+
+def test_what_publishing_logs_names_the_task_and_its_arguments(settings, monkeypatch, caplog):
+    """The log is how an operator learns what was left to a sweep: the task, its arguments, the broker error."""
+    settings.BROKER_BACKOFF_SECONDS = 30
+    monkeypatch.setattr(queueing.time, "monotonic", lambda: 1000.0)
+    with caplog.at_level("WARNING", logger="core.queueing"):
+        queueing.publish(_Task(fail=True), 7)
+        queueing.publish(_Task(), 8)
+    failed, held = caplog.records
+    assert failed.getMessage() == "Could not publish tests.fake(7,); the sweep will retry"
+    assert failed.exc_info[0] is ConnectionError
+    assert held.getMessage() == "Broker recently unreachable: tests.fake(8,) left for the sweep"
+    assert held.exc_info is None
+
+
+# --- the sweeps at their edges (issue 11) ------------------------------------------------------------------
+
+
+def test_the_sweep_s_staleness_and_lease_edges(monkeypatch, settings):
+    """Waiting: dispatched more than 300 s ago (exactly 300 s is not yet stale). Sending: since before the lease."""
+    import time_machine
+
+    now = timezone.now()
+    lease = datetime.timedelta(seconds=settings.OUTBOX_SENDING_LEASE)
+    tick = datetime.timedelta(microseconds=1)
+    rows = {
+        "stale": dict(dispatched_at=now - datetime.timedelta(seconds=300) - tick),
+        "just-fresh": dict(dispatched_at=now - datetime.timedelta(seconds=300)),
+        "abandoned": dict(status=Status.SENDING, sending_since=now - lease - tick),
+        "within-lease": dict(status=Status.SENDING, sending_since=now - lease),
+        "sending-now": dict(status=Status.SENDING, sending_since=now - datetime.timedelta(seconds=1)),
+    }
+    ids = {}
+    for label, fields in rows.items():
+        ids[label] = queue(f"rules:edge:{label}").pk
+        OutboxMessage.objects.filter(pk=ids[label]).update(**fields)
+    dispatched = []
+    monkeypatch.setattr(outbox, "dispatch", lambda pk, retrying=False: dispatched.append(pk))
+    with time_machine.travel(now, tick=False):
+        assert sweep_outbox.apply().get() == 2
+    assert sorted(dispatched) == sorted([ids["stale"], ids["abandoned"]])
+
+
+def test_the_sweep_hands_over_at_most_500_messages_a_run(monkeypatch):
+    long_ago = timezone.now() - datetime.timedelta(days=1)
+    OutboxMessage.objects.bulk_create(
+        OutboxMessage(to=["a@example.kr"], subject="s", body="b", reference=f"rules:bulk:{i}", message_id=f"<{i}@t>")
+        for i in range(501)
+    )
+    OutboxMessage.objects.update(dispatched_at=long_ago)
+    dispatched = []
+    monkeypatch.setattr(outbox, "dispatch", lambda pk, retrying=False: dispatched.append(pk))
+    assert sweep_outbox.apply().get() == 500
+    assert len(dispatched) == 500
+
+
+def test_the_file_sweep_counts_both_kinds_of_leftovers(monkeypatch):
+    from core import files
+    from core.tasks import sweep_orphan_files
+
+    monkeypatch.setattr(files, "sweep_orphans", lambda: ["a", "b", "c"])
+    monkeypatch.setattr(files, "sweep_upload_temp", lambda: ["t"])
+    assert sweep_orphan_files.apply().get() == 4
+
+
+def test_retrying_a_message_that_has_not_failed_says_which_and_why():
+    message = queue()
+    OutboxMessage.objects.filter(pk=message.pk).update(status=Status.SENT)
+    with pytest.raises(outbox.OutboxRefusal) as refused:
+        outbox.retry_failed(message.pk)
+    assert str(refused.value) == f"outbox message {message.pk} has not failed (sent)"
+    assert OutboxMessage.objects.get(pk=message.pk).status == Status.SENT

@@ -71,10 +71,12 @@ def test_applicant_from_registration_to_refusal_after_the_deadline(page, browser
         log_out(page)
 
         # staff approve the organisation in their own browser context
-        staff_context = browser.new_context(base_url=live_server.url, locale="ko-KR")
+        staff_context = browser.new_context(base_url=live_server.url, locale="ko-KR", bypass_csp=True)
         staff_page = staff_context.new_page()
         log_in(staff_page, staff.email, "correct-horse-battery-staple")
         staff_page.goto("/accounts/organizations/pending/")
+        staff_page.get_by_role("link", name="한빛이차전지소재 주식회사 승인…").click()
+        assert_accessible(staff_page, context="approval confirmation")
         staff_page.get_by_role("button", name="한빛이차전지소재 주식회사 승인").click()
         staff_context.close()
         assert Organization.objects.get(name_ko="한빛이차전지소재 주식회사").status == "approved"

@@ -58,7 +58,7 @@ def test_secretariat_to_sent_notices_and_applicant_to_the_pdf(page, browser, liv
         # 2. the agenda: the referred plan with the subcommittee's recommendation
         page.locator("#id_application").select_option(str(plan.pk))
         page.locator("form[action$='/agenda/'] button[type=submit]").click()
-        assert page.locator("#agenda-heading + table strong").get_by_text(plan.title).is_visible()
+        assert page.locator("#agenda-heading + .table-responsive table strong").get_by_text(plan.title).is_visible()
         assert_accessible(page, context="meeting with agenda")
 
         # 3. a vote that does not add up is refused, the form keeps what was typed
@@ -81,6 +81,11 @@ def test_secretariat_to_sent_notices_and_applicant_to_the_pdf(page, browser, liv
         assert_accessible(page, context="draft resolution")
 
         # 4. confirm: the plan is designated with conditions, the notice is generated
+        page.locator("form[action$='/confirm/'] button[type=submit]").click()  # without the box: refused, said
+        assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+        assert page.locator("[data-error-summary] a[href='#id_understood']").is_visible()
+        assert_accessible(page, context="confirmation refused")
+        page.locator("#id_understood").check()
         page.locator("form[action$='/confirm/'] button[type=submit]").click()
         page.wait_for_url(re.compile(r"/committee/resolutions/\d+/$"))
         assert Application.objects.get(pk=plan.pk).status == State.DESIGNATED_WITH_CONDITIONS

@@ -67,5 +67,7 @@ def test_staff_approval_queue_is_accessible(page, demo_data):
     page.goto("/accounts/organizations/pending/")
     assert page.get_by_text("한빛이차전지소재 주식회사").first.is_visible()
     assert_accessible(page, context="approval queue")
+    page.get_by_role("link", name="한빛이차전지소재 주식회사 승인…").click()
+    assert_accessible(page, context="approval confirmation")
     page.get_by_role("button", name="한빛이차전지소재 주식회사 승인").click()
     assert page.get_by_text("승인되었습니다").is_visible()

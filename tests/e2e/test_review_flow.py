@@ -92,12 +92,14 @@ def test_expert_scores_and_staff_and_chair_move_the_plan_to_the_committee(page, 
             page.locator(f"#id_comment_{criterion.pk}").fill(f"{criterion.title_ko}: 근거를 갖춘 계획")
         page.locator(f"#id_comment_{criteria[2].pk}").fill("")
         page.locator("#id_overall_opinion").fill("앵커기업 투자 확실성이 높고 기존 특화단지와 연계가 우수함")
+        page.locator("#id_understood").check()
         page.get_by_role("button", name="평가 제출").click()
         # what is missing is said at the field, and what was typed is still there
         assert page.get_by_text("이 평가지표에는 의견을 반드시 적어야 합니다.").first.is_visible()
         assert page.locator(f"#id_score_{criteria[0].pk}").input_value() == "23.5"
         assert_accessible(page, context="score sheet with an error")
         page.locator(f"#id_comment_{criteria[2].pk}").fill("기반시설 준비도: 변전소 인입 일정 확인 필요")
+        assert page.locator("#id_understood").is_checked()  # what was ticked is kept too
         page.get_by_role("button", name="평가 제출").click()
         assert page.get_by_text("평가를 제출했습니다").first.is_visible()
         assert page.get_by_text("총점: 84.0점").first.is_visible()
@@ -111,6 +113,7 @@ def test_expert_scores_and_staff_and_chair_move_the_plan_to_the_committee(page, 
         page.goto(f"/reviews/staff/panels/{panel.pk}/")
         assert_accessible(page, context="panel dashboard")
         page.goto(f"/reviews/staff/panels/{panel.pk}/plans/{plan.pk}/")
+        page.locator("#id_understood").check()  # moving on cannot be undone: the box says so
         page.get_by_role("button", name="분과위원회 상정").click()
         page.wait_for_load_state()
         assert Application.objects.get(pk=plan.pk).status == State.SUBCOMMITTEE
@@ -118,12 +121,14 @@ def test_expert_scores_and_staff_and_chair_move_the_plan_to_the_committee(page, 
 
         # 4. the chair finalises the recommendation: the plan goes to the committee
         log_in(page, "chair@example.kr")
+        page.locator("summary", has_text="평가").click()  # the menu groups the chair's review pages
         page.get_by_role("link", name="분과위원회").click()
         assert_accessible(page, context="subcommittee list")
         page.get_by_role("link", name="울산 온산 이차전지 기초원료 특화단지").click()
         assert_accessible(page, context="subcommittee plan")
         page.get_by_label("조건부 지정 권고").check()
         page.locator("#id_reasons").fill("투자 확실성과 공급망 연계가 우수함")
+        page.locator("#id_understood").check()
         page.get_by_role("button", name="확정하고 위원회에 회부").click()
         assert page.get_by_text("조건을 입력하세요.").first.is_visible()
         assert page.locator("#id_reasons").input_value() == "투자 확실성과 공급망 연계가 우수함"

@@ -62,14 +62,14 @@ def test_submit_checks_completeness_then_sums_in_the_database(client, ready):
     data = sheet(criteria, [20, 15, 10, 8, 8, 7, 7])
     data[f"comment_{criteria[1].pk}"] = ""
     data[f"score_{criteria[2].pk}"] = ""
-    response = client.post(url, {**data, "submit": "1"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(url, {**data, "submit": "1", "understood": "on"}, HTTP_ACCEPT_LANGUAGE="en")
     errors = response.context["form"].errors
     assert "A comment is required for this criterion." in errors[f"comment_{criteria[1].pk}"]
     assert "Give a score for this criterion." in errors[f"score_{criteria[2].pk}"]
     review = Review.objects.get(assignment=assignment)
     assert review.status == Review.Status.DRAFT  # the draft was kept, not submitted
     assert review.scores.get(criterion=criteria[0]).points == 20
-    response = client.post(url, {**sheet(criteria, [20, 15, 10, 8, 8, 7, 7.5]), "submit": "1"})
+    response = client.post(url, {**sheet(criteria, [20, 15, 10, 8, 8, 7, 7.5]), "submit": "1", "understood": "on"})
     assert response.status_code == 302
     review.refresh_from_db()
     assert review.status == Review.Status.SUBMITTED and review.total == Decimal("75.5")
@@ -85,7 +85,9 @@ def test_due_date_is_enforced_and_staff_reopening_is_audited(client, ready, mini
         client.post(url, {**sheet(criteria, [20, 15, 10, 8, 8, 7, 7]), "save": "1"})
     with time_machine.travel(AFTER_DUE):
         response = client.post(
-            url, {**sheet(criteria, [20, 15, 10, 8, 8, 7, 7]), "submit": "1"}, HTTP_ACCEPT_LANGUAGE="en"
+            url,
+            {**sheet(criteria, [20, 15, 10, 8, 8, 7, 7]), "submit": "1", "understood": "on"},
+            HTTP_ACCEPT_LANGUAGE="en",
         )
         assert "The review period ended on" in response.content.decode()
         assert Review.objects.get(assignment=assignment).status == Review.Status.DRAFT
@@ -95,7 +97,7 @@ def test_due_date_is_enforced_and_staff_reopening_is_audited(client, ready, mini
         )
         event = AuditEvent.objects.get(action="review_reopened")
         assert event.actor == ministry_staff and event.reason == "출장으로 인한 연장 요청"
-        response = client.post(url, {**sheet(criteria, [20, 15, 10, 8, 8, 7, 7]), "submit": "1"})
+        response = client.post(url, {**sheet(criteria, [20, 15, 10, 8, 8, 7, 7]), "submit": "1", "understood": "on"})
         assert response.status_code == 302
         assert Review.objects.get(assignment=assignment).status == Review.Status.SUBMITTED
     with time_machine.travel(AFTER_DUE + datetime.timedelta(days=3)):
@@ -138,7 +140,9 @@ def test_reviews_freeze_once_the_plan_has_moved_on(client, ready, panel_setup):
 
     assignment, criteria, url = ready
     Application.objects.filter(pk=panel_setup["plan"].pk).update(status=State.SUBCOMMITTEE)
-    response = client.post(url, {**sheet(criteria, [20, 15, 10, 8, 8, 7, 7]), "submit": "1"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        url, {**sheet(criteria, [20, 15, 10, 8, 8, 7, 7]), "submit": "1", "understood": "on"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert "has moved on from the Expert advisory review" in response.content.decode()
     assert not Review.objects.filter(assignment=assignment, status=Review.Status.SUBMITTED).exists()
     listing = client.get(reverse("reviews:mine"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -154,3 +158,15 @@ def test_an_absurd_exponent_is_a_score_error_not_a_500(client, ready, value):
     assert response.status_code == 200
     assert response.context["form"].errors[f"score_{criteria[0].pk}"]
     assert not Review.objects.filter(assignment=assignment).exists()
+
+
+@time_machine.travel(DURING)
+def test_submitting_needs_the_box_but_saving_a_draft_does_not(client, ready):
+    assignment, criteria, url = ready
+    data = sheet(criteria, [20, 15, 10, 8, 8, 7, 7])
+    response = client.post(url, {**data, "submit": "1"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "Tick the box" in response.context["form"].errors["understood"][0]
+    assert not Review.objects.filter(assignment=assignment, status=Review.Status.SUBMITTED).exists()
+    assert client.post(url, {**data, "save": "1"}).status_code == 302
+    assert Review.objects.get(assignment=assignment).status == Review.Status.DRAFT

@@ -68,4 +68,5 @@ def test_staff_pages_are_accessible(page, settings):
                 path=os.path.join(os.environ["SCREENSHOT_DIR"], f"reviews-staff-{name}.png"), full_page=True
             )
     page.goto(f"/reviews/staff/panels/{panel.pk}/")
-    assert page.locator("svg[role=img]").count() == 4
+    assert page.locator("svg.score-distribution[role=img]").count() == 4  # one per plan row shown
+    assert page.locator("svg.score-histogram[role=img]").count() == 1  # one for the field

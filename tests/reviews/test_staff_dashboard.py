@@ -144,22 +144,22 @@ def test_dashboard_queries_do_not_grow_with_plans(client, staff, call, rubric, d
     url = reverse("reviews:staff_dashboard", args=[panel.pk])
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(url)
-    assert len(response.context["ranking"]) == min(n, 50)
-    assert len(response.context["progress"]) == min(n, 50)
-    assert response.content.decode().count("<svg") == min(n, 50) + 1  # a chart per row shown, one for the field
+    assert len(response.context["ranking"]) == min(n, 25)
+    assert len(response.context["progress"]) == min(n, 25)
+    assert response.content.decode().count("<svg") == min(n, 25) + 1  # a chart per row shown, one for the field
 
 
 def test_dashboard_pages_progress_and_ranking_separately(client, staff, call, rubric):
     panel = _seed(call, 60)
     client.force_login(staff)
     url = reverse("reviews:staff_dashboard", args=[panel.pk])
-    response = client.get(url, {"progress": 2, "page": 1}, **EN)
-    assert len(response.context["progress"]) == 10 and len(response.context["ranking"]) == 50
-    assert [row.rank for row in response.context["ranking"]] == list(range(1, 51))
+    response = client.get(url, {"progress": 3, "page": 1}, **EN)
+    assert len(response.context["progress"]) == 10 and len(response.context["ranking"]) == 25
+    assert [row.rank for row in response.context["ranking"]] == list(range(1, 26))
     page = response.content.decode()
-    assert "?progress=2&amp;page=2" in page  # the ranking's next page keeps the progress table's page
-    second = client.get(url, {"progress": 2, "page": 2}, **EN)
-    assert [row.rank for row in second.context["ranking"]] == list(range(51, 61))
+    assert "?progress=3&amp;page=2" in page  # the ranking's next page keeps the progress table's page
+    third = client.get(url, {"progress": 3, "page": 3}, **EN)
+    assert [row.rank for row in third.context["ranking"]] == list(range(51, 61))
 
 
 @pytest.mark.parametrize("n", [1, 60])

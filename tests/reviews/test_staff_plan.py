@@ -115,13 +115,15 @@ def test_start_expert_review(client, staff, setup):
 def test_moving_on_before_all_reviews_are_in_needs_a_reason(client, staff, setup):
     submitted_review(setup["assignments"][0], (20, 15, 10, 8, 8, 8, 8))
     client.force_login(staff)
-    response = client.post(url("staff_move", setup), {"reason": ""}, **EN)
+    response = client.post(url("staff_move", setup), {"reason": "", "understood": "on"}, **EN)
     assert response.status_code == 409
     assert "Not all assigned evaluators have submitted their review yet." in response.content.decode()
     setup["plan"].refresh_from_db()
     assert setup["plan"].status == State.ADVISORY_REVIEW
 
-    response = client.post(url("staff_move", setup), {"reason": "위원 1인 장기 입원, 2인 평가로 진행"}, **EN)
+    response = client.post(
+        url("staff_move", setup), {"reason": "위원 1인 장기 입원, 2인 평가로 진행", "understood": "on"}, **EN
+    )
     assert response.status_code == 302
     setup["plan"].refresh_from_db()
     assert setup["plan"].status == State.SUBCOMMITTEE
@@ -133,7 +135,7 @@ def test_moving_on_when_every_review_is_in(client, staff, setup):
     for assignment in setup["assignments"]:
         submitted_review(assignment, (20, 15, 10, 8, 8, 8, 8))
     client.force_login(staff)
-    assert client.post(url("staff_move", setup), {"reason": ""}).status_code == 302
+    assert client.post(url("staff_move", setup), {"reason": "", "understood": "on"}).status_code == 302
     assert AuditEvent.objects.filter(application=setup["plan"], action="to_subcommittee").exists()
 
 
@@ -177,3 +179,16 @@ def test_score_sheet_has_one_row_per_score_and_a_summary(client, staff, setup):
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
     summary = list(workbook["Summary"].iter_rows(values_only=True))
     assert summary[1][4] == 2 and summary[1][5] == pytest.approx(88.5)
+
+
+def test_moving_on_needs_the_box_that_says_what_happens(client, staff, setup):
+    for assignment in setup["assignments"]:
+        submitted_review(assignment, (20, 15, 10, 8, 8, 8, 8))
+    client.force_login(staff)
+    page = client.get(url("staff_plan", setup), **EN).content.decode()
+    assert "no evaluator of this panel can submit or change a review of it afterwards" in page
+    response = client.post(url("staff_move", setup), {"reason": ""}, **EN)
+    assert response.status_code == 409
+    assert 'href="#id_understood"' in response.content.decode()
+    setup["plan"].refresh_from_db()
+    assert setup["plan"].status == State.ADVISORY_REVIEW

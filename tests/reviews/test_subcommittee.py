@@ -53,14 +53,21 @@ def test_notes_and_recommendation_by_the_chair(client, in_subcommittee, chair):
     client.force_login(chair)
     url = reverse("reviews:recommend", args=[plan.pk])
     response = client.post(
-        url, {"decision": "recommend_with_conditions", "reasons": "투자 확실성 높음"}, HTTP_ACCEPT_LANGUAGE="en"
+        url,
+        {"decision": "recommend_with_conditions", "reasons": "투자 확실성 높음", "understood": "on"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
     assert "State the conditions." in response.context["recommendation_form"].errors["conditions"]
     assert "투자 확실성 높음" in response.content.decode()
     response = client.post(
         url,
-        {"decision": "recommend_with_conditions", "reasons": "투자 확실성 높음", "conditions": "용수 확보 계획 보완"},
+        {
+            "decision": "recommend_with_conditions",
+            "reasons": "투자 확실성 높음",
+            "conditions": "용수 확보 계획 보완",
+            "understood": "on",
+        },
     )
     assert response.status_code == 302
     plan.refresh_from_db()
@@ -69,7 +76,7 @@ def test_notes_and_recommendation_by_the_chair(client, in_subcommittee, chair):
     assert recommendation.summary["advisory"]["reviews"] == 2 and recommendation.finalised_by == chair
     assert AuditEvent.objects.filter(application=plan, action="refer_to_committee", to_status=State.COMMITTEE).exists()
     # Finalised once: a second attempt is refused (the plan has moved on).
-    assert client.post(url, {"decision": "recommend", "reasons": "다시"}).status_code == 400
+    assert client.post(url, {"decision": "recommend", "reasons": "다시", "understood": "on"}).status_code == 400
 
 
 def test_conflicted_chair_and_other_roles(client, in_subcommittee, chair, applicant):
@@ -210,3 +217,15 @@ class TestReferringNeedsTheSubcommitteesScores:
         assert "우수함" in response.content.decode()  # what was typed stays
         submitted_review(Assignment.objects.get(reviewer=member), (20, 15, 10, 8, 8, 7, 7))
         assert 'name="override_reason"' not in client.get(url).content.decode()
+
+
+def test_finalising_needs_the_box_that_says_what_happens(client, in_subcommittee, chair):
+    plan, _member = in_subcommittee
+    client.force_login(chair)
+    response = client.post(
+        reverse("reviews:recommend", args=[plan.pk]), {"decision": "recommend", "reasons": "투자 확실성 높음"}
+    )
+    assert response.status_code == 400
+    assert "understood" in response.context["recommendation_form"].errors
+    plan.refresh_from_db()
+    assert plan.status == State.SUBCOMMITTEE and not Recommendation.objects.filter(application=plan).exists()

@@ -35,7 +35,8 @@ from applications.models import (
     Question,
 )
 from applications.workflow import State
-from reviews.models import Conflict, Rubric, Stage
+from committee.models import Condition, ConditionAnswer
+from reviews.models import Conflict, Consultation, Rubric, Stage
 from tests.factories import (
     KST,
     CallFactory,
@@ -136,7 +137,7 @@ def editing(ok: int) -> dict[str, int]:
 
 EXPECTED: dict[str, dict[str, int]] = {
     "accounts:approval_queue": only(MINISTRY, 200, others=403),
-    "accounts:approve": only(MINISTRY, 302, others=403),
+    "accounts:approve": only(MINISTRY, 200, others=403),  # GET: the confirmation step
     "accounts:login": expect(302, anonymous=200),
     "accounts:logout": expect(302),
     "accounts:organization": only(PLAN_READERS, 200, others=404),
@@ -176,7 +177,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "applications:question": only(PLAN_READERS, 200, others=404),
     "applications:questions": expect(200, anonymous=302),
     "applications:receipt": only(PLAN_READERS, 302, others=404),
-    "applications:remove_attachment": editing(302),
+    "applications:remove_attachment": editing(200),  # GET: the confirmation step
     "applications:section": editing(200),
     "applications:staff_applications": only(MINISTRY, 200, others=403),
     "applications:staff_briefing": only(MINISTRY, 200, others=403),
@@ -197,7 +198,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     # Before the announcement the result and the notice do not exist, for the plan's own members too.
     "committee:applicant_notice": expect(404, anonymous=302),
     "committee:applicant_result": expect(404, anonymous=302),
-    "committee:confirm": only(SECRETARIAT, 302, others=403),
+    "committee:confirm": only(SECRETARIAT, 400, others=403),  # without the "I understand" box
     "committee:correct": only(SECRETARIAT, 200, others=403),
     "committee:designations": expect(200),
     "committee:designations_csv": expect(200),
@@ -215,6 +216,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     "committee:retry": only(SECRETARIAT, 302, others=403),
     "committee:send_notices": only(SECRETARIAT, 302, others=403),
     "committee:verify": expect(404),
+    # Conditions: staff follow them up; the applicant's pages exist only from the announcement on (404 now).
+    "committee:staff_conditions": only(MINISTRY, 200, others=403),
+    "committee:staff_decide_condition": only(MINISTRY, 400, others=403),
+    "committee:staff_condition_file": only(MINISTRY, 200, others=403),
+    "committee:condition": expect(404, anonymous=302),
+    "committee:condition_file": expect(404, anonymous=302),
     "committee:verify_start": expect(200),
     "committee:verify_file": expect(400),  # public; an empty POST is a form error
     "core:dashboard": expect(200, anonymous=302),
@@ -248,6 +255,17 @@ EXPECTED: dict[str, dict[str, int]] = {
     "reviews:subcommittee": only(SUBCOMMITTEE_PAGES, 200, others=403),
     "reviews:subcommittee_note": only(SUBCOMMITTEE_SCORERS, 400, others=404),
     "reviews:subcommittee_plan": only(SUBCOMMITTEE_PAGES, 200, others=404),
+    "reviews:subcommittee_opinion_file": only(SUBCOMMITTEE_PAGES, 200, others=404),
+    # The whole plan as one PDF: no packet is made in this dataset, so those who may see it get 404 too;
+    # preparing it (POST) redirects for them. Who may not see the plan gets 404 either way.
+    "reviews:plan_pdf": expect(404, anonymous=302),
+    "reviews:plan_pdf_request": only(PLAN_READERS, 302, others=404),
+    "reviews:assignment_pdf": expect(404, anonymous=302),
+    "reviews:assignment_pdf_request": only(ASSIGNED, 302, others=404),
+    "reviews:staff_consultation": only(MINISTRY, 200, others=403),
+    "reviews:staff_request_opinions": only(MINISTRY, 400, others=403),
+    "reviews:staff_record_opinion": only(MINISTRY, 400, others=403),
+    "reviews:staff_opinion_file": only(MINISTRY, 200, others=403),
     "set_language": expect(302),
 }
 
@@ -326,6 +344,15 @@ def build_dataset():
         votes_abstaining=0,
     )
     notice = committee.confirm_resolution(users["secretariat"], resolution)
+    # A condition followed up on the decided plan, answered with a file (rows made directly: the matrix only
+    # needs them to exist).
+    condition = Condition.objects.create(
+        resolution=resolution, application=decided, position=1, text="용수 계획", due_on=datetime.date(2026, 12, 31),
+        created_by=users["ministry_staff"],
+    )  # fmt: skip
+    answer = ConditionAnswer(condition=condition, text="답변", submitted_by=users["owner"], file_type="application/pdf")
+    answer.file.save("answer.pdf", ContentFile(PDF), save=False)
+    answer.save()
     # Call-level objects.
     document = CallDocument(call=call, title="공고문", original_name="notice.pdf", size=len(PDF), sha256="b" * 64)
     document.file.save("notice.pdf", ContentFile(PDF), save=False)
@@ -342,6 +369,13 @@ def build_dataset():
         added_by=users["owner"],
     )
     question = Question.objects.create(call=call, organization=lead, asked_by=users["owner"], subject="질문", body="?")
+    # A ministry's opinion on the plan, with its document (the consultation's pages and files).
+    consultation = Consultation(
+        application=plan, ministry="환경부", due_on=datetime.date(2026, 8, 1), requested_by=users["ministry_staff"]
+    )
+    consultation.opinion_file.save("opinion.pdf", ContentFile(PDF), save=False)
+    consultation.opinion_file_name, consultation.opinion_file_type = "의견서.pdf", "application/pdf"
+    consultation.save()
     kwargs = {
         "slug": call.slug,
         "key": "site",
@@ -357,6 +391,8 @@ def build_dataset():
         "code": "XXXX-XXXX-XXXX",
         "uidb64": "MQ",
         "token": "set-password",
+        "consultation": consultation.pk,
+        "answer_pk": answer.pk,
     }
     # Which object a <pk> means, by the view's namespace and name.
     pks = {
@@ -376,6 +412,8 @@ def build_dataset():
         "reviews:plan": assigned.pk,
         "reviews:plan_file": assigned.pk,
         "reviews:others": assigned.pk,
+        "reviews:assignment_pdf": assigned.pk,
+        "reviews:assignment_pdf_request": assigned.pk,
         "committee:meeting": meeting.pk,
         "committee:meeting_edit": meeting.pk,
         "committee:add_agenda_item": meeting.pk,
@@ -391,6 +429,13 @@ def build_dataset():
         "committee:retry": notice.pk,
         "committee:applicant_result": decided.pk,
         "committee:applicant_notice": decided.pk,
+        "reviews:staff_record_opinion": consultation.pk,
+        "committee:staff_conditions": decided.pk,
+        "committee:staff_decide_condition": condition.pk,
+        "committee:staff_condition_file": answer.pk,
+        "committee:condition": decided.pk,
+        "committee:condition_file": decided.pk,
+        "reviews:staff_opinion_file": consultation.pk,
     }
     for name in ("staff_dashboard", "staff_start_all", "staff_members", "staff_assignments", "staff_unassign"):
         pks[f"reviews:{name}"] = advisory.pk

@@ -1,0 +1,146 @@
+"""In Chromium, on the demo data: every page shape each role can reach by following links, in Korean and
+English. At 320 px nothing scrolls sideways (WCAG 1.4.10); at 390 and 1366 px axe-core finds nothing.
+
+One browser, one login per role; a page shape is its path with the numbers taken out, visited once per
+role; axe-core runs on the first role's visit of each shape.
+Set A11Y_REPORT=path to also write the per-language, per-width counts as JSON (the issue's measurement).
+"""
+
+import json
+import os
+import re
+from collections import Counter
+from urllib.parse import urlparse
+
+import pytest
+from django.core.management import call_command
+
+from accounts.demo import DEMO_PASSWORD
+from tests import services
+from tests.fixtures import browser_log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROLES = [
+    None,  # anonymous
+    "applicant@demo.kr",
+    "staff@demo.kr",
+    "expert@demo.kr",
+    "chair@demo.kr",
+    "secretariat@demo.kr",
+]
+# Downloads, actions and the Django admin are not page shapes of the portal.
+SKIP = re.compile(
+    r"^/(admin|i18n|jsi18n|health)/|/logout/|\.(csv|xlsx|pdf)$|/export/|/receipt/$|/decision-notice/$|/files/"
+    r"|/attachments/\d+/$|/minutes/$|/packet/|/notices/progress/$|/session/$|/documents/\d+/$"
+)
+MAX_PAGES_PER_ROLE = 45
+NARROW, PHONE, DESKTOP = 320, 390, 1366
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def shape(path: str) -> str:
+    return re.sub(r"/\d+(?=/|$)", "/N", path)
+
+
+def overflow(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def axe(page) -> list[dict]:
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(services.AXE_JS))
+    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [
+        {"id": v["id"], "impact": v["impact"], "n": len(v["nodes"]), "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+    ]
+
+
+def links(page, origin: str) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    found = []
+    for href in hrefs:
+        parsed = urlparse(href)
+        if f"{parsed.scheme}://{parsed.netloc}" != origin or SKIP.search(parsed.path):
+            continue
+        found.append(parsed.path + (f"?{parsed.query}" if parsed.query and "page=" not in parsed.query else ""))
+    return found
+
+
+def crawl(context, origin: str, start: list[str], seen_shapes: set, record) -> int:
+    page = context.new_page()
+    queue, visited, count = list(start), set(), 0
+    while queue and count < MAX_PAGES_PER_ROLE:
+        url = queue.pop(0)
+        key = shape(url.split("?")[0])
+        if key in visited:
+            continue
+        visited.add(key)
+        page.set_viewport_size({"width": DESKTOP, "height": 900})
+        response = page.goto(url)
+        if response is None or response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        count += 1
+        queue.extend(links(page, origin))
+        for value in page.eval_on_selector_all("time[datetime]", "els => els.map(e => e.getAttribute('datetime'))"):
+            if "." in value:  # the HTML standard's date strings have no microseconds (vnu reported 73)
+                record("ko", "time", url, value)
+        first_visit = key not in seen_shapes  # axe once per shape (the slow part), overflow for every role
+        for language in ("ko", "en"):
+            if language == "en":
+                context.add_cookies([{"name": "django_language", "value": "en", "url": origin}])
+                page.reload()
+            if first_visit:
+                record(language, DESKTOP, url, axe(page))
+                page.set_viewport_size({"width": PHONE, "height": 800})
+                record(language, PHONE, url, axe(page))
+            page.set_viewport_size({"width": NARROW, "height": 800})
+            record(language, NARROW, url, overflow(page))
+            page.set_viewport_size({"width": DESKTOP, "height": 900})
+            if language == "en":
+                context.add_cookies([{"name": "django_language", "value": "ko", "url": origin}])
+        seen_shapes.add(key)
+    page.close()
+    return count
+
+
+def test_every_page_shape_fits_320_px_and_passes_axe_for_every_role(browser, live_server, settings):
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    call_command("seed_demo", "--quiet-accounts", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    services.need("axe-core", services.AXE_JS.exists(), "node_modules/axe-core missing (npm install)")
+    problems: list[str] = []
+    counts: Counter = Counter()
+    shapes: set[str] = set()
+
+    def record(language, width, url, found):
+        who = current[0] or "anonymous"
+        if width == "time":
+            counts["time with microseconds"] += 1
+            problems.append(f"{who} {url}: <time datetime={found!r}>")
+        elif width == NARROW:
+            if found > 0:
+                counts[f"overflow {language} {width}"] += 1
+                problems.append(f"{who} {language} {width}px {url}: scrolls sideways by {found}px")
+        elif found:
+            counts[f"axe {language} {width}"] += sum(v["n"] for v in found)
+            problems.append(f"{who} {language} {width}px {url}: " + json.dumps(found, ensure_ascii=False))
+
+    current = [None]
+    pages = 0
+    for email in ROLES:
+        current[0] = email
+        context = browser.new_context(
+            locale="ko-KR", base_url=live_server.url, viewport={"width": DESKTOP, "height": 900}, bypass_csp=True
+        )
+        context.set_default_timeout(15_000)
+        if email:
+            browser_log_in(context.new_page(), email, DEMO_PASSWORD)
+        pages += crawl(context, live_server.url, ["/dashboard/", "/"] if email else ["/"], shapes, record)
+        context.close()
+
+    if os.environ.get("A11Y_REPORT"):
+        with open(os.environ["A11Y_REPORT"], "w") as out:
+            json.dump({"pages": pages, "shapes": sorted(shapes), "counts": counts, "problems": problems}, out, indent=1)
+    assert pages > 40, f"the crawl reached only {pages} pages"
+    assert not problems, f"{len(problems)} problems on {pages} pages:\n" + "\n".join(problems)
