@@ -118,3 +118,31 @@ def test_only_the_plans_and_people_asked_about(plan):
 def test_nothing_without_affiliations_or_without_plans(plan):
     assert detect([plan], [ExpertFactory(profile=None), UserFactory()]) == {}
     assert detect([], [ExpertFactory(profile=plan.organization)]) == {}
+
+
+def test_a_fixed_number_of_queries(plan, django_assert_num_queries):
+    experts = [ExpertFactory(profile=research_org()) for _ in range(3)]
+    with django_assert_num_queries(2):  # profiles with their organisations, participations (no number to match)
+        assert detect([plan], experts) == {}
+    unaffiliated = ExpertFactory(profile=None)
+    with django_assert_num_queries(1):  # nobody affiliated: nothing more is asked
+        assert detect([plan], [unaffiliated]) == {}
+    with django_assert_num_queries(1):  # no plans: nothing more is asked
+        assert detect([], experts) == {}
+
+
+def test_ties_to_plans_not_asked_about_are_not_reported(plan):
+    other_plan = reviewable_plan(plan.call)  # complete_plan gives it the same anchor company and Ulsan site
+    partner_org = research_org()
+    take_part(other_plan, partner_org)
+    anchor = ExpertFactory(
+        profile=OrganizationFactory(kind=Organization.Kind.COMPANY, business_number=ANCHOR_NUMBER, region=None)
+    )
+    government = ExpertFactory(
+        profile=OrganizationFactory(kind=Organization.Kind.METROPOLITAN, region=Region.objects.get(code=ULSAN))
+    )
+    partner = ExpertFactory(profile=partner_org)
+    assert detect([plan], [anchor, government, partner]) == {
+        (plan.pk, anchor.pk): conflicts.ANCHOR,
+        (plan.pk, government.pk): conflicts.LOCAL_GOVERNMENT,
+    }

@@ -108,3 +108,12 @@ def test_the_stages_open_states(situation, stage, status, open_):
     panel.stage = stage
     plan.status = status
     assert due.stage_open_for(plan, panel) is open_
+
+
+def test_a_subcommittee_review_follows_the_subcommittee_rubric(situation):
+    panel, plan, _review, _expert = situation
+    member = ExpertFactory()
+    sub_panel = make_panel(panel.call, stage=Stage.SUBCOMMITTEE, members=[member])
+    plan.status = State.SUBCOMMITTEE
+    # The advisory rubric of the same call is due already; the subcommittee's is due 60 days later.
+    assert due.review_closed_message(sub_panel, plan, None, REVIEW_DUE, member) is None

@@ -8,7 +8,16 @@ from applications.models import Application
 from applications.workflow import State
 from reviews import rules as review_rules
 from reviews.models import Assignment, Conflict, Review, Rubric, Stage
-from tests.factories import CallFactory, ExpertFactory, UserFactory, assign, make_panel, make_rubric, submitted_review
+from tests.factories import (
+    CallFactory,
+    ExpertFactory,
+    UserFactory,
+    assign,
+    make_panel,
+    make_rubric,
+    reviewable_plan,
+    submitted_review,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +141,12 @@ def test_a_conflicted_chair_may_neither_note_nor_finalise(subcommittee):
     Conflict.objects.create(application=plan, user=chair, source=Conflict.Source.DECLARED, reason="전 소속")
     assert not chair.has_perm("reviews.add_subcommittee_note", plan)
     assert not chair.has_perm("reviews.finalise_recommendation", plan)
+
+
+def test_assigned_to_another_subcommittee_plan_is_not_assigned_to_this_one(subcommittee, review_call):
+    plan, member = subcommittee["plan"], subcommittee["member"]
+    other = reviewable_plan(review_call, status=State.SUBCOMMITTEE)
+    assign(subcommittee["panel"], other, member)
+    assert review_rules.assigned_to_subcommittee_plan(member, other) is True
+    assert review_rules.assigned_to_subcommittee_plan(member, plan) is False
+    assert review_rules.own_subcommittee_review_submitted(member, plan) is False

@@ -211,8 +211,16 @@ def test_declare_once_with_a_reason_or_the_pledge(world):
     at = datetime.datetime(2026, 5, 2, 9, 0, tzinfo=KST)
     message, errors = refusal(services.declare, expert, assignment, conflict=True, reason="  ")
     assert message == "Please describe the conflict briefly." and set(errors) == {"reason"}
+    message, errors = refusal(services.declare, expert, assignment, conflict=True)
+    assert message == "Please describe the conflict briefly."
+    with translation.override("en"):
+        assert {key: str(value) for key, value in errors.items()} == {"reason": "Please describe the conflict briefly."}
     message, errors = refusal(services.declare, expert, assignment, conflict=False)
-    assert message == "Please confirm the pledge to continue." and set(errors) == {"pledge"}
+    assert message == "Please confirm the pledge to continue."
+    with translation.override("en"):
+        assert {key: str(value) for key, value in errors.items()} == {
+            "pledge": "Please confirm the pledge to continue."
+        }
     declared = services.declare(expert, assignment, conflict=True, reason="전 소속", at=at)
     assert (declared.declaration, declared.declared_at) == (Assignment.Declaration.CONFLICT, at)
     conflict = Conflict.objects.get(user=expert)
@@ -352,6 +360,9 @@ def test_reopen_needs_a_reason_and_a_time_after_now(world, sheet):
     event = AuditEvent.objects.get(action="review_reopened")
     assert (event.reason, event.actor, event.created_at) == ("연장", world["staff"], at)
     assert event.data["was"] == Review.Status.SUBMITTED and event.data["reviewer"] == assignment.reviewer_id
+    assert event.data["review"] == review.pk
+    # The audit's JSON keeps milliseconds: the new due time, to the millisecond.
+    assert datetime.datetime.fromisoformat(event.data["until"]) == (at + US).replace(microsecond=0)
     # A draft only gets the new due time.
     again = services.reopen_review(world["staff"], reopened, until=at + 2 * US, reason="재연장", at=at)
     assert (again.status, again.reopened_until) == (Review.Status.DRAFT, at + 2 * US)

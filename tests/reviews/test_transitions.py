@@ -11,7 +11,7 @@ from applications.models import Application
 from applications.workflow import State
 from reviews import transitions
 from reviews.models import Assignment, Conflict, Recommendation, Review, Stage
-from tests.factories import ExpertFactory, assign, make_panel, make_rubric, submitted_review
+from tests.factories import ExpertFactory, assign, make_panel, make_rubric, reviewable_plan, submitted_review
 
 POINTS = (25, 20, 15, 10, 10, 10, 10)
 
@@ -175,3 +175,12 @@ def test_has_subcommittee_scores_counts_only_unconflicted_subcommittee_reviews_o
     assert transitions.has_subcommittee_scores(plan, None) is None
     Review.objects.filter(pk=review.pk).update(status=Review.Status.DRAFT)
     assert transitions.has_subcommittee_scores(plan, None) is not None
+
+
+@pytest.mark.django_db
+def test_another_plans_advisory_review_does_not_count(panel_setup, review_call):
+    plan, panel = panel_setup["plan"], panel_setup["panel"]
+    other = reviewable_plan(review_call)
+    submitted_review(assign(panel, other, panel_setup["experts"]["ready"]), POINTS)
+    assert transitions.has_advisory_reviews(other, None) is None
+    assert transitions.has_advisory_reviews(plan, None) is not None
