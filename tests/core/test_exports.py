@@ -87,3 +87,13 @@ def test_xlsx_sheets_keep_text_as_text_with_header_and_widths():
     assert read.cell(2, 1).value == "=1+1" and read.cell(2, 1).data_type == "s"  # text, never a formula
     assert read.cell(2, 2).value == 1500 and read.cell(2, 2).number_format == "#,##0"
     assert read.cell(3, 1).data_type == "s"
+
+
+def test_an_xlsx_download_is_the_whole_workbook_typed_as_xlsx_whatever_its_name():
+    workbook = Workbook(write_only=True)
+    exports.text_row(exports.write_only_sheet(workbook, "목록", ["이름"]), ["값"])
+    response = exports.xlsx_response(workbook, "계획서 목록")  # no extension to guess a type from
+    assert response["Content-Type"] == exports.XLSX_TYPE
+    data = b"".join(response.streaming_content)
+    assert data.startswith(b"PK\x03\x04")  # from its first byte (readers forgive a missing one; not all do)
+    assert int(response["Content-Length"]) == len(data)

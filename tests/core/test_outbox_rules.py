@@ -326,3 +326,24 @@ def test_retrying_a_message_that_has_not_failed_says_which_and_why():
         outbox.retry_failed(message.pk)
     assert str(refused.value) == f"outbox message {message.pk} has not failed (sent)"
     assert OutboxMessage.objects.get(pk=message.pk).status == Status.SENT
+
+
+def test_dispatch_after_queueing_respects_the_broker_back_off(monkeypatch):
+    """Only the sweep passes retrying=True; a request's own dispatch leaves the message to it after a failure."""
+    message = queue("rules:backoff")
+    published = []
+    monkeypatch.setattr(queueing, "publish", lambda task, *args, retrying=False: published.append(retrying))
+    outbox.dispatch(message.pk)
+    assert published == [False]
+
+
+def test_an_unreachable_mail_server_is_a_failure_to_retry_never_a_silent_success(settings):
+    """Django's SMTP backend swallows errors when asked to fail silently; the task must never ask."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    message = queue("rules:smtp-down")
+    with pytest.raises(Retry):
+        deliver_email.apply(args=[message.pk], throw=True)
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.sent_at) == (Status.PENDING, 1, None)
+    assert message.last_error.startswith("ConnectionRefusedError(")
