@@ -274,6 +274,10 @@ def test_an_escaped_active_name_is_found():
     with pytest.raises(filetypes.UnsafeContent, match="pdf_active"):
         detect(b"%PDF-1.4\n<</S/J#61vaScript>>\n%%EOF")
     assert detect(b"%PDF-1.4\n<</Title/Caf#65>>\n%%EOF") == filetypes.PDF
+    for escaped in (b"/#4aavaScript", b"/#4AavaScript"):  # hex digits in either case
+        with pytest.raises(filetypes.UnsafeContent) as refused:
+            detect(b"%PDF-1.4\n<</S" + escaped + b">>\n%%EOF")
+        assert refused.value.reason == "pdf_active"
 
 
 def test_other_headers():
