@@ -15,6 +15,7 @@ What "once" means (README, "Delivery semantics"):
 
 import datetime
 import logging
+import posixpath
 import re
 
 from django.conf import settings
@@ -154,5 +155,5 @@ def as_email(message: OutboxMessage) -> EmailMessage:
     )
     for name in message.attachments:
         with default_storage.open(name, "rb") as fh:
-            email.attach(name.rsplit("/", 1)[-1], fh.read())
+            email.attach(posixpath.basename(name), fh.read())  # storage names always use "/"
     return email

@@ -27,6 +27,13 @@ def detect(content: bytes):
     return filetypes.detect(io.BytesIO(content))
 
 
+def _reason(content: bytes) -> str:
+    """The key of the refusal's message, exactly (pytest's match= would take any text around it)."""
+    with pytest.raises(filetypes.UnsafeContent) as refused:
+        detect(content)
+    return refused.value.reason
+
+
 def zipped(members: dict[str, bytes | str], compression=zipfile.ZIP_DEFLATED) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression) as archive:
@@ -145,8 +152,7 @@ def test_the_member_count_bound(monkeypatch):
     monkeypatch.setattr(filetypes, "ZIP_MAX_MEMBERS", 3)
     assert detect(content) == filetypes.HWPX
     monkeypatch.setattr(filetypes, "ZIP_MAX_MEMBERS", 2)
-    with pytest.raises(filetypes.UnsafeContent, match="zip_bomb"):
-        detect(content)
+    assert _reason(content) == "zip_bomb"
 
 
 def test_the_central_directory_size_bound(monkeypatch):
@@ -156,8 +162,7 @@ def test_the_central_directory_size_bound(monkeypatch):
     monkeypatch.setattr(filetypes, "ZIP_MAX_CENTRAL_DIRECTORY", size)
     assert detect(content) == filetypes.HWPX
     monkeypatch.setattr(filetypes, "ZIP_MAX_CENTRAL_DIRECTORY", size - 1)
-    with pytest.raises(filetypes.UnsafeContent, match="zip_bomb"):
-        detect(content)
+    assert _reason(content) == "zip_bomb"
 
 
 def test_the_total_inflated_size_bound(monkeypatch):
@@ -165,8 +170,7 @@ def test_the_total_inflated_size_bound(monkeypatch):
     monkeypatch.setattr(filetypes, "ZIP_MAX_TOTAL_INFLATED", 100)
     assert detect(content) == filetypes.HWPX
     monkeypatch.setattr(filetypes, "ZIP_MAX_TOTAL_INFLATED", 99)
-    with pytest.raises(filetypes.UnsafeContent, match="zip_bomb"):
-        detect(content)
+    assert _reason(content) == "zip_bomb"
 
 
 def test_the_ratio_bound_applies_to_large_members_only(monkeypatch):
@@ -176,8 +180,7 @@ def test_the_ratio_bound_applies_to_large_members_only(monkeypatch):
     monkeypatch.setattr(filetypes, "ZIP_SMALL_MEMBER", 10_000)  # exactly the small size: not judged
     assert detect(content) == filetypes.HWPX
     monkeypatch.setattr(filetypes, "ZIP_SMALL_MEMBER", 9_999)
-    with pytest.raises(filetypes.UnsafeContent, match="zip_bomb"):
-        detect(content)
+    assert _reason(content) == "zip_bomb"
     monkeypatch.setattr(filetypes, "ZIP_MAX_RATIO", int(ratio) + 1)
     assert detect(content) == filetypes.HWPX
 
@@ -193,8 +196,9 @@ def test_a_stored_member_is_judged_without_dividing_by_zero(monkeypatch):
     [
         b"PK\x03\x04" + b"\0" * 40,  # no end record
         zipped({"mimetype": "application/hwp+zip"})[:-1],  # end record cut short
+        zipped({"mimetype": "application/hwp+zip"})[:-12],  # too short even for its counts
     ],
-    ids=["no-end-record", "short-end-record"],
+    ids=["no-end-record", "short-end-record", "end-record-without-counts"],
 )
 def test_a_broken_zip_is_unknown_not_an_error(content):
     assert detect(content) is None
@@ -206,6 +210,46 @@ def test_a_zip64_directory_is_refused():
     content[end + 10 : end + 12] = b"\xff\xff"
     with pytest.raises(filetypes.UnsafeContent, match="zip_bomb"):
         detect(bytes(content))
+
+
+def test_the_end_record_is_found_behind_the_longest_comment():
+    """A comment of 65,535 bytes (the most a ZIP allows) puts the end record at the very start of the window."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/hwp+zip")
+        archive.comment = b"c" * 65_535
+    assert detect(buffer.getvalue()) == filetypes.HWPX
+
+
+def test_the_last_end_record_signature_is_the_end_record():
+    """A stored member may contain the signature bytes; the real end record is the last one."""
+    fake_end = b"PK\x05\x06" + b"\0" * 6 + b"\xff\xff" + b"\xff\xff\xff\xff" + b"\0" * 6
+    content = zipped({"mimetype": "application/hwp+zip", "a.bin": fake_end}, compression=zipfile.ZIP_STORED)
+    assert detect(content) == filetypes.HWPX
+
+
+def test_zip64_markers_are_refused_by_the_bounds():
+    content = zipped({"mimetype": "application/hwp+zip"})
+    end = content.rfind(b"PK\x05\x06")
+    marked = content[: end + 10] + b"\xff\xff" + content[end + 12 :]
+    assert _reason(marked) == "zip_bomb"
+
+
+def _declared(monkeypatch, *members):
+    """A ZIP whose directory declares these (name, inflated size, compressed size) members."""
+    from types import SimpleNamespace
+
+    infos = [SimpleNamespace(filename=name, file_size=size, compress_size=packed) for name, size, packed in members]
+    monkeypatch.setattr(zipfile.ZipFile, "infolist", lambda self: infos)
+    return zipped({"placeholder": ""})
+
+
+def test_the_ratio_is_refused_above_the_bound_only(monkeypatch):
+    monkeypatch.setattr(filetypes, "ZIP_SMALL_MEMBER", 0)
+    monkeypatch.setattr(filetypes, "ZIP_MAX_RATIO", 200)
+    assert detect(_declared(monkeypatch, ("a.bin", 200, 1))) is None  # exactly 200 times: accepted
+    assert _reason(_declared(monkeypatch, ("a.bin", 201, 1))) == "zip_bomb"
+    assert _reason(_declared(monkeypatch, ("a.bin", 201, 0))) == "zip_bomb"  # a size of 0 counts as 1
 
 
 def test_a_zip_comment_does_not_hide_the_end_record():
@@ -230,6 +274,10 @@ def test_an_escaped_active_name_is_found():
     with pytest.raises(filetypes.UnsafeContent, match="pdf_active"):
         detect(b"%PDF-1.4\n<</S/J#61vaScript>>\n%%EOF")
     assert detect(b"%PDF-1.4\n<</Title/Caf#65>>\n%%EOF") == filetypes.PDF
+    for escaped in (b"/#4aavaScript", b"/#4AavaScript"):  # hex digits in either case
+        with pytest.raises(filetypes.UnsafeContent) as refused:
+            detect(b"%PDF-1.4\n<</S" + escaped + b">>\n%%EOF")
+        assert refused.value.reason == "pdf_active"
 
 
 def test_other_headers():
@@ -362,3 +410,14 @@ def test_the_number_of_object_streams_is_bounded(monkeypatch):
     assert detect(plain) == filetypes.PDF
     monkeypatch.setattr(filetypes, "PDF_MAX_OBJECT_STREAMS", 0)
     assert _unreadable(plain) == "pdf_unreadable"
+
+
+def test_a_download_carries_the_name_it_is_given_not_the_stored_name(tmp_path):
+    from django.core.files import File
+
+    path = tmp_path / "3f2a9c.pdf"
+    path.write_bytes(PDF_BYTES)
+    with path.open("rb") as handle:
+        response = uploads.download_response(File(handle, name="3f2a9c.pdf"), filename="plan.pdf", content_type=None)
+        assert response["Content-Disposition"] == 'attachment; filename="plan.pdf"'
+        assert response["Content-Type"] == "application/octet-stream"

@@ -370,3 +370,138 @@ def test_the_summary_counts_states_per_field():
 @pytest.mark.parametrize("state", list(State))
 def test_only_drafts_and_submitted_plans_are_editable(state):
     assert workflow.is_editable(Application(status=state)) is (state in (State.DRAFT, State.SUBMITTED))
+
+
+# --- what each service records and whom it tells (issue 11: the audit data and the e-mails of each action) ------
+
+
+def _event(action):
+    return AuditEvent.objects.filter(action=action).get()
+
+
+def _mail(reference):
+    from core.models import OutboxMessage
+
+    return OutboxMessage.objects.get(reference=reference)
+
+
+def test_creating_a_plan_records_it_with_its_site_and_narrative(call, applicant):
+    organization = applicant.memberships.get().organization
+    created = services.create_application(
+        applicant, call=call, field=call.fields.get(), organization=organization, title="울산 이차전지", at=BEFORE
+    )
+    assert (created.created_by, created.created_at, created.status) == (applicant, BEFORE, State.DRAFT)
+    assert created.site.pk and created.narrative.pk
+    event = _event("created")
+    assert (event.actor, event.application, event.to_status, event.created_at) == (applicant, created, "draft", BEFORE)
+
+
+def test_a_file_s_upload_and_removal_are_recorded_with_the_file(plan, applicant):
+    added = services.upload_attachment(applicant, plan, kind="other", upload=_pdf(), at=BEFORE)
+    event = _event("attachment_added")
+    assert (event.actor, event.application, event.created_at) == (applicant, plan, BEFORE)
+    assert event.data == {"kind": "other", "name": "추가.pdf", "sha256": added.sha256, "size": len(PDF_BYTES)}
+    later = BEFORE + datetime.timedelta(minutes=5)
+    services.remove_attachment(applicant, added, at=later)
+    added.refresh_from_db()
+    assert added.removed_at == later
+    event = _event("attachment_removed")
+    assert (event.actor, event.created_at) == (applicant, later)
+    assert event.data == {"kind": "other", "name": "추가.pdf", "sha256": added.sha256}
+
+
+def test_an_invitation_is_recorded_and_mailed_to_the_invited_organisation_s_owners(plan, applicant, partner):
+    owner = MembershipFactory(organization=partner, role=Membership.Role.OWNER).user
+    MembershipFactory(organization=partner, role=Membership.Role.EDITOR)
+    invited = services.add_participant(applicant, plan, organization=partner, role="anchor", at=BEFORE)
+    event = _event("participant_added")
+    assert (event.actor, event.application, event.data) == (
+        applicant,
+        plan,
+        {"organization": partner.pk, "role": "anchor"},
+    )
+    mail = _mail(f"applications.participant_invited:{invited.pk}")
+    assert mail.to == [owner.email.lower()]
+    assert mail.created_by == applicant
+    from django.conf import settings
+    from django.urls import reverse
+
+    assert settings.PORTAL_BASE_URL + reverse("applications:invitations") in mail.body
+
+
+def test_accepting_an_invitation_is_recorded(plan, applicant, partner):
+    owner = MembershipFactory(organization=partner, role=Membership.Role.OWNER).user
+    invited = services.add_participant(applicant, plan, organization=partner, role="anchor", at=BEFORE)
+    accepted = services.respond_to_invitation(owner, invited, accept=True, at=BEFORE)
+    assert accepted.status == Participation.Status.ACCEPTED
+    event = _event("participant_accepted")
+    assert (event.actor, event.application, event.data) == (owner, plan, {"organization": partner.pk, "role": "anchor"})
+
+
+def test_a_submission_records_the_frozen_version_and_queues_its_receipt(
+    complete, applicant, monkeypatch, django_capture_on_commit_callbacks
+):
+    from core import queueing
+
+    published = []
+    monkeypatch.setattr(queueing, "publish", lambda task, *args, **kw: published.append((task.name, args)))
+    with django_capture_on_commit_callbacks(execute=True):
+        version = services.submit(applicant, complete, at=BEFORE)
+    complete.refresh_from_db()
+    assert (complete.submitted_at, version.number, version.submitted_at, version.submitted_by) == (
+        BEFORE,
+        1,
+        BEFORE,
+        applicant,
+    )
+    event = _event("version_frozen")
+    assert (event.actor, event.data) == (applicant, {"version": 1, "sha256": version.sha256})
+    assert published == [("applications.tasks.generate_receipt", (version.pk,))]
+
+
+def test_extending_a_deadline_is_recorded_and_mailed_to_organisations_still_working(
+    call, applicant, other_applicant, ministry_staff
+):
+    working = applicant.memberships.get().organization
+    ApplicationFactory(call=call, organization=working, created_by=applicant)
+    gone = other_applicant.memberships.get().organization
+    ApplicationFactory(call=call, organization=gone, created_by=other_applicant, status=State.WITHDRAWN)
+    call.closed_at = AT_DEADLINE
+    call.save(update_fields=["closed_at"])
+    later = AT_DEADLINE + datetime.timedelta(days=3)
+    extension = services.extend_deadline(ministry_staff, call, new_deadline=later, reason="시스템 장애", at=BEFORE)
+    call.refresh_from_db()
+    assert (call.deadline, call.closed_at) == (later, None)
+    assert (extension.reason, extension.created_at, extension.new_deadline) == ("시스템 장애", BEFORE, later)
+    event = _event("deadline_changed")
+    assert (event.actor, event.call, event.reason, event.created_at) == (ministry_staff, call, "시스템 장애", BEFORE)
+    assert event.data == {"from": AT_DEADLINE.astimezone(datetime.UTC).isoformat(), "to": later.isoformat()}
+    mail = _mail(f"applications.deadline:{extension.pk}:{working.pk}")
+    assert (mail.to, mail.created_by) == ([applicant.email.lower()], ministry_staff)
+    from core.models import OutboxMessage
+
+    assert not OutboxMessage.objects.filter(reference=f"applications.deadline:{extension.pk}:{gone.pk}").exists()
+
+
+def test_closing_a_call_mails_active_ministry_staff_once(complete, applicant, ministry_staff):
+    from accounts import roles
+    from tests.factories import UserFactory
+
+    UserFactory(roles=[roles.MINISTRY_STAFF], is_active=False)
+    UserFactory(roles=[roles.EXPERT])
+    services.submit(applicant, complete, at=BEFORE)
+    call = complete.call
+    closes = deadline.closes_at(call)
+    services.close_call(call, at=closes)
+    call.refresh_from_db()
+    mail = _mail(f"applications.call_closed:{call.pk}:{call.deadline.isoformat()}")
+    assert mail.to == [ministry_staff.email.lower()]
+    event = _event("call_closed")
+    assert (event.call, event.actor, event.created_at) == (call, None, closes)
+
+
+def test_screening_mails_the_result_to_the_organisation(received, ministry_staff, applicant):
+    services.screen(ministry_staff, received, eligible=True, at=AT_DEADLINE)
+    mail = _mail(f"applications.screening:{received.pk}:screen")
+    assert (mail.to, mail.created_by) == ([applicant.email.lower()], ministry_staff)
+    assert Application.objects.get(pk=received.pk).status == State.SCREENED

@@ -192,3 +192,18 @@ def test_the_guards_say_why_in_korean(plan):
     assert transitions.before_deadline(plan, AT_DEADLINE) == str(deadline.DeadlinePassed(plan.call))
     assert transitions.call_open_for_submission(plan, AT_DEADLINE) == str(deadline.DeadlinePassed(plan.call))
     assert transitions.call_open_for_submission(plan, plan.call.opens_at - TICK) == str(deadline.NotOpenYet(plan.call))
+
+
+def test_perform_s_other_refusals_say_why(plan, applicant):
+    with pytest.raises(TransitionError) as unknown:
+        workflow.perform(plan, "no_such_action", applicant, at=BEFORE)
+    assert str(unknown.value) == "없는 작업입니다."
+    with pytest.raises(TransitionError) as wrong_state:
+        workflow.perform(plan, "receive", None, at=AT_DEADLINE)
+    assert str(wrong_state.value) == "계획서가 “작성 중” 상태일 때는 할 수 없는 작업입니다."
+    Application.objects.filter(pk=plan.pk).update(status=State.RECEIVED)
+    plan.refresh_from_db()
+    with pytest.raises(TransitionError) as locked:
+        workflow.ensure_editable(plan)
+    assert str(locked.value) == "이 계획서는 더 이상 수정할 수 없습니다."
+    assert AuditEvent.objects.count() == 0

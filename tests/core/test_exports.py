@@ -102,3 +102,13 @@ def test_xlsx_plain_values_next_to_special_cells_keep_their_own_type_and_format(
     assert read.cell(2, 4).number_format == "0.00" and read.cell(2, 2).number_format == "General"
     assert read.cell(3, 2).value == "=B1" and read.cell(3, 2).data_type == "s"
     assert read.cell(3, 3).data_type == "n" and read.cell(3, 1).number_format == "General"
+
+
+def test_an_xlsx_download_is_the_whole_workbook_typed_as_xlsx_whatever_its_name():
+    workbook = Workbook(write_only=True)
+    exports.text_row(exports.write_only_sheet(workbook, "목록", ["이름"]), ["값"])
+    response = exports.xlsx_response(workbook, "계획서 목록")  # no extension to guess a type from
+    assert response["Content-Type"] == exports.XLSX_TYPE
+    data = b"".join(response.streaming_content)
+    assert data.startswith(b"PK\x03\x04")  # from its first byte (readers forgive a missing one; not all do)
+    assert int(response["Content-Length"]) == len(data)

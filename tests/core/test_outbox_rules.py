@@ -168,6 +168,11 @@ def test_as_email_attaches_stored_files_by_their_base_name():
     assert email.to == message.to and email.subject == message.subject
     assert email.extra_headers["Message-ID"] == message.message_id
     assert email.attachments[0][:2] == (name.rsplit("/", 1)[-1], b"%PDF-1.4 receipt")
+    at_root = default_storage.save("notice.pdf", ContentFile(b"%PDF-1.4 notice"))  # a name without a folder
+    assert outbox.as_email(queue("rules:root", attachments=[at_root])).attachments[0][:2] == (
+        at_root,
+        b"%PDF-1.4 notice",
+    )
 
 
 class RefusingBackend:
@@ -326,3 +331,36 @@ def test_retrying_a_message_that_has_not_failed_says_which_and_why():
         outbox.retry_failed(message.pk)
     assert str(refused.value) == f"outbox message {message.pk} has not failed (sent)"
     assert OutboxMessage.objects.get(pk=message.pk).status == Status.SENT
+
+
+def test_dispatch_after_queueing_respects_the_broker_back_off(monkeypatch):
+    """Only the sweep passes retrying=True; a request's own dispatch leaves the message to it after a failure."""
+    message = queue("rules:backoff")
+    published = []
+    monkeypatch.setattr(queueing, "publish", lambda task, *args, retrying=False: published.append(retrying))
+    outbox.dispatch(message.pk)
+    assert published == [False]
+
+
+def test_an_unreachable_mail_server_is_a_failure_to_retry_never_a_silent_success(settings):
+    """Django's SMTP backend swallows errors when asked to fail silently; the task must never ask."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    message = queue("rules:smtp-down")
+    with pytest.raises(Retry) as retry:
+        deliver_email.apply(args=[message.pk], throw=True)
+    assert isinstance(retry.value.exc, ConnectionRefusedError)  # the retry carries the cause to the worker's log
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.sent_at) == (Status.PENDING, 1, None)
+    assert message.last_error.startswith("ConnectionRefusedError(")
+
+
+def test_giving_up_is_logged_with_the_message_and_its_attempts(settings, caplog):
+    settings.EMAIL_BACKEND = "tests.core.test_outbox_rules.RefusingBackend"
+    message = queue("rules:give-up")
+    OutboxMessage.objects.filter(pk=message.pk).update(attempts=OutboxMessage.MAX_ATTEMPTS - 1)
+    with caplog.at_level("ERROR", logger="core.tasks"):
+        assert deliver_email.apply(args=[message.pk]).get() == "failed"
+    assert [r.getMessage() for r in caplog.records if r.name == "core.tasks"] == [
+        f"Giving up on outbox message {message.pk} after {OutboxMessage.MAX_ATTEMPTS} attempts"
+    ]
