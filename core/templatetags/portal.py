@@ -88,6 +88,6 @@ def number_filter(value) -> str:
 
 
 @register.filter(name="won")
-def won_filter(value) -> str:
-    """A won amount, with 억원 in Korean (core.numbers.won)."""
-    return won(value)
+def won_filter(value, unit: str = "") -> str:
+    """A won amount, with 억원 in Korean (core.numbers.won); `|won:"unit"` writes the currency too."""
+    return won(value, unit=bool(unit))

@@ -36,6 +36,16 @@ def test_won_adds_eok_in_korean_from_one_eok_on():
         assert won(30000000000) == "30,000,000,000"
 
 
+def test_won_with_its_unit():
+    with translation.override("ko"):
+        assert won(30000000000, unit=True) == "30,000,000,000원 (300억원)"
+        assert won(5000, unit=True) == "5,000원"
+    with translation.override("en"):
+        assert won(30000000000, unit=True) == "30,000,000,000 KRW"
+        rendered = Template('{% load portal %}{{ a|won:"unit" }}').render(Context({"a": 5000}))
+        assert rendered == "5,000 KRW"
+
+
 def test_the_filters_are_the_functions():
     template = Template("{% load portal %}{{ a|number }} / {{ b|won }}")
     with translation.override("ko"):
