@@ -9,6 +9,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.numbers import grouped
+
 from .models import Application
 from .sections import SECTIONS
 
@@ -128,12 +130,28 @@ def _label(name: str) -> str:
     return name
 
 
+def _is_number(name: str) -> bool:
+    from django.db import models as db_models
+
+    from .models import PlanNarrative, Site
+
+    for model in (Application, Site, PlanNarrative):
+        try:
+            field = model._meta.get_field(name)
+        except Exception:  # noqa: BLE001,S112 - not a field of this model, try the next
+            continue
+        return isinstance(field, db_models.DecimalField | db_models.IntegerField | db_models.FloatField)
+    return False
+
+
 def readable(content: dict) -> list[tuple[str, str, list[tuple[str, object]]]]:
-    """The field sections of a content snapshot as (key, title, [(label, value)]) for display."""
+    """The field sections of a content snapshot as (key, title, [(label, value)]) for display; numbers are
+    written for people (the snapshot stores "1250000.00")."""
     rows = []
     for section in SECTIONS:
         values = content.get("sections", {}).get(section.key)
         if section.key in ("overview", *ROW_FIELDS) or not isinstance(values, dict):
             continue
-        rows.append((section.key, str(section.title), [(_label(n), v) for n, v in values.items()]))
+        shown = [(_label(n), grouped(v) if v not in (None, "") and _is_number(n) else v) for n, v in values.items()]
+        rows.append((section.key, str(section.title), shown))
     return rows

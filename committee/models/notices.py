@@ -102,6 +102,11 @@ class DecisionNotice(models.Model):
         return self.message_id is not None
 
     @property
+    def is_superseded(self) -> bool:
+        """Its resolution was corrected: a newer notice replaces this one (so it is not pre-selected for sending)."""
+        return self.resolution.status == Resolution.Status.SUPERSEDED
+
+    @property
     def display_code(self) -> str:
         return format_code(self.verification_code)
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from core.clock import machine_kst
 from core.navigation import menu_for
+from core.numbers import grouped, won
 
 register = template.Library()
 
@@ -78,3 +79,15 @@ def error_summary(context, *forms_or_formsets, message=""):
 def machine_time(instant) -> str:
     """`<time datetime="{{ instant|machine_time }}">`: the one way templates write a machine-readable time."""
     return machine_kst(instant) if instant else ""
+
+
+@register.filter(name="number")
+def number_filter(value) -> str:
+    """Digits grouped by thousands (core.numbers.grouped)."""
+    return grouped(value)
+
+
+@register.filter(name="won")
+def won_filter(value, unit: str = "") -> str:
+    """A won amount, with 억원 in Korean (core.numbers.won); `|won:"unit"` writes the currency too."""
+    return won(value, unit=bool(unit))

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 import time_machine
 from django.conf import settings
@@ -197,3 +199,17 @@ def test_one_kept_form_per_session_the_latest(client, plan, applicant):
 def test_viewer_cannot_edit(client, plan, editor_of):
     client.force_login(editor_of(plan, role="viewer"))
     assert client.get(section_url(plan, "overview")).status_code == 403
+
+
+@pytest.mark.parametrize("key", ["site", "anchors"])
+def test_a_closed_plan_shows_its_sections_as_text_without_inputs(client, plan, applicant, key):
+    client.force_login(applicant)
+    client.post(section_url(plan, "site"), {"name": "온산 특화단지", "area_m2": "1250000", "revision": "0"})
+    with time_machine.travel(plan.call.deadline + datetime.timedelta(minutes=1), tick=False):
+        client.force_login(applicant)  # a fresh session: the first one has been idle for days
+        html = client.get(section_url(plan, key), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    main = html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+    assert "This section can no longer be changed." in main
+    assert "<form" not in main and "<input" not in main and "<textarea" not in main
+    if key == "site":
+        assert "온산 특화단지" in main

@@ -313,3 +313,18 @@ def test_confirming_needs_the_box_that_says_what_happens(client, secretariat, it
     assert 'href="#id_understood"' in response.content.decode()
     assert Resolution.objects.get(pk=resolution.pk).status == Resolution.Status.DRAFT
     assert Application.objects.get(pk=plan.pk).status != State.DESIGNATED
+
+
+def test_a_superseded_notice_is_not_preselected_for_sending(
+    client, secretariat, meeting, confirmed, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.correct_resolution(
+            secretariat, confirmed.resolution, reason="정정", **resolution_data("not_designated")
+        )
+    corrected = DecisionNotice.objects.exclude(pk=confirmed.pk).get()
+    client.force_login(secretariat)
+    html = client.get(reverse("committee:notices", args=[meeting.pk])).content.decode()
+    old_box = html.split(f'id="notice-{confirmed.pk}"', 1)[1].split(">", 1)[0]
+    new_box = html.split(f'id="notice-{corrected.pk}"', 1)[1].split(">", 1)[0]
+    assert "checked" not in old_box and "checked" in new_box

@@ -1,5 +1,5 @@
 """In Chromium, the applicant's path end to end: register, be approved, draft over two sittings, upload,
-submit, download the receipt, amend, and be refused after the deadline. Each page passes axe-core."""
+submit, download the receipt, amend, and find the plan closed after the deadline. Each page passes axe-core."""
 
 import datetime
 import re
@@ -131,8 +131,8 @@ def test_applicant_from_registration_to_refusal_after_the_deadline(page, browser
     with time_machine.travel(AFTER, tick=True):
         log_in(page, "planner@hanbit.co.kr", "Strong-Passw0rd-2026")  # a week later the session has expired
         page.goto(f"/plans/{application.pk}/sections/overview/")
-        page.locator("#id_summary").fill("마감 후 수정 시도")
-        page.get_by_role("button", name="이 항목 저장").click()
+        assert page.locator("main form, #id_summary").count() == 0  # closed: the section is text, not inputs
         assert page.get_by_text("2026-02-27 18:00").first.is_visible()
+        assert_accessible(page, context="closed section")
     application.refresh_from_db()
     assert application.summary.endswith("코발트 정련 공급망")

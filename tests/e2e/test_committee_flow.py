@@ -82,7 +82,7 @@ def test_secretariat_to_sent_notices_and_applicant_to_the_pdf(page, browser, liv
 
         # 4. confirm: the plan is designated with conditions, the notice is generated
         page.locator("form[action$='/confirm/'] button[type=submit]").click()  # without the box: refused, said
-        assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+        page.wait_for_function("document.activeElement && document.activeElement.hasAttribute('data-error-summary')")
         assert page.locator("[data-error-summary] a[href='#id_understood']").is_visible()
         assert_accessible(page, context="confirmation refused")
         page.locator("#id_understood").check()

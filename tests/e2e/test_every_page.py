@@ -68,7 +68,7 @@ def links(page, origin: str) -> list[str]:
     return found
 
 
-def crawl(context, origin: str, start: list[str], seen_shapes: set, record) -> int:
+def crawl(context, origin: str, start: list[str], seen_shapes: set, titles: dict, record) -> int:
     page = context.new_page()
     queue, visited, count = list(start), set(), 0
     while queue and count < MAX_PAGES_PER_ROLE:
@@ -86,6 +86,8 @@ def crawl(context, origin: str, start: list[str], seen_shapes: set, record) -> i
         for value in page.eval_on_selector_all("time[datetime]", "els => els.map(e => e.getAttribute('datetime'))"):
             if "." in value:  # the HTML standard's date strings have no microseconds (vnu reported 73)
                 record("ko", "time", url, value)
+        if key not in titles:
+            titles[key] = page.title()
         first_visit = key not in seen_shapes  # axe once per shape (the slow part), overflow for every role
         for language in ("ko", "en"):
             if language == "en":
@@ -112,6 +114,7 @@ def test_every_page_shape_fits_320_px_and_passes_axe_for_every_role(browser, liv
     problems: list[str] = []
     counts: Counter = Counter()
     shapes: set[str] = set()
+    titles: dict[str, str] = {}
 
     def record(language, width, url, found):
         who = current[0] or "anonymous"
@@ -136,11 +139,22 @@ def test_every_page_shape_fits_320_px_and_passes_axe_for_every_role(browser, liv
         context.set_default_timeout(15_000)
         if email:
             browser_log_in(context.new_page(), email, DEMO_PASSWORD)
-        pages += crawl(context, live_server.url, ["/dashboard/", "/"] if email else ["/"], shapes, record)
+        pages += crawl(context, live_server.url, ["/dashboard/", "/"] if email else ["/"], shapes, titles, record)
         context.close()
 
+    by_title: dict[str, list[str]] = {}
+    for key, title in titles.items():
+        by_title.setdefault(title, []).append(key)
+    for title, keys in by_title.items():
+        if len(keys) > 1:  # each page shape has a title of its own
+            counts["shared title"] += 1
+            problems.append(f"{len(keys)} page shapes share the title {title!r}: {keys}")
     if os.environ.get("A11Y_REPORT"):
         with open(os.environ["A11Y_REPORT"], "w") as out:
-            json.dump({"pages": pages, "shapes": sorted(shapes), "counts": counts, "problems": problems}, out, indent=1)
+            json.dump(
+                {"pages": pages, "shapes": sorted(shapes), "counts": counts, "titles": titles, "problems": problems},
+                out,
+                indent=1,
+            )
     assert pages > 40, f"the crawl reached only {pages} pages"
     assert not problems, f"{len(problems)} problems on {pages} pages:\n" + "\n".join(problems)
