@@ -125,7 +125,7 @@ def test_secretariat_to_sent_notices_and_applicant_to_the_pdf(page, browser, liv
         # 7. anyone can verify it, and the designation is listed publicly
         page.goto("/verify/")
         page.locator("#id_code").fill(notice.display_code)
-        page.locator("main form button[type=submit]").click()
+        page.locator("main form[method=get] button[type=submit]").click()  # the page also checks a PDF file
         assert page.get_by_text(notice.sha256).is_visible()
         assert_accessible(page, context="verification")
         page.goto("/designations/")
