@@ -133,6 +133,8 @@ def test_expert_scores_and_staff_and_chair_move_the_plan_to_the_committee(page, 
         assert page.get_by_text("조건을 입력하세요.").first.is_visible()
         assert page.locator("#id_reasons").input_value() == "투자 확실성과 공급망 연계가 우수함"
         page.locator("#id_conditions").fill("산업용수 공급 계획 보완")
+        # no subcommittee member has scored this plan: referring it needs a reason, kept in its history
+        page.locator("#id_override_reason").fill("분과위원 평가 전 위원회 일정상 회부")
         page.get_by_role("button", name="확정하고 위원회에 회부").click()
         assert page.get_by_text("권고를 확정하고 계획서를 위원회에 회부했습니다.").first.is_visible()
         assert_accessible(page, context="finalised recommendation")
