@@ -121,6 +121,15 @@ KIND_HINTS = {
 }
 
 
+def stored_file_response(file, *, filename: str, content_type: str | None) -> FileResponse:
+    """`download_response` of an optional stored file: 404 when the row holds none."""
+    from django.http import Http404
+
+    if not file:
+        raise Http404
+    return download_response(file, filename=filename, content_type=content_type)
+
+
 def download_response(file, *, filename: str, content_type: str | None) -> FileResponse:
     """Every stored file leaves as an attachment typed by its verified kind (never by its name), unsniffed.
 

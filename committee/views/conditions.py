@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from applications import embargo
 from applications.models import Application
-from applications.uploads import download_response
+from applications.uploads import stored_file_response
 from applications.views.common import load_application
 from core.errors import Refused, show_on_form
 from core.permissions import role_required
@@ -89,9 +89,7 @@ def staff_decide(request, pk):
 
 
 def _answer_file(answer):
-    if not answer.file:
-        raise Http404
-    return download_response(answer.file, filename=answer.file_name, content_type=answer.file_type)
+    return stored_file_response(answer.file, filename=answer.file_name, content_type=answer.file_type)
 
 
 @role_required(PERM)

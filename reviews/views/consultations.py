@@ -3,13 +3,12 @@ answers; the subcommittee reads them beside the expert panel's results."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Application
-from applications.uploads import download_response
+from applications.uploads import stored_file_response
 from core.errors import Refused, show_on_form
 from core.permissions import role_required
 
@@ -101,9 +100,7 @@ def record_opinion(request, pk):
 
 
 def _file(consultation):
-    if not consultation.opinion_file:
-        raise Http404
-    return download_response(
+    return stored_file_response(
         consultation.opinion_file, filename=consultation.opinion_file_name, content_type=consultation.opinion_file_type
     )
 
