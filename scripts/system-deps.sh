@@ -1,7 +1,7 @@
 #!/bin/sh
 # System packages the portal needs beyond Python: a Korean font and Pango for WeasyPrint PDFs, gettext for
 # the catalogues; for the tests also poppler-utils (pdftotext), Chromium (browser tests) and nginx (the fault
-# tests run the production topology, nginx in front of gunicorn, as processes: tests/faults/).
+# tests run the production topology, nginx in front of gunicorn, as processes: tests/faults/) and Java (vnu).
 # As root on Debian/Ubuntu the missing ones are installed; otherwise the exact command is printed.
 mode="${1:-run}"
 missing=""
@@ -21,6 +21,8 @@ if [ "$mode" = "test" ]; then
   need poppler-utils
   need chromium
   need nginx
+  # Java runs the Nu Html Checker (vnu.jar from npm) in the page crawler; any JRE 11+ will do.
+  command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
 fi
 [ -z "$missing" ] && exit 0
 

@@ -2,13 +2,16 @@
 English. At 320 px nothing scrolls sideways (WCAG 1.4.10); at 390 and 1366 px axe-core finds nothing.
 
 One browser, one login per role; a page shape is its path with the numbers taken out, visited once per
-role; axe-core runs on the first role's visit of each shape.
+role; axe-core runs on the first role's visit of each shape, and the HTML the server sent for that visit (in
+both languages) goes through the Nu Html Checker (vnu.jar from npm's vnu-jar, run once on all of them by Java).
 Set A11Y_REPORT=path to also write the per-language, per-width counts as JSON (the issue's measurement).
 """
 
 import json
 import os
 import re
+import shutil
+import subprocess
 from collections import Counter
 from urllib.parse import urlparse
 
@@ -37,6 +40,7 @@ SKIP = re.compile(
 MAX_PAGES_PER_ROLE = 45
 NARROW, PHONE, DESKTOP = 320, 390, 1366
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+VNU_JAR = services.ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
 def shape(path: str) -> str:
@@ -68,7 +72,26 @@ def links(page, origin: str) -> list[str]:
     return found
 
 
-def crawl(context, origin: str, start: list[str], seen_shapes: set, titles: dict, record) -> int:
+def vnu_errors(directory) -> list[tuple[str, str]]:
+    """(file name, message) for every error the Nu Html Checker finds in the saved pages."""
+    pages = sorted(str(path) for path in directory.glob("*.html"))
+    out = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--errors-only", "--exit-zero-always", "--format", "json", *pages],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    report = json.loads(out.stderr or out.stdout)
+    return [(message.get("url", "").rsplit("/", 1)[-1], message["message"]) for message in report["messages"]]
+
+
+def keep_html(directory, language: str, key: str, response) -> None:
+    name = re.sub(r"[^A-Za-z0-9]+", "_", key).strip("_") or "home"
+    (directory / f"{language}-{name}.html").write_bytes(response.body())
+
+
+def crawl(context, origin: str, start: list[str], seen_shapes: set, titles: dict, record, html_dir) -> int:
     page = context.new_page()
     queue, visited, count = list(start), set(), 0
     while queue and count < MAX_PAGES_PER_ROLE:
@@ -92,8 +115,9 @@ def crawl(context, origin: str, start: list[str], seen_shapes: set, titles: dict
         for language in ("ko", "en"):
             if language == "en":
                 context.add_cookies([{"name": "django_language", "value": "en", "url": origin}])
-                page.reload()
+                response = page.reload()
             if first_visit:
+                keep_html(html_dir, language, key, response)
                 record(language, DESKTOP, url, axe(page))
                 page.set_viewport_size({"width": PHONE, "height": 800})
                 record(language, PHONE, url, axe(page))
@@ -107,10 +131,16 @@ def crawl(context, origin: str, start: list[str], seen_shapes: set, titles: dict
     return count
 
 
-def test_every_page_shape_fits_320_px_and_passes_axe_for_every_role(browser, live_server, settings):
+def test_every_page_shape_fits_320_px_and_passes_axe_and_vnu_for_every_role(browser, live_server, settings, tmp_path):
     settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    html_dir = tmp_path / "html"  # the server's HTML of each page shape, for vnu
+    html_dir.mkdir()
     call_command("seed_demo", "--quiet-accounts", stdout=open(os.devnull, "w"))  # noqa: SIM115
     services.need("axe-core", services.AXE_JS.exists(), "node_modules/axe-core missing (npm install)")
+    services.need("the Nu Html Checker", VNU_JAR.exists(), "node_modules/vnu-jar missing (npm install)")
+    services.need(
+        "Java", shutil.which("java") is not None, "no java for vnu.jar (apt-get install default-jre-headless)"
+    )
     problems: list[str] = []
     counts: Counter = Counter()
     shapes: set[str] = set()
@@ -121,6 +151,9 @@ def test_every_page_shape_fits_320_px_and_passes_axe_for_every_role(browser, liv
         if width == "time":
             counts["time with microseconds"] += 1
             problems.append(f"{who} {url}: <time datetime={found!r}>")
+        elif width == "vnu":
+            counts[f"vnu {language}"] += 1
+            problems.append(f"vnu {url}: {found}")
         elif width == NARROW:
             if found > 0:
                 counts[f"overflow {language} {width}"] += 1
@@ -139,8 +172,14 @@ def test_every_page_shape_fits_320_px_and_passes_axe_for_every_role(browser, liv
         context.set_default_timeout(15_000)
         if email:
             browser_log_in(context.new_page(), email, DEMO_PASSWORD)
-        pages += crawl(context, live_server.url, ["/dashboard/", "/"] if email else ["/"], shapes, titles, record)
+        pages += crawl(
+            context, live_server.url, ["/dashboard/", "/"] if email else ["/"], shapes, titles, record, html_dir
+        )
         context.close()
+
+    assert len(list(html_dir.glob("*.html"))) == 2 * len(shapes), "vnu must see every page shape in both languages"
+    for name, message in vnu_errors(html_dir):
+        record(name.split("-", 1)[0], "vnu", name, message)
 
     by_title: dict[str, list[str]] = {}
     for key, title in titles.items():
