@@ -548,3 +548,93 @@ def test_finalising_without_counted_scores_needs_the_override_reason(world, in_s
     )
     event = AuditEvent.objects.get(application=in_subcommittee, action="refer_to_committee_override")
     assert (event.reason, event.data) == ("위원 전원 이해충돌", {"recommendation": "recommend", "reasons": "우수"})
+
+
+# --- what each service stores, beyond its refusals
+
+
+def test_a_panel_is_advisory_with_five_evaluators_per_plan_unless_told(world):
+    field = FieldFactory(code="ROB")
+    world["call"].fields.add(field)
+    panel = services.create_panel(world["staff"], call=world["call"], field=field, name="로봇")
+    assert (panel.stage, panel.reviewers_per_plan) == (Stage.ADVISORY, 5)
+
+
+def test_unassigning_removes_the_evaluators_draft_and_its_scores(world, sheet):
+    assignment, criteria = sheet
+    services.save_review(
+        assignment.reviewer, assignment, scores={criteria[0].pk: (Decimal("3"), "초안")}, opinion="", at=DURING
+    )
+    services.unassign(world["staff"], assignment)
+    assert not Assignment.objects.exists() and not Review.objects.exists() and not Score.objects.exists()
+    event = AuditEvent.objects.get(action="assignment_removed")
+    assert event.data == {"panel": world["panel"].pk, "reviewer": assignment.reviewer_id, "draft_removed": True}
+
+
+def test_a_reopened_review_keeps_its_assignment_when_unassigning(world, sheet):
+    assignment, criteria = sheet
+    review = submitted_review(assignment, [1] * len(criteria))
+    services.reopen_review(world["staff"], review, until=REVIEW_DUE + US, reason="연장", at=REVIEW_DUE)
+    message, _errors = refusal(services.unassign, world["staff"], assignment)
+    assert message == "This evaluator has already submitted a review; the assignment stays."
+    assert Review.objects.filter(assignment=assignment).exists()
+
+
+def test_each_save_counts_a_revision_and_replaces_the_scores(world, sheet):
+    assignment, criteria = sheet
+    first = services.save_review(
+        assignment.reviewer, assignment, scores={criteria[0].pk: (Decimal("3"), "초안")}, opinion="초안", at=DURING
+    )
+    second = services.save_review(
+        assignment.reviewer, assignment, scores={criteria[0].pk: (Decimal("4.5"), "수정")}, opinion="수정", at=DURING
+    )
+    assert second.pk == first.pk and (first.revision, second.revision) == (1, 2)
+    stored = Review.objects.get(pk=first.pk)
+    assert (stored.overall_opinion, stored.revision) == ("수정", 2)
+    assert [(s.points, s.comment) for s in stored.scores.all()] == [(Decimal("4.5"), "수정")]
+
+
+def test_every_score_out_of_range_is_named_at_its_field(world, sheet):
+    assignment, criteria = sheet
+    first, second = criteria[0], criteria[1]
+    scores = {first.pk: (Decimal("-1"), ""), second.pk: (second.max_points + 1, ""), criteria[2].pk: (None, "")}
+    _message, errors = refusal(
+        services.save_review, assignment.reviewer, assignment, scores=scores, opinion="", at=DURING
+    )
+    assert errors == {
+        f"score_{first.pk}": f"Enter a score from 0 to {first.max_points}.",
+        f"score_{second.pk}": f"Enter a score from 0 to {second.max_points}.",
+    }
+    assert not Review.objects.exists()  # the draft created for the save is rolled back with it
+
+
+def test_starting_the_expert_review_counts_every_plan_moved(world):
+    plans = [reviewable_plan(world["call"], status=State.SCREENED) for _ in range(2)]
+    at = datetime.datetime(2026, 4, 20, 9, 0, tzinfo=KST)
+    assert services.start_advisory_review(world["staff"], plans, at=at) == 2
+    assert set(Application.objects.filter(pk__in=[p.pk for p in plans]).values_list("status", flat=True)) == {
+        State.ADVISORY_REVIEW
+    }
+    assert {e.created_at for e in AuditEvent.objects.filter(action="start_advisory_review")} == {at}
+
+
+def test_a_note_keeps_the_meeting_date(world, in_subcommittee):
+    held = datetime.date(2026, 6, 12)
+    note = services.add_note(world["staff"], in_subcommittee, kind="presentation", text="1차 발표", held_on=held)
+    assert (note.held_on, note.kind) == (held, "presentation")
+
+
+def test_the_recommendations_missing_fields_say_what_is_missing(world, in_subcommittee):
+    _message, errors = refusal(
+        services.finalise_recommendation,
+        world["staff"],
+        in_subcommittee,
+        decision=Recommendation.Decision.RECOMMEND_WITH_CONDITIONS,
+        reasons="",
+        conditions="",
+    )
+    with translation.override("en"):
+        assert {key: str(value) for key, value in errors.items()} == {
+            "reasons": "Give the reasons for the recommendation.",
+            "conditions": "State the conditions.",
+        }
