@@ -332,10 +332,13 @@ def submit_review(actor, assignment: Assignment, *, at) -> Review:
 
 def reopen_review(actor, review: Review, *, until: datetime.datetime, reason: str, at) -> Review:
     with transaction.atomic():
+        errors = {}
         if not reason.strip():
-            raise ReviewRefused(_("Please give a reason."))
+            errors["reason"] = _("Please give a reason.")
         if until <= at:
-            raise ReviewRefused(_("The new due time must be in the future."))
+            errors["until"] = _("The new due time must be in the future.")
+        if errors:
+            raise ReviewRefused(" ".join(errors.values()), errors)
         review = Review.objects.select_for_update().select_related("assignment__application").get(pk=review.pk)
         was = review.status
         if review.status != Review.Status.DRAFT:  # a draft only gets the new due time

@@ -350,10 +350,17 @@ def test_reopen_needs_a_reason_and_a_time_after_now(world, sheet):
     assignment, criteria = sheet
     review = submitted_review(assignment, [1] * len(criteria))
     at = REVIEW_DUE + datetime.timedelta(days=1)
-    message, _errors = refusal(services.reopen_review, world["staff"], review, until=at + US, reason=" ", at=at)
-    assert message == "Please give a reason."
-    message, _errors = refusal(services.reopen_review, world["staff"], review, until=at, reason="연장", at=at)
-    assert message == "The new due time must be in the future."
+    message, errors = refusal(services.reopen_review, world["staff"], review, until=at + US, reason=" ", at=at)
+    assert (message, errors) == ("Please give a reason.", {"reason": "Please give a reason."})
+    message, errors = refusal(services.reopen_review, world["staff"], review, until=at, reason="연장", at=at)
+    assert (message, errors) == (
+        "The new due time must be in the future.",
+        {"until": "The new due time must be in the future."},
+    )
+    message, errors = refusal(services.reopen_review, world["staff"], review, until=at - US, reason="", at=at)
+    assert message == "Please give a reason. The new due time must be in the future."
+    assert set(errors) == {"reason", "until"}
+    assert Review.objects.get(pk=review.pk).is_submitted
     reopened = services.reopen_review(world["staff"], review, until=at + US, reason="연장", at=at)
     assert (reopened.status, reopened.submitted_at, reopened.total, reopened.reopened_until) == (
         Review.Status.DRAFT,
