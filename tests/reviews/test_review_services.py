@@ -658,3 +658,20 @@ def test_the_recommendations_missing_fields_say_what_is_missing(world, in_subcom
             "reasons": "Give the reasons for the recommendation.",
             "conditions": "State the conditions.",
         }
+
+
+def test_a_panel_needs_the_rubric_of_its_own_call_and_is_one_per_call_field_and_stage(world):
+    field = world["plan"].field
+    other_call = CallFactory(fields=[field])
+    # The advisory rubric of `world["call"]` does not set up another call.
+    message, _errors = refusal(services.create_panel, world["staff"], call=other_call, field=field, name="다른 공모")
+    assert message == "Set up the rubric of this call and stage first (administration: rubrics)."
+    make_rubric(other_call)
+    # A panel for the same field in another call, and for another field in the same call, are no obstacle.
+    assert services.create_panel(world["staff"], call=other_call, field=field, name="다른 공모").call == other_call
+    second_field = FieldFactory(code="ROB")
+    world["call"].fields.add(second_field)
+    assert (
+        services.create_panel(world["staff"], call=world["call"], field=second_field, name="로봇").field == second_field
+    )
+    assert Panel.objects.count() == 3
