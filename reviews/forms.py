@@ -1,7 +1,5 @@
 """Forms of evaluators and the subcommittee: declaration, the score sheet, notes, the recommendation."""
 
-from decimal import Decimal
-
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +10,9 @@ from .models import Recommendation, SubcommitteeNote
 
 
 class DeclarationForm(forms.Form):
+    """The answer, the pledge and the reason; what each answer needs is checked by services.declare (its one
+    owner), which names the field."""
+
     CHOICES = (
         ("no_conflict", _("I have no conflict of interest with this plan")),
         ("conflict", _("I have a conflict of interest and recuse myself")),
@@ -37,14 +38,6 @@ class DeclarationForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
-    def clean(self):
-        data = super().clean()
-        if data.get("answer") == "no_conflict" and not data.get("pledge"):
-            self.add_error("pledge", _("Please confirm the pledge to continue."))
-        if data.get("answer") == "conflict" and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Please describe the conflict briefly."))
-        return data
-
 
 class PointsField(forms.DecimalField):
     """A score. "1e999" is a valid Decimal that the step check cannot divide (a 500): a number of more than
@@ -60,8 +53,9 @@ class PointsField(forms.DecimalField):
 
 
 class ScoreSheetForm(forms.Form):
-    """One score and comment per criterion, plus the overall opinion. Range checks here; completeness is
-    checked only when submitting (services.missing_for_submission)."""
+    """One score and comment per criterion, plus the overall opinion. The form reads numbers; the range and the
+    half steps are checked by services.save_review (their one owner), completeness only when submitting
+    (services.missing_for_submission)."""
 
     overall_opinion = forms.CharField(
         label=_("Overall opinion"), required=False, max_length=8000, widget=forms.Textarea(attrs={"rows": 5})
@@ -83,15 +77,14 @@ class ScoreSheetForm(forms.Form):
             self.fields[f"score_{criterion.pk}"] = PointsField(
                 label=_("Score (0–%(max)s)") % {"max": criterion.max_points},
                 required=False,
-                min_value=Decimal(0),
-                max_value=criterion.max_points,
                 max_digits=4,
                 decimal_places=1,
-                step_size=Decimal("0.5"),
                 initial=score.points if score else None,
                 error_messages={
+                    # More digits than any score has: out of the range the service checks.
                     "max_value": _("Enter a score from 0 to %(max)s.") % {"max": criterion.max_points},
-                    "min_value": _("Enter a score from 0 to %(max)s.") % {"max": criterion.max_points},
+                    "max_digits": _("Enter a score from 0 to %(max)s.") % {"max": criterion.max_points},
+                    "max_whole_digits": _("Enter a score from 0 to %(max)s.") % {"max": criterion.max_points},
                     "step_size": _("Points are given in steps of 0.5."),
                     "invalid": _("Enter a number, for example 12.5."),
                     "max_decimal_places": _("Points are given in steps of 0.5."),

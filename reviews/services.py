@@ -1,4 +1,5 @@
-"""Every state change of the reviews room: plain functions taking the actor, each in one transaction.
+"""Every state change of the reviews room: plain functions taking the actor and the instant `at` (the request's
+arrival, never the clock read here), each in one transaction.
 
 Refusals raise ReviewRefused with a translated message for the user; nothing here touches the request.
 """
@@ -9,7 +10,6 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import audit, workflow
@@ -90,7 +90,7 @@ def _blocking_conflict(application, user):
     )
 
 
-def assign(actor, panel: Panel, application, reviewer, *, at=None) -> Assignment:
+def assign(actor, panel: Panel, application, reviewer, *, at) -> Assignment:
     """Assign one evaluator. Not atomic on purpose: a conflict detected here stays recorded when the
     assignment is refused (inside bulk_assign the whole batch, detection included, is rolled back)."""
     if application.call_id != panel.call_id or application.field_id != panel.field_id:
@@ -121,12 +121,12 @@ def assign(actor, panel: Panel, application, reviewer, *, at=None) -> Assignment
         panel=panel,
         application=application,
         reviewer=reviewer,
-        defaults={"assigned_by": actor, "assigned_at": at or timezone.now()},
+        defaults={"assigned_by": actor, "assigned_at": at},
     )
     return assignment
 
 
-def bulk_assign(actor, panel: Panel, pairs, *, at=None) -> int:
+def bulk_assign(actor, panel: Panel, pairs, *, at) -> int:
     """Assign every (application, reviewer) pair, all or nothing."""
     with transaction.atomic():
         created = 0
@@ -203,9 +203,8 @@ def pin_conflict(actor, application, user, reason: str) -> Conflict:
 # --- evaluators ------------------------------------------------------------------------------------------
 
 
-def declare(actor, assignment: Assignment, *, conflict: bool, reason: str = "", pledge: bool = False, at=None):
+def declare(actor, assignment: Assignment, *, conflict: bool, reason: str = "", pledge: bool = False, at):
     with transaction.atomic():
-        at = at or timezone.now()
         assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
         if assignment.declaration != Assignment.Declaration.PENDING:
             raise ReviewRefused(_("You have already made your declaration for this plan."))
@@ -259,10 +258,9 @@ def _check_points(criterion: Criterion, points) -> str | None:
     return None
 
 
-def save_review(actor, assignment: Assignment, *, scores: dict, opinion: str, at=None) -> Review:
+def save_review(actor, assignment: Assignment, *, scores: dict, opinion: str, at) -> Review:
     """Save a draft: {criterion_id: (points or None, comment)}. Out-of-range points are refused, per field."""
     with transaction.atomic():
-        at = at or timezone.now()
         review = _review_for(assignment)
         review = Review.objects.select_for_update().get(pk=review.pk)
         if review.is_submitted:
@@ -308,9 +306,8 @@ def missing_for_submission(review: Review) -> dict:
     return errors
 
 
-def submit_review(actor, assignment: Assignment, *, at=None) -> Review:
+def submit_review(actor, assignment: Assignment, *, at) -> Review:
     with transaction.atomic():
-        at = at or timezone.now()
         review = Review.objects.select_for_update().get(assignment=assignment)
         if review.is_submitted:
             raise ReviewRefused(_("This review has already been submitted."))
@@ -333,13 +330,15 @@ def submit_review(actor, assignment: Assignment, *, at=None) -> Review:
         return review
 
 
-def reopen_review(actor, review: Review, *, until: datetime.datetime, reason: str, at=None) -> Review:
+def reopen_review(actor, review: Review, *, until: datetime.datetime, reason: str, at) -> Review:
     with transaction.atomic():
-        at = at or timezone.now()
+        errors = {}
         if not reason.strip():
-            raise ReviewRefused(_("Please give a reason."))
+            errors["reason"] = _("Please give a reason.")
         if until <= at:
-            raise ReviewRefused(_("The new due time must be in the future."))
+            errors["until"] = _("The new due time must be in the future.")
+        if errors:
+            raise ReviewRefused(" ".join(errors.values()), errors)
         review = Review.objects.select_for_update().select_related("assignment__application").get(pk=review.pk)
         was = review.status
         if review.status != Review.Status.DRAFT:  # a draft only gets the new due time
@@ -362,7 +361,7 @@ def reopen_review(actor, review: Review, *, until: datetime.datetime, reason: st
 # --- workflow steps --------------------------------------------------------------------------------------
 
 
-def start_advisory_review(actor, applications, *, at=None) -> int:
+def start_advisory_review(actor, applications, *, at) -> int:
     moved = 0
     for application in applications:
         if application.status == State.SCREENED:
@@ -371,7 +370,7 @@ def start_advisory_review(actor, applications, *, at=None) -> int:
     return moved
 
 
-def move_to_subcommittee(actor, application, *, reason: str = "", at=None):
+def move_to_subcommittee(actor, application, *, reason: str = "", at):
     name = "to_subcommittee_override" if reason.strip() else "to_subcommittee"
     return workflow.perform(application, name, actor, at=at, reason=reason)
 
@@ -386,14 +385,13 @@ def add_note(actor, application, *, kind: str, text: str, held_on=None) -> Subco
 
 
 def finalise_recommendation(
-    actor, application, *, decision: str, reasons: str, conditions: str = "", override_reason: str = "", at=None
+    actor, application, *, decision: str, reasons: str, conditions: str = "", override_reason: str = "", at
 ):
     """Record the subcommittee's recommendation and refer the plan to the committee. Without subcommittee
     scores that count, only with `override_reason` (kept in the history as an override)."""
     with transaction.atomic():
         from .selectors import stage_summary
 
-        at = at or timezone.now()
         errors = {}
         if not reasons.strip():
             errors["reasons"] = _("Give the reasons for the recommendation.")

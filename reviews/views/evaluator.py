@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from applications import snapshot
 from applications.models import Attachment
 from applications.uploads import download_response
-from core.errors import Refused, refuse
+from core.errors import Refused, refuse, show_on_form
 from core.paging import paginate
 from core.permissions import get_permitted_object_or_404, role_required
 
@@ -72,7 +72,7 @@ def declare(request, pk):
                 at=request.received_at,
             )
         except Refused as exc:
-            refuse(request, exc)
+            show_on_form(form, exc)
         else:
             if conflict:
                 messages.success(

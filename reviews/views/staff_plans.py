@@ -4,7 +4,6 @@ steps (start expert review, move to the subcommittee), the review packet PDF and
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,8 +29,8 @@ def _load(pk, plan):
     return panel, application
 
 
-def _reopen_form(review, data=None, now=None):
-    return ReopenReviewForm(data, prefix=f"reopen-{review.pk}", now=now or timezone.now())
+def _reopen_form(review, data=None):
+    return ReopenReviewForm(data, prefix=f"reopen-{review.pk}")
 
 
 def _page(request, panel, application, *, bound_reopen=None, move_form=None, status=200):
@@ -46,7 +45,7 @@ def _page(request, panel, application, *, bound_reopen=None, move_form=None, sta
             if bound_reopen is not None and bound_reopen.prefix == f"reopen-{review.pk}":
                 assignment.reopen_form = bound_reopen
             else:
-                assignment.reopen_form = _reopen_form(review, now=request.received_at)
+                assignment.reopen_form = _reopen_form(review)
     summary = None
     if rubric is not None:
         summary = with_review_summary(Application.objects.filter(pk=application.pk), rubric).get()
@@ -84,7 +83,7 @@ def reopen(request, pk, plan, review):
         assignment__panel=panel,
         assignment__application=application,
     )
-    form = _reopen_form(review, request.POST, now=request.received_at)
+    form = _reopen_form(review, request.POST)
     if form.is_valid():
         try:
             services.reopen_review(

@@ -59,7 +59,7 @@ def test_a_refused_assignment_keeps_the_detected_conflict():
     from accounts.models import Organization
     from reviews import services
     from reviews.models import Conflict
-    from tests.factories import OrganizationFactory, UserFactory
+    from tests.factories import REVIEW_DUE, OrganizationFactory, UserFactory
 
     call = CallFactory()
     make_rubric(call)
@@ -68,5 +68,5 @@ def test_a_refused_assignment_keeps_the_detected_conflict():
     expert = ExpertFactory(profile=lead)
     panel = make_panel(call, members=[expert])
     with pytest.raises(services.ReviewRefused):
-        services.assign(UserFactory(), panel, plan, expert)
+        services.assign(UserFactory(), panel, plan, expert, at=REVIEW_DUE)
     assert Conflict.objects.filter(application=plan, user=expert, source=Conflict.Source.DETECTED).exists()

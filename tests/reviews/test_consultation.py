@@ -187,3 +187,132 @@ class TestPages:
         client.force_login(applicant)
         assert client.get(file_url).status_code == 404
         assert client.get(reverse("reviews:staff_consultation", args=[plan.pk])).status_code == 403
+
+
+class TestServiceChecks:
+    """request_opinions and record_opinion asked directly: each check they own, with what the user reads."""
+
+    def test_asking_stores_who_when_what_and_until_when(self, staff, plan):
+        consultation = ask(staff, plan, ministries=["  국토 \t 교통부 ", " "], question="용수 공급")[0]
+        stored = Consultation.objects.get()
+        assert stored == consultation and stored.ministry == "국토 교통부"
+        assert (stored.question, stored.due_on, stored.requested_by, stored.requested_at) == (
+            "용수 공급",
+            DUE,
+            staff,
+            AT,
+        )
+        assert not stored.answered
+        event = AuditEvent.objects.get(application=plan, action="opinions_requested")
+        assert (event.actor, event.created_at) == (staff, AT)
+        start = AuditEvent.objects.get(application=plan, action="start_consultation")
+        assert (start.actor, start.created_at) == (staff, AT)
+
+    def test_asking_refusals_name_their_field(self, staff, plan):
+        with pytest.raises(ReviewRefused) as refused:
+            ask(UserFactory(roles=[roles.SUBCOMMITTEE_CHAIR]), plan)
+        assert str(refused.value.message) == "Only ministry staff may consult other ministries."
+        cases = [
+            ({"ministries": [" ", ""]}, "ministries", "Name at least one ministry."),
+            ({"ministries": ["산림청", "산림청 "]}, "ministries", "A ministry is named twice."),
+            ({"due_on": datetime.date(2026, 5, 3)}, "due_on", "The due date has passed."),
+        ]
+        for changed, field, message in cases:
+            arguments = {"ministries": ["환경부"], "due_on": DUE, "at": AT, **changed}
+            with pytest.raises(ReviewRefused) as refused:
+                services.request_opinions(staff, fresh(plan), **arguments)
+            assert str(refused.value.message) == message
+            assert {k: str(v) for k, v in refused.value.field_errors.items()} == {field: message}
+        assert fresh(plan).status == State.ADVISORY_REVIEW and not Consultation.objects.exists()
+
+    def test_due_today_in_korea_is_not_past(self, staff, plan):
+        ask(staff, plan, ministries=["환경부"])
+        assert Consultation.objects.get().due_on == DUE
+        services.request_opinions(staff, fresh(plan), ministries=["산림청"], due_on=AT.date(), at=AT)
+        assert Consultation.objects.get(ministry="산림청").due_on == AT.date()
+
+    def test_asking_again_names_every_ministry_already_asked(self, staff, plan):
+        ask(staff, plan)
+        with pytest.raises(ReviewRefused) as refused:
+            ask(staff, plan, ministries=["환경부", "산림청", "국토교통부"])
+        message = "Already asked: 환경부, 국토교통부."
+        assert str(refused.value.message) == message and refused.value.field_errors == {"ministries": message}
+        assert Consultation.objects.count() == 2
+
+    def test_the_status_refusal_is_the_stage_message(self, staff, plan):
+        Application.objects.filter(pk=plan.pk).update(status=State.SUBCOMMITTEE)
+        with pytest.raises(ReviewRefused) as refused:
+            ask(staff, plan)
+        assert str(refused.value.message) == (
+            "Ministries are consulted after the expert review and before the subcommittee."
+        )
+
+    def test_a_blank_reason_is_no_override(self, staff, plan):
+        ask(staff, plan, reason="   ")
+        assert AuditEvent.objects.filter(application=plan, action="start_consultation").exists()
+        assert not AuditEvent.objects.filter(application=plan, action="start_consultation_override").exists()
+
+    def test_recording_stores_the_text_the_date_and_who_and_audits_without_a_file(self, staff, plan):
+        consultation = ask(staff, plan)[0]
+        recorded_at = AT + datetime.timedelta(hours=2)
+        returned = services.record_opinion(
+            staff, consultation, opinion="이견 없음", dated=datetime.date(2026, 5, 1), at=recorded_at
+        )
+        stored = Consultation.objects.get(pk=consultation.pk)
+        assert returned == stored
+        assert (stored.opinion, stored.opinion_dated, stored.recorded_by, stored.recorded_at) == (
+            "이견 없음",
+            datetime.date(2026, 5, 1),
+            staff,
+            recorded_at,
+        )
+        assert not stored.opinion_file and stored.opinion_file_sha256 == ""
+        event = AuditEvent.objects.get(application=plan, action="opinion_recorded")
+        assert (event.actor, event.created_at, event.data) == (
+            staff,
+            recorded_at,
+            {"ministry": "국토교통부", "file": None},
+        )
+
+    def test_a_second_recording_replaces_the_first_and_both_are_audited(self, staff, plan):
+        consultation = ask(staff, plan)[0]
+        services.record_opinion(staff, consultation, opinion="동의", dated=AT.date(), at=AT)
+        services.record_opinion(staff, consultation, opinion="", dated=AT.date(), upload=opinion_pdf(), at=AT)
+        stored = Consultation.objects.get(pk=consultation.pk)
+        assert stored.opinion == "" and stored.opinion_file_type == "application/pdf"
+        assert stored.opinion_file.read() == PDF
+        events = AuditEvent.objects.filter(application=plan, action="opinion_recorded").order_by("pk")
+        assert [e.data["file"] for e in events] == [None, stored.opinion_file_sha256]
+
+    def test_dated_today_in_korea_while_utc_is_still_yesterday(self, staff, plan):
+        consultation = ask(staff, plan)[0]
+        just_after_midnight = datetime.datetime(2026, 5, 5, 0, 30, tzinfo=KST)  # 15:30 UTC on the 4th
+        services.record_opinion(
+            staff, consultation, opinion="동의", dated=datetime.date(2026, 5, 5), at=just_after_midnight
+        )
+        assert Consultation.objects.get(pk=consultation.pk).opinion_dated == datetime.date(2026, 5, 5)
+
+    def test_recording_refusals_name_their_field(self, staff, plan):
+        consultation = ask(staff, plan)[0]
+        with pytest.raises(ReviewRefused) as refused:
+            services.record_opinion(
+                UserFactory(roles=[roles.SUBCOMMITTEE_CHAIR]), consultation, opinion="의견", dated=AT.date(), at=AT
+            )
+        assert str(refused.value.message) == "Only ministry staff may record a ministry's opinion."
+        cases = [
+            ({"opinion": "  "}, "opinion", "Give the opinion's text or attach its document."),
+            ({"dated": AT.date() + datetime.timedelta(days=1)}, "dated", "The opinion cannot be dated in the future."),
+        ]
+        for changed, field, message in cases:
+            arguments = {"opinion": "의견", "dated": AT.date(), "at": AT, **changed}
+            with pytest.raises(ReviewRefused) as refused:
+                services.record_opinion(staff, consultation, **arguments)
+            assert str(refused.value.message) == message
+            assert {k: str(v) for k, v in refused.value.field_errors.items()} == {field: message}
+        fake = SimpleUploadedFile("의견서.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+        with pytest.raises(ReviewRefused) as refused:
+            services.record_opinion(staff, consultation, opinion="", dated=AT.date(), upload=fake, at=AT)
+        assert set(refused.value.field_errors) == {"upload"}
+        assert refused.value.field_errors["upload"] == refused.value.message
+        assert not Consultation.objects.get(pk=consultation.pk).answered
+        assert not AuditEvent.objects.filter(action="opinion_recorded").exists()

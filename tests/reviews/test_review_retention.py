@@ -55,7 +55,11 @@ def test_the_admin_cannot_delete_a_panel_with_reviews(client, reviewed):
 def test_unassigning_a_reopened_review_is_refused(reviewed):
     _panel, assignment, review = reviewed
     services.reopen_review(
-        UserFactory(), review, until=datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC), reason="점수 정정"
+        UserFactory(),
+        review,
+        until=datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC),
+        reason="점수 정정",
+        at=datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC),
     )
     with pytest.raises(ReviewRefused):
         services.unassign(UserFactory(), assignment)

@@ -58,8 +58,9 @@ def test_assign_records_who_and_when_and_is_idempotent(world):
         at,
         Assignment.Declaration.PENDING,
     )
-    again = services.assign(world["staff"], world["panel"], world["plan"], world["experts"][0])
-    assert again.pk == first.pk and Assignment.objects.count() == 1
+    later = at + datetime.timedelta(days=1)
+    again = services.assign(world["staff"], world["panel"], world["plan"], world["experts"][0], at=later)
+    assert (again.pk, again.assigned_at) == (first.pk, at) and Assignment.objects.count() == 1
 
 
 def test_assign_refuses_a_plan_of_another_call_or_field(world):
@@ -68,7 +69,9 @@ def test_assign_refuses_a_plan_of_another_call_or_field(world):
     world["call"].fields.add(other_field)
     other_field_plan = reviewable_plan(world["call"], field=other_field)
     for plan in (other_call_plan, other_field_plan):
-        message, _errors = refusal(services.assign, world["staff"], world["panel"], plan, world["experts"][0])
+        message, _errors = refusal(
+            services.assign, world["staff"], world["panel"], plan, world["experts"][0], at=DURING
+        )
         assert message == "This plan does not belong to the panel's call and field."
     assert not Assignment.objects.exists()
 
@@ -85,20 +88,20 @@ def test_assign_refuses_a_plan_not_at_the_panels_stage(world, stage, status):
         panel = world["panel"]
     Application.objects.filter(pk=world["plan"].pk).update(status=status)
     world["plan"].refresh_from_db()
-    message, _errors = refusal(services.assign, world["staff"], panel, world["plan"], world["experts"][0])
+    message, _errors = refusal(services.assign, world["staff"], panel, world["plan"], world["experts"][0], at=DURING)
     assert message == "Only plans that reached this stage can be assigned."
 
 
 def test_assign_refuses_a_non_member(world):
     outsider = ExpertFactory(full_name="외부인")
-    message, _errors = refusal(services.assign, world["staff"], world["panel"], world["plan"], outsider)
+    message, _errors = refusal(services.assign, world["staff"], world["panel"], world["plan"], outsider, at=DURING)
     assert message == f"{outsider} is not a member of this panel."
 
 
 def test_a_detected_conflict_stays_recorded_when_the_assignment_is_refused(world):
     lead = ExpertFactory(profile=world["plan"].organization, full_name="주관기관 직원")
     world["panel"].members.add(lead)
-    message, _errors = refusal(services.assign, world["staff"], world["panel"], world["plan"], lead)
+    message, _errors = refusal(services.assign, world["staff"], world["panel"], world["plan"], lead, at=DURING)
     assert message == (f"{lead} cannot evaluate “{world['plan']}”: The evaluator's organisation leads this plan.")
     conflict = Conflict.objects.get(user=lead)
     assert (conflict.source, conflict.reason) == (
@@ -110,21 +113,22 @@ def test_a_detected_conflict_stays_recorded_when_the_assignment_is_refused(world
 def test_the_refusal_names_a_staff_or_detected_reason_before_a_declared_one(world):
     expert = world["experts"][0]
     Conflict.objects.create(application=world["plan"], user=expert, source=Conflict.Source.DECLARED, reason="선언")
-    message, _errors = refusal(services.assign, world["staff"], world["panel"], world["plan"], expert)
+    message, _errors = refusal(services.assign, world["staff"], world["panel"], world["plan"], expert, at=DURING)
     assert message.endswith(": 선언")
     Conflict.objects.create(application=world["plan"], user=expert, source=Conflict.Source.PINNED, reason="")
-    message, _errors = refusal(services.assign, world["staff"], world["panel"], world["plan"], expert)
+    message, _errors = refusal(services.assign, world["staff"], world["panel"], world["plan"], expert, at=DURING)
     assert message.endswith(": Set by ministry staff")
 
 
 def test_bulk_assign_counts_only_new_pairs_and_is_all_or_nothing(world):
     plan, (a, b, c) = world["plan"], world["experts"]
-    assert services.bulk_assign(world["staff"], world["panel"], [(plan, a), (plan, b)]) == 2
-    assert services.bulk_assign(world["staff"], world["panel"], [(plan, a), (plan, c)]) == 1
+    assert services.bulk_assign(world["staff"], world["panel"], [(plan, a), (plan, b)], at=DURING) == 2
+    assert services.bulk_assign(world["staff"], world["panel"], [(plan, a), (plan, c)], at=DURING) == 1
+    assert set(Assignment.objects.values_list("assigned_at", flat=True)) == {DURING}
     outsider = ExpertFactory()
     second = reviewable_plan(world["call"])
     with pytest.raises(ReviewRefused):
-        services.bulk_assign(world["staff"], world["panel"], [(second, a), (second, outsider)])
+        services.bulk_assign(world["staff"], world["panel"], [(second, a), (second, outsider)], at=DURING)
     assert not Assignment.objects.filter(application=second).exists()
 
 
@@ -209,13 +213,13 @@ def test_declare_once_with_a_reason_or_the_pledge(world):
     expert = world["experts"][0]
     assignment = assign(world["panel"], world["plan"], expert, Assignment.Declaration.PENDING)
     at = datetime.datetime(2026, 5, 2, 9, 0, tzinfo=KST)
-    message, errors = refusal(services.declare, expert, assignment, conflict=True, reason="  ")
+    message, errors = refusal(services.declare, expert, assignment, conflict=True, reason="  ", at=DURING)
     assert message == "Please describe the conflict briefly." and set(errors) == {"reason"}
-    message, errors = refusal(services.declare, expert, assignment, conflict=True)
+    message, errors = refusal(services.declare, expert, assignment, conflict=True, at=DURING)
     assert message == "Please describe the conflict briefly."
     with translation.override("en"):
         assert {key: str(value) for key, value in errors.items()} == {"reason": "Please describe the conflict briefly."}
-    message, errors = refusal(services.declare, expert, assignment, conflict=False)
+    message, errors = refusal(services.declare, expert, assignment, conflict=False, at=DURING)
     assert message == "Please confirm the pledge to continue."
     with translation.override("en"):
         assert {key: str(value) for key, value in errors.items()} == {
@@ -227,7 +231,7 @@ def test_declare_once_with_a_reason_or_the_pledge(world):
     assert (conflict.source, conflict.reason, conflict.recorded_by) == (Conflict.Source.DECLARED, "전 소속", expert)
     event = AuditEvent.objects.get(action="conflict_declared")
     assert (event.reason, event.created_at) == ("전 소속", at)
-    message, _errors = refusal(services.declare, expert, assignment, conflict=False, pledge=True)
+    message, _errors = refusal(services.declare, expert, assignment, conflict=False, pledge=True, at=DURING)
     assert message == "You have already made your declaration for this plan."
 
 
@@ -346,10 +350,17 @@ def test_reopen_needs_a_reason_and_a_time_after_now(world, sheet):
     assignment, criteria = sheet
     review = submitted_review(assignment, [1] * len(criteria))
     at = REVIEW_DUE + datetime.timedelta(days=1)
-    message, _errors = refusal(services.reopen_review, world["staff"], review, until=at + US, reason=" ", at=at)
-    assert message == "Please give a reason."
-    message, _errors = refusal(services.reopen_review, world["staff"], review, until=at, reason="연장", at=at)
-    assert message == "The new due time must be in the future."
+    message, errors = refusal(services.reopen_review, world["staff"], review, until=at + US, reason=" ", at=at)
+    assert (message, errors) == ("Please give a reason.", {"reason": "Please give a reason."})
+    message, errors = refusal(services.reopen_review, world["staff"], review, until=at, reason="연장", at=at)
+    assert (message, errors) == (
+        "The new due time must be in the future.",
+        {"until": "The new due time must be in the future."},
+    )
+    message, errors = refusal(services.reopen_review, world["staff"], review, until=at - US, reason="", at=at)
+    assert message == "Please give a reason. The new due time must be in the future."
+    assert set(errors) == {"reason", "until"}
+    assert Review.objects.get(pk=review.pk).is_submitted
     reopened = services.reopen_review(world["staff"], review, until=at + US, reason="연장", at=at)
     assert (reopened.status, reopened.submitted_at, reopened.total, reopened.reopened_until) == (
         Review.Status.DRAFT,
@@ -400,11 +411,17 @@ def test_the_recommendation_needs_reasons_and_conditions_when_conditional(world,
         decision=Recommendation.Decision.RECOMMEND_WITH_CONDITIONS,
         reasons=" ",
         conditions=" ",
+        at=DURING,
     )
     assert message == "The recommendation is not complete; see the marked fields."
     assert set(errors) == {"reasons", "conditions"}
     message, errors = refusal(
-        services.finalise_recommendation, staff, in_subcommittee, decision=Recommendation.Decision.RECOMMEND, reasons=""
+        services.finalise_recommendation,
+        staff,
+        in_subcommittee,
+        decision=Recommendation.Decision.RECOMMEND,
+        reasons="",
+        at=DURING,
     )
     assert set(errors) == {"reasons"}
 
@@ -412,7 +429,7 @@ def test_the_recommendation_needs_reasons_and_conditions_when_conditional(world,
 def test_the_recommendation_only_for_a_plan_under_subcommittee_evaluation_and_once(world):
     plan = world["plan"]  # still in advisory review
     message, _errors = refusal(
-        services.finalise_recommendation, world["staff"], plan, decision="recommend", reasons="우수"
+        services.finalise_recommendation, world["staff"], plan, decision="recommend", reasons="우수", at=DURING
     )
     assert message == "Only plans under subcommittee evaluation can be referred to the committee."
     assert not Recommendation.objects.exists()
@@ -454,7 +471,7 @@ def test_the_proposal_adds_nothing_to_a_full_plan(world):
 
 def test_starting_the_expert_review_moves_only_screened_plans_and_counts_them(world):
     screened = reviewable_plan(world["call"], status=State.SCREENED)
-    moved = services.start_advisory_review(world["staff"], [screened, world["plan"]])
+    moved = services.start_advisory_review(world["staff"], [screened, world["plan"]], at=DURING)
     assert moved == 1
     screened.refresh_from_db()
     assert screened.status == State.ADVISORY_REVIEW
@@ -465,11 +482,12 @@ def test_moving_to_the_subcommittee_uses_the_override_only_with_a_reason(world):
     submitted_review(assign(world["panel"], plan, world["experts"][0]), [1] * Criterion.objects.count())
     assign(world["panel"], plan, world["experts"][1])  # not in yet
     with pytest.raises(Exception, match="Not all assigned evaluators"), translation.override("en"):
-        services.move_to_subcommittee(world["staff"], plan, reason="   ")
-    services.move_to_subcommittee(world["staff"], plan, reason="장기 입원")
+        services.move_to_subcommittee(world["staff"], plan, reason="   ", at=DURING)
+    services.move_to_subcommittee(world["staff"], plan, reason="장기 입원", at=DURING)
     plan.refresh_from_db()
-    assert plan.status == State.SUBCOMMITTEE
-    assert AuditEvent.objects.get(application=plan, action="to_subcommittee_override").reason == "장기 입원"
+    assert (plan.status, plan.status_reason) == (State.SUBCOMMITTEE, "장기 입원")
+    event = AuditEvent.objects.get(application=plan, action="to_subcommittee_override")
+    assert (event.reason, event.actor, event.created_at) == ("장기 입원", world["staff"], DURING)
 
 
 def test_unassigning_keeps_a_submitted_review_and_audits_a_plain_removal(world):
@@ -519,6 +537,7 @@ def test_finalising_with_conditions_keeps_them(world, scored_in_subcommittee, ch
         decision=Recommendation.Decision.RECOMMEND_WITH_CONDITIONS,
         reasons="우수",
         conditions="부지 확보",
+        at=DURING,
     )
     assert recommendation.conditions == "부지 확보"
 
@@ -532,7 +551,7 @@ def test_finalising_twice_is_refused(world, in_subcommittee, chair):
         finalised_at=REVIEW_DUE,
     )
     message, _errors = refusal(
-        services.finalise_recommendation, chair, in_subcommittee, decision="recommend", reasons="다시"
+        services.finalise_recommendation, chair, in_subcommittee, decision="recommend", reasons="다시", at=DURING
     )
     assert message == "The recommendation for this plan has already been finalised."
 
@@ -540,11 +559,119 @@ def test_finalising_twice_is_refused(world, in_subcommittee, chair):
 def test_finalising_without_counted_scores_needs_the_override_reason(world, in_subcommittee, chair):
     with pytest.raises(Exception, match="No subcommittee member's scores count"), translation.override("en"):
         services.finalise_recommendation(
-            chair, in_subcommittee, decision="recommend", reasons="우수", override_reason=" "
+            chair, in_subcommittee, decision="recommend", reasons="우수", override_reason=" ", at=DURING
         )
     assert not Recommendation.objects.exists()
     services.finalise_recommendation(
-        chair, in_subcommittee, decision="recommend", reasons="우수", override_reason="위원 전원 이해충돌"
+        chair, in_subcommittee, decision="recommend", reasons="우수", override_reason="위원 전원 이해충돌", at=DURING
     )
     event = AuditEvent.objects.get(application=in_subcommittee, action="refer_to_committee_override")
     assert (event.reason, event.data) == ("위원 전원 이해충돌", {"recommendation": "recommend", "reasons": "우수"})
+
+
+# --- what each service stores, beyond its refusals
+
+
+def test_a_panel_is_advisory_with_five_evaluators_per_plan_unless_told(world):
+    field = FieldFactory(code="ROB")
+    world["call"].fields.add(field)
+    panel = services.create_panel(world["staff"], call=world["call"], field=field, name="로봇")
+    assert (panel.stage, panel.reviewers_per_plan) == (Stage.ADVISORY, 5)
+
+
+def test_unassigning_removes_the_evaluators_draft_and_its_scores(world, sheet):
+    assignment, criteria = sheet
+    services.save_review(
+        assignment.reviewer, assignment, scores={criteria[0].pk: (Decimal("3"), "초안")}, opinion="", at=DURING
+    )
+    services.unassign(world["staff"], assignment)
+    assert not Assignment.objects.exists() and not Review.objects.exists() and not Score.objects.exists()
+    event = AuditEvent.objects.get(action="assignment_removed")
+    assert event.data == {"panel": world["panel"].pk, "reviewer": assignment.reviewer_id, "draft_removed": True}
+
+
+def test_a_reopened_review_keeps_its_assignment_when_unassigning(world, sheet):
+    assignment, criteria = sheet
+    review = submitted_review(assignment, [1] * len(criteria))
+    services.reopen_review(world["staff"], review, until=REVIEW_DUE + US, reason="연장", at=REVIEW_DUE)
+    message, _errors = refusal(services.unassign, world["staff"], assignment)
+    assert message == "This evaluator has already submitted a review; the assignment stays."
+    assert Review.objects.filter(assignment=assignment).exists()
+
+
+def test_each_save_counts_a_revision_and_replaces_the_scores(world, sheet):
+    assignment, criteria = sheet
+    first = services.save_review(
+        assignment.reviewer, assignment, scores={criteria[0].pk: (Decimal("3"), "초안")}, opinion="초안", at=DURING
+    )
+    second = services.save_review(
+        assignment.reviewer, assignment, scores={criteria[0].pk: (Decimal("4.5"), "수정")}, opinion="수정", at=DURING
+    )
+    assert second.pk == first.pk and (first.revision, second.revision) == (1, 2)
+    stored = Review.objects.get(pk=first.pk)
+    assert (stored.overall_opinion, stored.revision) == ("수정", 2)
+    assert [(s.points, s.comment) for s in stored.scores.all()] == [(Decimal("4.5"), "수정")]
+
+
+def test_every_score_out_of_range_is_named_at_its_field(world, sheet):
+    assignment, criteria = sheet
+    first, second = criteria[0], criteria[1]
+    scores = {first.pk: (Decimal("-1"), ""), second.pk: (second.max_points + 1, ""), criteria[2].pk: (None, "")}
+    _message, errors = refusal(
+        services.save_review, assignment.reviewer, assignment, scores=scores, opinion="", at=DURING
+    )
+    assert errors == {
+        f"score_{first.pk}": f"Enter a score from 0 to {first.max_points}.",
+        f"score_{second.pk}": f"Enter a score from 0 to {second.max_points}.",
+    }
+    assert not Review.objects.exists()  # the draft created for the save is rolled back with it
+
+
+def test_starting_the_expert_review_counts_every_plan_moved(world):
+    plans = [reviewable_plan(world["call"], status=State.SCREENED) for _ in range(2)]
+    at = datetime.datetime(2026, 4, 20, 9, 0, tzinfo=KST)
+    assert services.start_advisory_review(world["staff"], plans, at=at) == 2
+    assert set(Application.objects.filter(pk__in=[p.pk for p in plans]).values_list("status", flat=True)) == {
+        State.ADVISORY_REVIEW
+    }
+    assert {e.created_at for e in AuditEvent.objects.filter(action="start_advisory_review")} == {at}
+
+
+def test_a_note_keeps_the_meeting_date(world, in_subcommittee):
+    held = datetime.date(2026, 6, 12)
+    note = services.add_note(world["staff"], in_subcommittee, kind="presentation", text="1차 발표", held_on=held)
+    assert (note.held_on, note.kind) == (held, "presentation")
+
+
+def test_the_recommendations_missing_fields_say_what_is_missing(world, in_subcommittee):
+    _message, errors = refusal(
+        services.finalise_recommendation,
+        world["staff"],
+        in_subcommittee,
+        decision=Recommendation.Decision.RECOMMEND_WITH_CONDITIONS,
+        reasons="",
+        conditions="",
+        at=DURING,
+    )
+    with translation.override("en"):
+        assert {key: str(value) for key, value in errors.items()} == {
+            "reasons": "Give the reasons for the recommendation.",
+            "conditions": "State the conditions.",
+        }
+
+
+def test_a_panel_needs_the_rubric_of_its_own_call_and_is_one_per_call_field_and_stage(world):
+    field = world["plan"].field
+    other_call = CallFactory(fields=[field])
+    # The advisory rubric of `world["call"]` does not set up another call.
+    message, _errors = refusal(services.create_panel, world["staff"], call=other_call, field=field, name="다른 공모")
+    assert message == "Set up the rubric of this call and stage first (administration: rubrics)."
+    make_rubric(other_call)
+    # A panel for the same field in another call, and for another field in the same call, are no obstacle.
+    assert services.create_panel(world["staff"], call=other_call, field=field, name="다른 공모").call == other_call
+    second_field = FieldFactory(code="ROB")
+    world["call"].fields.add(second_field)
+    assert (
+        services.create_panel(world["staff"], call=world["call"], field=second_field, name="로봇").field == second_field
+    )
+    assert Panel.objects.count() == 3

@@ -93,7 +93,11 @@ def test_due_date_is_enforced_and_staff_reopening_is_audited(client, ready, mini
         assert Review.objects.get(assignment=assignment).status == Review.Status.DRAFT
         review = Review.objects.get(assignment=assignment)
         services.reopen_review(
-            ministry_staff, review, until=AFTER_DUE + datetime.timedelta(days=2), reason="출장으로 인한 연장 요청"
+            ministry_staff,
+            review,
+            until=AFTER_DUE + datetime.timedelta(days=2),
+            reason="출장으로 인한 연장 요청",
+            at=AFTER_DUE,
         )
         event = AuditEvent.objects.get(action="review_reopened")
         assert event.actor == ministry_staff and event.reason == "출장으로 인한 연장 요청"
@@ -102,7 +106,9 @@ def test_due_date_is_enforced_and_staff_reopening_is_audited(client, ready, mini
         assert Review.objects.get(assignment=assignment).status == Review.Status.SUBMITTED
     with time_machine.travel(AFTER_DUE + datetime.timedelta(days=3)):
         with pytest.raises(services.ReviewRefused):
-            services.save_review(assignment.reviewer, assignment, scores={}, opinion="늦음")
+            services.save_review(
+                assignment.reviewer, assignment, scores={}, opinion="늦음", at=AFTER_DUE + datetime.timedelta(days=3)
+            )
 
 
 @time_machine.travel(DURING)

@@ -22,7 +22,7 @@ from tests.factories import (
     submitted_review,
 )
 
-from .conftest import EN
+from .conftest import DURING, EN
 
 pytestmark = pytest.mark.django_db
 
@@ -81,9 +81,9 @@ def test_the_service_refuses_a_conflicted_assignment(call, staff, kind):
     panel = make_panel(call, members=[expert, clean])
 
     with translation.override("en"), pytest.raises(ReviewRefused) as refused:
-        services.assign(staff, panel, plan, expert)
+        services.assign(staff, panel, plan, expert, at=DURING)
     assert REASONS[kind] in str(refused.value.message)
-    assert services.assign(staff, panel, plan, clean).reviewer == clean
+    assert services.assign(staff, panel, plan, clean, at=DURING).reviewer == clean
     assert not Assignment.objects.filter(reviewer=expert).exists()
 
 

@@ -7,7 +7,7 @@ from accounts import roles
 from applications.models import Application, AuditEvent
 from applications.workflow import State
 from reviews.models import Assignment, Conflict, Recommendation, Stage
-from tests.factories import ExpertFactory, UserFactory, assign, make_panel, make_rubric, submitted_review
+from tests.factories import REVIEW_DUE, ExpertFactory, UserFactory, assign, make_panel, make_rubric, submitted_review
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +169,9 @@ class TestReferringNeedsTheSubcommitteesScores:
         from reviews import services
 
         plan = Application.objects.get(pk=plan.pk)  # as the page loads it (the fixture moved it by an update)
-        return services.finalise_recommendation(chair, plan, decision="recommend", reasons="우수함", **extra)
+        return services.finalise_recommendation(
+            chair, plan, decision="recommend", reasons="우수함", at=REVIEW_DUE, **extra
+        )
 
     def test_refused_without_scores_that_count(self, in_subcommittee, chair):
         from applications.workflow import TransitionError
