@@ -176,3 +176,210 @@ class TestPages:
             assert "Conditions met: 1 of 2" in client.get(reverse("committee:designations"), **EN).content.decode()
             services.decide_condition(staff, second, met=True, at=AFTER_ANNOUNCEMENT)
             assert "All conditions met" in client.get(reverse("committee:designations"), **EN).content.decode()
+
+
+# --- each service's own checks, called directly (issue 11: found by mutation testing) ----------------------
+
+
+class TestSettingChecks:
+    def test_the_text_is_tidied_and_the_items_remember_who_and_when(self, staff, conditional, plan):
+        (condition,) = services.set_conditions(
+            staff, conditional, [("  용수   공급계획\n 확정 ", DUE), ("", DUE)], at=MEETING_DAY
+        )
+        condition.refresh_from_db()
+        assert condition.text == "용수 공급계획 확정" and condition.due_on == DUE
+        assert condition.created_by == staff and condition.created_at == MEETING_DAY
+        assert condition.resolution == conditional and condition.application == plan
+        event = AuditEvent.objects.get(action="conditions_set")
+        assert event.actor == staff and event.application == plan and event.created_at == MEETING_DAY
+        assert event.data == {"conditions": [condition.pk]}
+
+    def test_not_for_a_designation_without_conditions(self, staff, secretariat, item):
+        resolution = services.record_resolution(secretariat, item, minutes=minutes_pdf(), **resolution_data())
+        services.confirm_resolution(secretariat, resolution)
+        with pytest.raises(CommitteeRefusal) as exc:
+            services.set_conditions(staff, resolution, [("x", DUE)], at=MEETING_DAY)
+        assert exc.value.message == "Conditions are followed up only for a confirmed designation with conditions."
+        assert not Condition.objects.exists()
+
+    def test_not_for_a_draft_conditional_designation(self, staff, secretariat, item):
+        draft = services.record_resolution(
+            secretariat, item, minutes=minutes_pdf(), **resolution_data("designated_with_conditions", conditions="c")
+        )
+        with pytest.raises(CommitteeRefusal, match="confirmed designation with conditions"):
+            services.set_conditions(staff, draft, [("x", DUE)], at=MEETING_DAY)
+
+    def test_due_dates_are_korea_days_to_the_last_microsecond(self, staff, conditional):
+        last_instant = datetime.datetime(2026, 7, 20, 23, 59, 59, 999999, tzinfo=KST)  # 14:59:59.999999 UTC
+        services.set_conditions(staff, conditional, [("x", datetime.date(2026, 7, 20))], at=last_instant)
+        with pytest.raises(CommitteeRefusal) as exc:
+            services.set_conditions(
+                staff,
+                conditional,
+                [("y", datetime.date(2026, 7, 21)), ("z", datetime.date(2026, 7, 20))],
+                at=last_instant + datetime.timedelta(microseconds=1),
+            )
+        assert exc.value.message == "A condition's due date has already passed."
+        assert Condition.objects.count() == 1
+
+    def test_at_most_twenty_per_plan(self, staff, conditional):
+        services.set_conditions(staff, conditional, [(f"조건 {n}", DUE) for n in range(19)], at=MEETING_DAY)
+        with pytest.raises(CommitteeRefusal) as exc:
+            services.set_conditions(staff, conditional, [("a", DUE), ("b", DUE)], at=MEETING_DAY)
+        assert exc.value.message == "At most 20 conditions per plan."
+        (twentieth,) = services.set_conditions(staff, conditional, [("a", DUE)], at=MEETING_DAY)
+        assert twentieth.position == 20
+        with pytest.raises(CommitteeRefusal, match="At most 20"):
+            services.set_conditions(staff, conditional, [("b", DUE)], at=MEETING_DAY)
+        assert Condition.objects.count() == 20
+
+    def test_the_messages(self, staff, secretariat, conditional):
+        with pytest.raises(CommitteeRefusal) as exc:
+            services.set_conditions(secretariat, conditional, [("x", DUE)], at=MEETING_DAY)
+        assert exc.value.message == "Only ministry staff follow up the conditions."
+        with pytest.raises(CommitteeRefusal) as exc:
+            services.set_conditions(staff, conditional, [(" \n", DUE)], at=MEETING_DAY)
+        assert exc.value.message == "Give at least one condition."
+
+
+class TestAnsweringChecks:
+    def test_an_answer_is_stored_and_audited(self, staff, conditional, plan, plan_owner):
+        condition = set_two(staff, conditional)[1]
+        answer = services.answer_condition(plan_owner, condition, text="계획 확정", upload=pdf(), at=AFTER_ANNOUNCEMENT)
+        answer.refresh_from_db()
+        assert answer.condition == condition and answer.text == "계획 확정"
+        assert answer.submitted_by == plan_owner and answer.submitted_at == AFTER_ANNOUNCEMENT
+        assert (answer.file_name, answer.file_type) == ("답변.pdf", "application/pdf") and answer.file.name.endswith(
+            ".pdf"
+        )
+        assert answer.accepted is None
+        assert Condition.objects.get(pk=condition.pk).status == Condition.Status.ANSWERED
+        event = AuditEvent.objects.get(action="condition_answered")
+        assert event.actor == plan_owner and event.application == plan and event.created_at == AFTER_ANNOUNCEMENT
+        assert event.data == {"condition": condition.pk, "answer": answer.pk, "file": answer.file_sha256}
+
+    def test_an_answer_without_a_file(self, staff, conditional, plan_owner):
+        condition = set_two(staff, conditional)[0]
+        answer = services.answer_condition(plan_owner, condition, text="계획 확정", at=AFTER_ANNOUNCEMENT)
+        assert not answer.file and answer.file_sha256 == ""
+        assert AuditEvent.objects.get(action="condition_answered").data["file"] is None
+
+    def test_the_answer_needs_text(self, staff, conditional, plan_owner):
+        condition = set_two(staff, conditional)[0]
+        with pytest.raises(CommitteeRefusal) as exc:
+            services.answer_condition(plan_owner, condition, text=" \n ", at=AFTER_ANNOUNCEMENT)
+        assert exc.value.message == "Write the answer." and exc.value.field_errors == {"text": "Write the answer."}
+        assert Condition.objects.get(pk=condition.pk).status == Condition.Status.OPEN
+
+    def test_a_file_of_a_refused_kind(self, staff, conditional, plan_owner):
+        condition = set_two(staff, conditional)[0]
+        bad = SimpleUploadedFile("답변.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 32, content_type="application/pdf")
+        with pytest.raises(CommitteeRefusal) as exc:
+            services.answer_condition(plan_owner, condition, text="x", upload=bad, at=AFTER_ANNOUNCEMENT)
+        message = "“답변.pdf” is a PNG file, so its name must end in .png. Rename it and upload it again."
+        assert exc.value.message == message and exc.value.field_errors == {"upload": message}
+        assert Condition.objects.get(pk=condition.pk).status == Condition.Status.OPEN
+        assert not AuditEvent.objects.filter(action="condition_answered").exists()
+
+    def test_other_kinds_than_pdf_are_accepted(self, staff, conditional, plan_owner):
+        condition = set_two(staff, conditional)[0]
+        png = SimpleUploadedFile("사진.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32, content_type="image/png")
+        answer = services.answer_condition(plan_owner, condition, text="x", upload=png, at=AFTER_ANNOUNCEMENT)
+        assert answer.file_type == "image/png" and answer.file_name == "사진.png"
+
+    def test_the_messages(self, staff, conditional):
+        condition = set_two(staff, conditional)[0]
+        with pytest.raises(CommitteeRefusal) as exc:
+            services.answer_condition(UserFactory(), condition, text="x", at=AFTER_ANNOUNCEMENT)
+        assert exc.value.message == "Only the plan's owners and editors answer its conditions."
+
+
+class TestDecidingChecks:
+    @pytest.fixture
+    def answered_twice(self, staff, conditional, plan_owner):
+        condition = set_two(staff, conditional)[0]
+        services.answer_condition(plan_owner, condition, text="초안", at=AFTER_ANNOUNCEMENT)
+        services.decide_condition(staff, condition, met=False, note="근거 부족", at=AFTER_ANNOUNCEMENT)
+        services.answer_condition(plan_owner, condition, text="근거 첨부", at=AFTER_ANNOUNCEMENT)
+        return condition
+
+    def test_the_latest_answer_is_decided(self, staff, answered_twice, plan, plan_owner):
+        decided_at = AFTER_ANNOUNCEMENT + datetime.timedelta(days=1)
+        services.decide_condition(staff, answered_twice, met=True, note="확인", at=decided_at)
+        first, second = answered_twice.answers.order_by("pk")
+        assert (first.accepted, first.staff_note, first.decided_at) == (False, "근거 부족", AFTER_ANNOUNCEMENT)
+        assert (second.accepted, second.staff_note, second.decided_by, second.decided_at) == (
+            True,
+            "확인",
+            staff,
+            decided_at,
+        )
+        answered_twice.refresh_from_db()
+        assert answered_twice.status == Condition.Status.MET and answered_twice.met_at == decided_at
+        event = AuditEvent.objects.get(action="condition_met")
+        assert event.actor == staff and event.application == plan and event.reason == "확인"
+        assert event.created_at == decided_at and event.data == {"condition": answered_twice.pk, "answer": second.pk}
+        message = OutboxMessage.objects.get(reference=f"committee.condition:{answered_twice.pk}:answer:{second.pk}")
+        assert message.to == [plan_owner.email] and message.created_by == staff
+        assert message.subject == f'"{plan.title}" 조건 1 이행이 인정되었습니다'  # in Korean, the applicant's language
+        assert "조건 이행이 인정되었습니다." in message.body
+
+    def test_asking_again_says_what_is_missing(self, staff, conditional, plan, plan_owner):
+        condition = set_two(staff, conditional)[0]
+        answer = services.answer_condition(plan_owner, condition, text="초안", at=AFTER_ANNOUNCEMENT)
+        services.decide_condition(staff, condition, met=False, note="근거 부족", at=AFTER_ANNOUNCEMENT)
+        condition.refresh_from_db()
+        assert condition.status == Condition.Status.OPEN and condition.met_at is None
+        event = AuditEvent.objects.get(action="condition_asked_again")
+        assert event.reason == "근거 부족" and event.data == {"condition": condition.pk, "answer": answer.pk}
+        message = OutboxMessage.objects.get(reference=f"committee.condition:{condition.pk}:answer:{answer.pk}")
+        assert message.subject == f'"{plan.title}" 조건 1: 보완하여 다시 답변해 주십시오'
+        assert "근거 부족" in message.body and "2026-12-31" in message.body
+
+    def test_a_blank_note_is_no_reason(self, staff, conditional, plan_owner):
+        condition = set_two(staff, conditional)[0]
+        services.answer_condition(plan_owner, condition, text="초안", at=AFTER_ANNOUNCEMENT)
+        with pytest.raises(CommitteeRefusal) as exc:
+            services.decide_condition(staff, condition, met=False, note=" \n", at=AFTER_ANNOUNCEMENT)
+        assert exc.value.message == "Say what is still missing."
+        assert exc.value.field_errors == {"note": "Say what is still missing."}
+        assert Condition.objects.get(pk=condition.pk).status == Condition.Status.ANSWERED
+
+    def test_only_staff_decide(self, secretariat, staff, conditional, plan_owner):
+        condition = set_two(staff, conditional)[0]
+        services.answer_condition(plan_owner, condition, text="초안", at=AFTER_ANNOUNCEMENT)
+        with pytest.raises(CommitteeRefusal) as exc:
+            services.decide_condition(secretariat, condition, met=True, at=AFTER_ANNOUNCEMENT)
+        assert exc.value.message == "Only ministry staff follow up the conditions."
+        assert Condition.objects.get(pk=condition.pk).status == Condition.Status.ANSWERED
+
+
+class TestReminding:
+    FOURTEEN_BEFORE = datetime.datetime(2026, 12, 17, 9, 0, tzinfo=KST)
+
+    def test_only_open_conditions_are_reminded(self, staff, conditional, plan_owner):
+        first, second = set_two(staff, conditional)
+        services.answer_condition(plan_owner, first, text="완료", at=AFTER_ANNOUNCEMENT)
+        assert services.remind_conditions(self.FOURTEEN_BEFORE) == 1
+        (message,) = OutboxMessage.objects.filter(reference__contains=":reminder:")
+        assert message.reference == f"committee.condition:{second.pk}:reminder:14"
+        assert message.to == [plan_owner.email] and message.created_by is None
+        assert (
+            message.subject.endswith("조건 2의 이행 기한이 14일 남았습니다")
+            and "2026-12-31" in message.body
+            and second.text in message.body
+        )
+
+    def test_nothing_before_the_announcement(self, staff, conditional, call):
+        set_two(staff, conditional)
+        call.announcement_at = datetime.datetime(2026, 12, 18, 9, 0, tzinfo=KST)
+        call.save(update_fields=["announcement_at"])
+        assert services.remind_conditions(self.FOURTEEN_BEFORE) == 0
+        assert not OutboxMessage.objects.filter(reference__contains=":reminder:").exists()
+
+    def test_the_days_are_korea_days(self, staff, conditional):
+        condition = set_two(staff, conditional)[0]
+        # 2026-12-27 16:00 UTC is already 12-28 in Seoul: 3 days before the due date
+        assert services.remind_conditions(datetime.datetime(2026, 12, 27, 16, 0, tzinfo=datetime.UTC)) == 2
+        message = OutboxMessage.objects.get(reference=f"committee.condition:{condition.pk}:reminder:3")
+        assert message.subject.endswith("조건 1의 이행 기한이 3일 남았습니다")

@@ -421,3 +421,96 @@ def test_the_resolution_services_load_the_meeting_once(
     resolution.refresh_from_db()
     with django_assert_max_num_queries(25):
         services.correct_resolution(secretariat, resolution, reason="정정", **resolution_data())
+
+
+# --- each service's own refusals, one by one (issue 11: found by mutation testing) ------------------------
+
+
+def test_a_deferred_plan_goes_back_on_a_later_meeting_not_the_same_one(call, secretariat, meeting, item, plan):
+    services.confirm_resolution(secretariat, recorded(secretariat, item, "deferred"))
+    with pytest.raises(services.CommitteeRefusal) as exc:
+        services.add_to_agenda(secretariat, meeting, plan)
+    assert refusal(exc) == (
+        "This plan is already on this meeting's agenda; put a deferred plan on a later meeting's agenda."
+    )
+    assert AgendaItem.objects.filter(application=plan).count() == 1
+    assert Application.objects.get(pk=plan.pk).status == State.DEFERRED
+    later = make_meeting(call, number=8, created_by=secretariat)
+    again = services.add_to_agenda(secretariat, later, plan)
+    assert again.position == 1 and Application.objects.get(pk=plan.pk).status == State.COMMITTEE
+
+
+def test_a_confirmed_resolution_is_not_recorded_over(secretariat, item):
+    resolution = recorded(secretariat, item)
+    services.confirm_resolution(secretariat, resolution)
+    with pytest.raises(services.CommitteeRefusal) as exc:
+        recorded(secretariat, item, "not_designated")
+    assert refusal(exc) == "This resolution is confirmed and locked. Record a correction instead."
+    assert Resolution.objects.get().decision == "designated"
+
+
+def test_recording_at_a_given_instant(secretariat, item):
+    resolution = services.record_resolution(secretariat, item, minutes=minutes_pdf(), at=AT, **resolution_data())
+    assert Resolution.objects.get(pk=resolution.pk).recorded_at == AT
+
+
+def test_the_minutes_must_be_a_pdf(secretariat, item):
+    png = minutes_pdf("minutes.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    with pytest.raises(ValidationError) as exc:
+        services.record_resolution(secretariat, item, minutes=png, **resolution_data())
+    assert exc.value.message_dict == {
+        "minutes": ["“minutes.png” is not a PDF file (checked by its content, not its name). Please upload a PDF file."]
+    }
+    assert not Resolution.objects.exists()
+
+
+def test_a_resolution_is_confirmed_once(secretariat, item, plan):
+    resolution = recorded(secretariat, item)
+    notice = services.confirm_resolution(secretariat, resolution)
+    assert notice.language == "ko"  # the default
+    with pytest.raises(services.CommitteeRefusal) as exc:
+        services.confirm_resolution(secretariat, resolution, language="en")
+    assert refusal(exc) == "This resolution is already confirmed."
+    assert DecisionNotice.objects.count() == 1
+    assert AuditEvent.objects.filter(action="designate", application=plan).count() == 1
+
+
+def test_the_notice_numbers_of_a_call_follow_on(call, secretariat, meeting, item):
+    first = services.confirm_resolution(secretariat, recorded(secretariat, item))
+    other = services.add_to_agenda(secretariat, meeting, referred_plan(call))
+    second = services.confirm_resolution(secretariat, recorded(secretariat, other))
+    prefix = call.document_number_prefix
+    assert (first.sequence, first.document_number) == (1, f"{prefix}-0001")
+    assert (second.sequence, second.document_number) == (2, f"{prefix}-0002")
+    assert first.verification_code != second.verification_code
+
+
+def test_a_correction_supersedes_the_old_resolution_and_says_why(secretariat, confirmed, plan):
+    new = services.correct_resolution(secretariat, confirmed, reason="집계 오류", **resolution_data("not_designated"))
+    confirmed.refresh_from_db()
+    new.refresh_from_db()
+    assert confirmed.status == Resolution.Status.SUPERSEDED
+    assert new.supersedes == confirmed and new.status == Resolution.Status.CONFIRMED
+    assert new.agenda_item == confirmed.agenda_item and new.notice.language == "ko"
+    assert new.notice.decision == "not_designated" and new.notice.sequence == 2
+    event = AuditEvent.objects.get(action="correct_resolution_to_not_designated")
+    assert event.reason == "집계 오류" and event.data == {"supersedes": confirmed.pk} and event.actor == secretariat
+    assert Application.objects.get(pk=plan.pk).status == State.NOT_DESIGNATED
+    with pytest.raises(services.CommitteeRefusal) as exc:  # the superseded one is history now
+        services.correct_resolution(secretariat, confirmed, reason="정정", **resolution_data())
+    assert refusal(exc) == "Only the plan's current confirmed resolution can be corrected."
+
+
+def test_the_notice_email_names_the_plan_and_the_organisation(secretariat, ready_notice, plan):
+    services.send_notices(secretariat, [ready_notice], at=ANNOUNCEMENT)
+    message = DecisionNotice.objects.get(pk=ready_notice.pk).message
+    assert f'"{plan.title}"' in message.body and plan.organization.name_ko in message.body
+    assert ready_notice.document_number in message.body and ready_notice.document_number in message.subject
+
+
+def test_sending_without_an_instant_uses_the_clock(secretariat, ready_notice):
+    with time_machine.travel(ANNOUNCEMENT - MICROSECOND, tick=False), pytest.raises(services.CommitteeRefusal):
+        services.send_notices(secretariat, [ready_notice])
+    with time_machine.travel(ANNOUNCEMENT, tick=False):
+        assert services.send_notices(secretariat, [ready_notice]) == 1
+    assert AuditEvent.objects.get(action="notice_sent").created_at == ANNOUNCEMENT
