@@ -254,3 +254,22 @@ def test_the_refusals_are_translated_to_english(plan, applicant):
         with pytest.raises(TransitionError) as refused:
             workflow.perform(plan, "receive", applicant, at=BEFORE)
     assert str(refused.value) == "This action is not possible while the plan is “Draft”."
+
+
+# --- receipt numbers ----------------------------------------------------------------------------------
+
+
+def test_receipt_numbers_count_per_call_not_across_calls(call, applicant):
+    """Two calls of the same year and field each start at 001, under their own prefix (2026, 2026B)."""
+    from tests.factories import ApplicationFactory, CallFactory, attach_required_files, complete_plan
+
+    later_call = CallFactory(fields=[call.fields.get()])
+    organization = applicant.memberships.get().organization
+    numbers = []
+    for each in (call, later_call, call):
+        plan = ApplicationFactory(call=each, organization=organization, created_by=applicant)
+        complete_plan(plan)
+        attach_required_files(plan, applicant)
+        services.submit(applicant, plan, at=BEFORE)
+        numbers.append(Application.objects.get(pk=plan.pk).receipt_number)
+    assert numbers == ["2026-BAT-001", "2026B-BAT-001", "2026-BAT-002"]
