@@ -10,7 +10,7 @@ from django.utils import translation
 from accounts import roles
 from accounts.models import Membership, Organization
 from applications import services, workflow
-from applications.models import Application, AuditEvent
+from applications.models import Application, Attachment, AuditEvent
 from applications.workflow import State, Transition, TransitionError
 from core.models import OutboxMessage
 from tests.factories import KST, PDF_BYTES, MembershipFactory, OrganizationFactory, UserFactory
@@ -60,6 +60,20 @@ def test_removing_a_removed_file_again_keeps_when_it_was_removed(plan, applicant
     services.remove_attachment(applicant, added, at=BEFORE + datetime.timedelta(minutes=1))
     added.refresh_from_db()
     assert added.removed_at == BEFORE
+
+
+def test_an_upload_is_stored_under_its_plan_with_its_kind_and_extension(plan, applicant):
+    added = services.upload_attachment(applicant, plan, kind="site_map", upload=_pdf("배치도.PDF"), at=BEFORE)
+    added.refresh_from_db()
+    assert (added.kind, added.original_name, added.content_type) == ("site_map", "배치도.PDF", "application/pdf")
+    assert added.file.name.startswith(f"applications/{plan.pk}/") and added.file.name.endswith(".pdf")
+    assert "배치도" not in added.file.name  # the user's name never reaches the disk
+
+
+def test_removing_one_file_leaves_the_others(complete, applicant):
+    first, *others = complete.attachments.all()
+    services.remove_attachment(applicant, first, at=BEFORE)
+    assert [a.removed_at for a in Attachment.objects.filter(pk__in=[o.pk for o in others])] == [None] * len(others)
 
 
 # --- sections -----------------------------------------------------------------------------------------
@@ -273,3 +287,45 @@ def test_receipt_numbers_count_per_call_not_across_calls(call, applicant):
         services.submit(applicant, plan, at=BEFORE)
         numbers.append(Application.objects.get(pk=plan.pk).receipt_number)
     assert numbers == ["2026-BAT-001", "2026B-BAT-001", "2026-BAT-002"]
+
+
+# --- who may act: the services that delegate to the workflow are refused there -------------------------
+
+
+def test_only_the_plan_s_editors_submit_or_withdraw_it(complete, other_applicant):
+    for act in (
+        lambda: services.submit(other_applicant, complete, at=BEFORE),
+        lambda: services.withdraw(other_applicant, complete, reason="남의 계획", at=BEFORE),
+    ):
+        with pytest.raises(TransitionError) as refused:
+            act()
+        assert str(refused.value) == "이 작업을 할 권한이 없습니다."
+    assert Application.objects.get(pk=complete.pk).status == State.DRAFT
+
+
+def test_only_ministry_staff_screen(received, applicant):
+    for eligible in (True, False):
+        with pytest.raises(TransitionError) as refused:
+            services.screen(applicant, received, eligible=eligible, reason="자체 판정", at=AT_DEADLINE)
+        assert str(refused.value) == "이 작업을 할 권한이 없습니다."
+    assert Application.objects.get(pk=received.pk).status == State.RECEIVED
+    assert not OutboxMessage.objects.filter(reference__startswith="applications.screening:").exists()
+
+
+def test_screening_without_remarks_records_none(received, ministry_staff):
+    done = services.screen(ministry_staff, received, eligible=True, at=AT_DEADLINE)
+    assert done.status_reason == ""
+    assert AuditEvent.objects.get(action="screen").reason == ""
+    mail = OutboxMessage.objects.get(reference=f"applications.screening:{received.pk}:screen")
+    assert "참고 사항:" not in mail.body
+
+
+def test_the_deadline_mail_goes_only_to_organisations_working_on_this_call(call, applicant, ministry_staff):
+    from tests.factories import ApplicationFactory, CallFactory
+
+    elsewhere = applicant.memberships.get().organization
+    ApplicationFactory(call=CallFactory(fields=[call.fields.get()]), organization=elsewhere, created_by=applicant)
+    extension = services.extend_deadline(
+        ministry_staff, call, new_deadline=AT_DEADLINE + datetime.timedelta(days=7), reason="연장", at=BEFORE
+    )
+    assert not OutboxMessage.objects.filter(reference__startswith=f"applications.deadline:{extension.pk}:").exists()
