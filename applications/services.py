@@ -84,7 +84,6 @@ def save_section(actor, application: Application, key: str, form, *, expected_re
             action="section_saved",
             actor=actor,
             application=locked,
-            reason="",
             data={"section": key, "revision": section.revision},
             at=at,
         )
