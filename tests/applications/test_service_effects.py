@@ -329,3 +329,12 @@ def test_the_deadline_mail_goes_only_to_organisations_working_on_this_call(call,
         ministry_staff, call, new_deadline=AT_DEADLINE + datetime.timedelta(days=7), reason="연장", at=BEFORE
     )
     assert not OutboxMessage.objects.filter(reference__startswith=f"applications.deadline:{extension.pk}:").exists()
+
+
+def test_each_amendment_freezes_the_next_version_number(complete, applicant):
+    numbers = [services.submit(applicant, complete, at=BEFORE + datetime.timedelta(hours=h)).number for h in range(3)]
+    assert numbers == [1, 2, 3]
+    assert list(complete.versions.values_list("number", "submitted_by", "submitted_at")) == [
+        (n, applicant.pk, BEFORE + datetime.timedelta(hours=n - 1)) for n in (1, 2, 3)
+    ]
+    assert Application.objects.get(pk=complete.pk).submitted_at == BEFORE  # the first submission's instant
