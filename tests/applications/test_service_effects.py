@@ -172,6 +172,8 @@ def test_the_announcement_refusals_say_why(call):
         schedule(AT_DEADLINE, BEFORE)
     assert str(early.value) == "발표 시각은 접수 마감(2026-02-27 18:00 KST) 이후여야 합니다."
     schedule(announcement, now)
+    event = AuditEvent.objects.get(action="announcement_scheduled")
+    assert (event.created_at, event.actor, event.call) == (now, staff, call)
     with pytest.raises(TransitionError) as public:
         schedule(announcement + datetime.timedelta(days=1), announcement)
     assert str(public.value) == "결과가 2026-07-31 10:00(KST)에 발표되었습니다. 발표 시각은 더 이상 바꿀 수 없습니다."
