@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
@@ -85,7 +84,6 @@ def save_section(actor, application: Application, key: str, form, *, expected_re
             action="section_saved",
             actor=actor,
             application=locked,
-            reason="",
             data={"section": key, "revision": section.revision},
             at=at,
         )
@@ -359,10 +357,10 @@ def schedule_announcement(actor, call: Call, *, announcement_at: datetime.dateti
     return locked
 
 
-def close_call(call: Call, *, at=None) -> int:
+def close_call(call: Call, *, at: datetime.datetime) -> int:
     """After the deadline (and its grace, `deadline.closes_at`): move every submitted plan to received and
-    e-mail staff a summary once. Idempotent, and complete whatever order it and late commits happen in."""
-    at = at or timezone.now()
+    e-mail staff a summary once. Idempotent, and complete whatever order it and late commits happen in.
+    `at` is the caller's instant (the sweep's), never read from the clock here."""
     if at < deadline.closes_at(call):
         return 0
     received = 0

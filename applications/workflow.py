@@ -138,7 +138,6 @@ def perform(
             action=transition.name,
             actor=actor,
             application=locked,
-            call=locked.call,
             from_status=previous,
             to_status=transition.target,
             reason=reason,
