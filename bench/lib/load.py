@@ -66,9 +66,9 @@ def p50(values):
     return statistics.median(values) if values else float("nan")
 
 
-def offered(port: int, requests: list, *, rate: float, start: float, clients: int = 200, timeout: float = 900):
+def offered(port: int, requests: list, *, rate: float, start: float, clients: int = 0, timeout: float = 900):
     """Open loop: request i is sent at `start + i / rate` (time.time() seconds) whatever the answers so far, by a
-    pool of `clients` threads (late only if all of them are waiting). Each request is (method, path, headers,
+    pool of `clients` threads (default: one per request, so a slow server never delays a send). Each request is (method, path, headers,
     body); `headers` may be a function of the send instant (stamping X-Request-Start like the edge does).
     Returns, per request in order: (sent at, latency ms, status, body bytes)."""
     import queue
@@ -97,7 +97,7 @@ def offered(port: int, requests: list, *, rate: float, start: float, clients: in
                 connection.close()
             results[index] = (sent, (time.perf_counter() - started) * 1000, status, payload)
 
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients or len(requests))]
     for thread in threads:
         thread.start()
     for index, request in enumerate(requests):
