@@ -1,4 +1,22 @@
-"""Append events to the tamper-evident audit chain, and verify it."""
+"""Append events to the tamper-evident audit trail, anchor it, and verify it.
+
+The trail is a set of hash chains (issue 12: one global chain serialised every audited action of the whole
+portal, ~15 submits/s at most):
+
+- each plan has its own chain: an event about a plan links to the plan's previous event, and appending locks
+  only that plan's chain head, so submissions of different plans never wait for each other;
+- the global chain holds every other event (the call's, the system's) and every event recorded before plan
+  chains existed; its hash format is unchanged, so stored chains keep verifying;
+- `anchor()` (a beat task every ANCHOR_INTERVAL seconds, and `manage.py verify_audit` after a clean check)
+  appends one global event naming the head (event id and hash) of every plan chain that grew since its last
+  anchor. A plan chain's events up to an anchor can then no longer be cut off unnoticed, even with its head
+  row rewound: the global chain vouches for them, and the global head for the global chain.
+
+`verify_chain` walks every event once in id order (within a chain, id order is append order: an append holds
+the chain's head lock until it commits) and finds: a changed field of any event (its hash), a removed or
+re-ordered event (its successor's link), events removed from the end of a chain (the chain's head, which every
+append writes; a missing head or a head for an empty chain too), and an anchored event that is gone or changed.
+"""
 
 import datetime
 import hashlib
@@ -6,11 +24,17 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .models import AuditChainHead, AuditEvent
+from .models.audit import GLOBAL_CHAIN, plan_chain_key
 
 GENESIS = "0" * 64
+ANCHOR_INTERVAL = 60  # seconds (CELERY_BEAT_SCHEDULE "audit-anchor"): the window in which a plan chain's newest
+# events are vouched for by its head row alone, as the global chain's newest are by the global head.
+ANCHOR_ACTION = "chains_anchored"
+HEAD_MISMATCH = "the chain head does not point at the last event (events were removed)"
 
 
 def _digest(event: AuditEvent) -> str:
@@ -26,8 +50,15 @@ def _digest(event: AuditEvent) -> str:
         "at": event.created_at.astimezone(datetime.UTC).isoformat(),
         "prev": event.prev_hash,
     }
+    if event.in_plan_chain:  # only then: the global chain's format (and every stored hash) stays as it was
+        payload["chain"] = "plan"
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _locked_head(key: str) -> AuditChainHead:
+    head, _ = AuditChainHead.objects.get_or_create(key=key)
+    return AuditChainHead.objects.select_for_update().get(pk=head.pk)
 
 
 def record(
@@ -45,8 +76,8 @@ def record(
     # A block, not a decorator: the transaction is the same, and mutation testing (which skips decorated
     # functions) reaches the chain's append.
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.get_or_create(pk=1)
-        head = AuditChainHead.objects.select_for_update().get(pk=head.pk)
+        in_plan_chain = application is not None
+        head = _locked_head(plan_chain_key(application.pk) if in_plan_chain else GLOBAL_CHAIN)
         # Round-trip the details through JSON so the hash is computed over exactly what is stored.
         data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
         event = AuditEvent(
@@ -60,6 +91,7 @@ def record(
             data=data,
             created_at=at or timezone.now(),
             prev_hash=head.last_hash,
+            in_plan_chain=in_plan_chain,
         )
         event.hash = _digest(event)
         event.save()
@@ -68,20 +100,72 @@ def record(
     return event
 
 
+def anchor(at=None) -> AuditEvent | None:
+    """Append to the global chain the heads of the plan chains that grew since their last anchor; None if none.
+
+    The global head is locked first; a plan head being appended to right now is skipped (SKIP LOCKED) and
+    anchored next time, so this never waits for a submission nor deadlocks with one. On SQLite (`make run`),
+    which has no row locks, the whole database is written by one transaction at a time and this is the same."""
+    with transaction.atomic():
+        global_head = _locked_head(GLOBAL_CHAIN)
+        moved = (
+            AuditChainHead.objects.exclude(key=GLOBAL_CHAIN)
+            .exclude(last_hash=F("anchored_hash"))
+            .exclude(last_event=None)
+            .select_for_update(skip_locked=True)
+            .order_by("pk")
+        )
+        heads = {head.key.removeprefix("plan:"): [head.last_event_id, head.last_hash] for head in moved}
+        if not heads:
+            return None
+        event = AuditEvent(
+            action=ANCHOR_ACTION,
+            data={"heads": heads},
+            created_at=at or timezone.now(),
+            prev_hash=global_head.last_hash,
+        )
+        event.hash = _digest(event)
+        event.save()
+        global_head.last_hash, global_head.last_event = event.hash, event
+        global_head.save(update_fields=["last_hash", "last_event"])
+        AuditChainHead.objects.filter(key__in=[plan_chain_key(pk) for pk in heads]).update(anchored_hash=F("last_hash"))
+    return event
+
+
 def verify_chain(batch_size: int = 2000):
-    """Walk the chain in order. Returns (number of events checked, first broken event or None, why)."""
-    previous = GENESIS
+    """Walk every chain in order. Returns (number of events checked, first broken event or None, why).
+
+    `checked` counts the intact events before the broken one in id order (all of them when none is broken)."""
+    last: dict[str, str] = {}  # chain key -> hash of its newest event so far
+    claims: list[tuple[str, int, str]] = []  # (plan chain key, event id, hash) from the anchors
     checked = 0
     for event in AuditEvent.objects.order_by("pk").iterator(chunk_size=batch_size):
-        if event.prev_hash != previous:
-            return checked, event, "prev_hash does not match the previous event"
+        key = event.chain_key
+        # Content first: an event moved to another plan's chain is a changed event, not a broken link.
         if _digest(event) != event.hash:
             return checked, event, "content does not match its hash"
-        previous = event.hash
+        if event.prev_hash != last.get(key, GENESIS):
+            return checked, event, "prev_hash does not match the previous event"
+        if key == GLOBAL_CHAIN and event.action == ANCHOR_ACTION:
+            claims += [(plan_chain_key(plan), pk, digest) for plan, (pk, digest) in event.data["heads"].items()]
+        last[key] = event.hash
         checked += 1
-    # Every append writes the head: no head means no event was ever appended (GENESIS). A head that does not
-    # name the newest hash means events were removed from the end, all of them included, or the head itself.
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if (head.last_hash if head else GENESIS) != previous:
-        return checked, None, "the chain head does not point at the last event (events were removed)"
+    # Every append writes its chain's head: a head that does not name its chain's newest hash means events were
+    # removed from the end (all of them included), or the head itself (no event was ever appended: GENESIS).
+    heads = dict(AuditChainHead.objects.values_list("key", "last_hash"))
+    for key in last.keys() | heads.keys():
+        if heads.get(key, GENESIS) != last.get(key, GENESIS):
+            return checked, None, HEAD_MISMATCH
+    # An anchored head must still be an event of that chain with that hash (the walk checked each one's content).
+    for start in range(0, len(claims), batch_size):
+        batch = claims[start : start + batch_size]
+        found = {
+            pk: (plan_chain_key(application) if in_plan else GLOBAL_CHAIN, digest)
+            for pk, application, in_plan, digest in AuditEvent.objects.filter(
+                pk__in=[pk for _key, pk, _digest in batch]
+            ).values_list("pk", "application_id", "in_plan_chain", "hash")
+        }
+        for key, pk, digest in batch:
+            if found.get(pk) != (key, digest):
+                return checked, None, f"an anchored event of {key} (#{pk}) was removed or changed"
     return checked, None, ""

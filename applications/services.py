@@ -8,7 +8,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -67,7 +67,7 @@ def save_section(actor, application: Application, key: str, form, *, expected_re
     _require(actor, "applications.edit_application", application)
     section_def = SECTIONS_BY_KEY[key]
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        locked = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
         deadline.ensure_accepting_changes(locked.call, at)
         workflow.ensure_editable(locked)
         section, _created = PlanSection.objects.select_for_update().get_or_create(application=locked, key=key)
@@ -102,7 +102,7 @@ def upload_attachment(actor, application: Application, *, kind: str, upload, at)
     deadline.ensure_accepting_changes(application.call, at)
     detected, sha256, size = inspect(upload, allowed=ALLOWED_BY_KIND[kind])
     with files.written_files(), transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        locked = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
         deadline.ensure_accepting_changes(locked.call, at)
         workflow.ensure_editable(locked)
         used = locked.attachments.filter(removed_at__isnull=True).aggregate(total=Sum("size"))["total"] or 0
@@ -140,7 +140,7 @@ def remove_attachment(actor, attachment: Attachment, *, at) -> None:
     application = attachment.application
     _require(actor, "applications.edit_application", application)
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        locked = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
         deadline.ensure_accepting_changes(locked.call, at)
         workflow.ensure_editable(locked)
         Attachment.objects.filter(pk=attachment.pk, removed_at__isnull=True).update(removed_at=at)
@@ -221,22 +221,34 @@ def respond_to_invitation(actor, participation: Participation, *, accept: bool, 
 
 
 def _next_receipt_number(application: Application) -> str:
+    """The next number of the plan's call and field, without gaps: the counter row is updated in the submit's
+    transaction (a rolled-back submit gives its number back). Its row lock is held from this update to the
+    commit, so `submit` numbers the plan as its last step: a few writes, not the whole submission (issue 12).
+    On SQLite (`make run`) the database takes one writer at a time anyway; the code is the same."""
     counter, _created = ReceiptCounter.objects.get_or_create(call=application.call, field=application.field)
-    counter = ReceiptCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{application.call.receipt_prefix}-{application.field.code}-{counter.last:03d}"
+    ReceiptCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)  # takes the row lock
+    last = ReceiptCounter.objects.values_list("last", flat=True).get(pk=counter.pk)
+    return f"{application.call.receipt_prefix}-{application.field.code}-{last:03d}"
 
 
-def _freeze(application: Application, actor, at) -> PlanVersion:
+def _freeze(application: Application, actor, at, *, number: bool = False) -> PlanVersion:
+    """The plan's new frozen version; `number`: give the plan its receipt number first (a first submission).
+
+    The content is read before the number is taken, so the receipt counter stays locked only for the writes
+    after it; the number goes into the content as `snapshot.serialize` would have put it there."""
     fresh = Application.objects.select_related(
         "call", "field", "organization", "site", "narrative", "site__region", "site__linked_complex"
     ).get(pk=application.pk)
     content = snapshot.serialize(fresh)
-    number = (fresh.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version_number = (fresh.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    if number:
+        application.receipt_number = _next_receipt_number(fresh)
+        application.submitted_at = at
+        application.save(update_fields=["receipt_number", "submitted_at", "updated_at"])
+        content = snapshot.with_receipt_number(content, application.receipt_number)
     return PlanVersion.objects.create(
         application=fresh,
-        number=number,
+        number=version_number,
         content=content,
         sha256=snapshot.digest(content),
         submitted_at=at,
@@ -249,11 +261,7 @@ def submit(actor, application: Application, *, at) -> PlanVersion:
     name = "submit" if application.status == workflow.State.DRAFT else "amend"
     with transaction.atomic():
         locked = workflow.perform(application, name, actor, at=at)
-        if name == "submit":
-            locked.receipt_number = _next_receipt_number(locked)
-            locked.submitted_at = at
-            locked.save(update_fields=["receipt_number", "submitted_at", "updated_at"])
-        version = _freeze(locked, actor, at)
+        version = _freeze(locked, actor, at, number=name == "submit")
         audit.record(
             action="version_frozen",
             actor=actor,

@@ -72,6 +72,12 @@ def _serialize(application: Application) -> dict:
     return content
 
 
+def with_receipt_number(content: dict, receipt_number: str) -> dict:
+    """`content` as `serialize` gives it once the plan has `receipt_number` (a first submission numbers the plan
+    after reading its content: applications.services._freeze)."""
+    return {**content, "application": {**content["application"], "receipt_number": receipt_number}}
+
+
 def digest(content: dict) -> str:
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

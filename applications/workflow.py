@@ -114,7 +114,13 @@ def perform(
     except KeyError:
         raise TransitionError(_("This action does not exist.")) from None
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("call", "organization").get(pk=application.pk)
+        # Only the plan's row (`of`): without it PostgreSQL also locks the joined call and organisation rows, and
+        # every submission of the call waited for the one before it (issue 12).
+        locked = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("call", "organization")
+            .get(pk=application.pk)
+        )
         if locked.status not in transition.sources:
             # Say the state as the actor may know it: before the announcement a decision is not theirs to learn.
             raise TransitionError(

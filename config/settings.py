@@ -258,11 +258,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "retry_on_timeout": False,
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Celery worker processes add this to their nice value (config/celery.py): the web keeps the CPU at a surge.
+PORTAL_WORKER_NICE = env.int("PORTAL_WORKER_NICE", default=10)
 # Without a broker, `manage.py runserver` runs the schedule below in-process (core/scheduler.py).
 PORTAL_EMBEDDED_BEAT = env.bool("PORTAL_EMBEDDED_BEAT", default=True)
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "core.tasks.sweep_outbox", "schedule": 120.0},
     "receipt-sweep": {"task": "applications.tasks.sweep_receipts", "schedule": 300.0},
+    # Plan audit chains' heads into the global chain (applications/audit.py ANCHOR_INTERVAL, issue 12).
+    "audit-anchor": {"task": "applications.tasks.anchor_audit_chains", "schedule": 60.0},
     "deadline-reminders": {"task": "applications.tasks.send_deadline_reminders", "schedule": 600.0},
     "close-due-calls": {"task": "applications.tasks.close_due_calls", "schedule": 60.0},
     "review-reminders": {"task": "reviews.tasks.send_review_reminders", "schedule": 600.0},

@@ -1,4 +1,9 @@
-"""The audit trail: append-only, each event chained to the previous one by a SHA-256 hash."""
+"""The audit trail: append-only, each event chained to the previous one of its chain by a SHA-256 hash.
+
+Events about a plan recorded since issue 12 form that plan's own chain (`in_plan_chain`), so two plans are
+audited without waiting for each other; every other event (the call's, the system's, and every event recorded
+before) forms the global chain, into which the plan chains' heads are anchored (applications/audit.py).
+"""
 
 from django.conf import settings
 from django.db import models
@@ -23,14 +28,22 @@ ACTION_LABELS = {
     "deadline_changed": _("Deadline changed"),
     "announcement_scheduled": _("Announcement of the results scheduled"),
     "call_closed": _("Call closed"),
+    "chains_anchored": _("Plan audit chains anchored"),
 }
+
+GLOBAL_CHAIN = "global"
 
 
 class AuditChainHead(models.Model):
-    """A single row holding the hash of the newest event; locking it serialises appends to the chain."""
+    """One row per chain holding the hash of its newest event; locking it serialises appends to that chain only.
 
+    `key` is GLOBAL_CHAIN or `plan:<application id>`; `anchored_hash` is the plan chain's hash last written into
+    the global chain (bookkeeping for the anchoring task: verification never trusts it)."""
+
+    key = models.CharField(max_length=40, unique=True, default=GLOBAL_CHAIN)
     last_hash = models.CharField(max_length=64, default="0" * 64)
     last_event = models.ForeignKey("AuditEvent", null=True, on_delete=models.PROTECT, related_name="+")
+    anchored_hash = models.CharField(max_length=64, blank=True)
 
     def __str__(self):
         return self.last_hash
@@ -54,6 +67,9 @@ class AuditEvent(models.Model):
     created_at = models.DateTimeField(_("time"), default=timezone.now)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # True: the event belongs to its plan's chain (hashed, so moving it between chains breaks it); False: to the
+    # global chain (every event recorded before plan chains existed, and every event without a plan).
+    in_plan_chain = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("audit event")
@@ -72,5 +88,13 @@ class AuditEvent(models.Model):
         raise ValueError("Audit events are append-only")
 
     @property
+    def chain_key(self) -> str:
+        return plan_chain_key(self.application_id) if self.in_plan_chain else GLOBAL_CHAIN
+
+    @property
     def label(self):
         return ACTION_LABELS.get(self.action, self.action)
+
+
+def plan_chain_key(application_id) -> str:
+    return f"plan:{application_id}"

@@ -64,3 +64,49 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def p50(values):
     return statistics.median(values) if values else float("nan")
+
+
+def offered(port: int, requests: list, *, rate: float, start: float, clients: int = 0, timeout: float = 900):
+    """Open loop: request i is sent at `start + i / rate` (time.time() seconds) whatever the answers so far, by a
+    pool of `clients` threads (default: one per request, so a slow server never delays a send). Each request is (method, path, headers,
+    body); `headers` may be a function of the send instant (stamping X-Request-Start like the edge does).
+    Returns, per request in order: (sent at, latency ms, status, body bytes)."""
+    import queue
+
+    results: list = [None] * len(requests)
+    work: queue.Queue = queue.Queue()
+
+    def client():
+        while True:
+            item = work.get()
+            if item is None:
+                return
+            index, (method, path, headers, body) = item
+            sent = time.time()
+            head = headers(sent) if callable(headers) else headers
+            started = time.perf_counter()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+            try:
+                connection.request(method, path, body=body, headers=head)
+                response = connection.getresponse()
+                payload = response.read()
+                status = response.status
+            except OSError:
+                status, payload = 0, b""
+            finally:
+                connection.close()
+            results[index] = (sent, (time.perf_counter() - started) * 1000, status, payload)
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients or len(requests))]
+    for thread in threads:
+        thread.start()
+    for index, request in enumerate(requests):
+        delay = start + index / rate - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        work.put((index, request))
+    for _ in threads:
+        work.put(None)
+    for thread in threads:
+        thread.join()
+    return results

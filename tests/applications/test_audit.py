@@ -124,7 +124,7 @@ def test_deleting_the_newest_events_is_found_by_the_chain_head(chain, capsys):
 
     # The last event is removed; the head row still records its hash (the head's foreign key is repointed so
     # the database lets the row go, as someone covering their tracks would).
-    AuditChainHead.objects.filter(pk=1).update(last_event=middle)
+    AuditChainHead.objects.filter(last_event=last).update(last_event=middle)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [last.pk])
     checked, broken, why = audit.verify_chain()
@@ -142,7 +142,7 @@ def test_deleting_every_event_is_found_by_the_chain_head(chain):
     """Before: the head was only compared when at least one event was left, so emptying the table passed."""
     from applications.models import AuditChainHead
 
-    AuditChainHead.objects.filter(pk=1).update(last_event=None)
+    AuditChainHead.objects.update(last_event=None)
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table}")
     assert audit.verify_chain() == (0, None, "the chain head does not point at the last event (events were removed)")
@@ -169,12 +169,18 @@ def test_record_fills_the_call_from_the_plan_and_the_time_from_the_clock(complet
     assert on_call.data == {"at": "2026-02-20T10:00:00+09:00"}  # stored (and hashed) as JSON text
     bare = audit.record(action="noted", at=BEFORE)
     assert (bare.application, bare.call, bare.data) == (None, None, {})
-    # Each event links to the one before it, and the chain still verifies with the non-text details stored.
-    assert on_call.prev_hash == event.hash and bare.prev_hash == on_call.hash
-    # The head names the newest event and its hash (what the next append links to and verify_chain compares).
+    # Each event links to the one before it in its chain (the plan's own, or the global one for the others),
+    # and the chains still verify with the non-text details stored.
+    assert (event.in_plan_chain, on_call.in_plan_chain, bare.in_plan_chain) == (True, False, False)
+    assert event.prev_hash == audit.GENESIS and on_call.prev_hash == audit.GENESIS and bare.prev_hash == on_call.hash
+    # Each head names its chain's newest event and hash (what the next append links to and verify_chain compares).
     from applications.models import AuditChainHead
 
-    assert AuditChainHead.objects.values_list("last_hash", "last_event").get() == (bare.hash, bare.pk)
+    heads = {
+        key: (last_hash, last_event)
+        for key, last_hash, last_event in AuditChainHead.objects.values_list("key", "last_hash", "last_event")
+    }
+    assert heads == {"global": (bare.hash, bare.pk), f"plan:{complete.pk}": (event.hash, event.pk)}
     assert audit.verify_chain() == (AuditEvent.objects.count(), None, "")
 
 
@@ -195,3 +201,113 @@ def test_the_hash_format_is_fixed_so_stored_chains_keep_verifying(db):
     assert json.loads(canonical)["at"] == at.astimezone(datetime.UTC).isoformat()
     assert event.prev_hash == "0" * 64
     assert event.hash == hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# --- plan chains anchored into the global chain (issue 12) ---------------------------------------------------
+
+
+@pytest.fixture
+def two_plans(complete, applicant, call):
+    from tests.factories import ApplicationFactory
+
+    other = ApplicationFactory(call=call, organization=complete.organization, created_by=applicant)
+    events = []
+    for minute, plan in enumerate([complete, other, complete, other]):
+        events.append(
+            audit.record(
+                action="noted", actor=applicant, application=plan, at=BEFORE + datetime.timedelta(minutes=minute)
+            )
+        )
+    return complete, other, events
+
+
+def test_each_plan_has_its_own_chain(two_plans):
+    complete, other, (a1, b1, a2, b2) = two_plans
+    assert (a1.prev_hash, b1.prev_hash, a2.prev_hash, b2.prev_hash) == (audit.GENESIS, audit.GENESIS, a1.hash, b1.hash)
+    assert audit.verify_chain() == (4, None, "")
+
+
+def test_anchoring_writes_each_grown_plan_head_into_the_global_chain_once(two_plans, applicant):
+    complete, other, (a1, b1, a2, b2) = two_plans
+    anchored = audit.anchor(at=BEFORE)
+    assert (anchored.action, anchored.application, anchored.in_plan_chain) == ("chains_anchored", None, False)
+    assert anchored.data == {"heads": {str(complete.pk): [a2.pk, a2.hash], str(other.pk): [b2.pk, b2.hash]}}
+    assert audit.anchor(at=BEFORE) is None  # nothing grew since
+    a3 = audit.record(action="noted", actor=applicant, application=complete, at=BEFORE)
+    again = audit.anchor(at=BEFORE)
+    assert again.prev_hash == anchored.hash
+    assert again.data == {"heads": {str(complete.pk): [a3.pk, a3.hash]}}
+    assert audit.verify_chain() == (AuditEvent.objects.count(), None, "")
+
+
+def test_cutting_an_anchored_plan_chain_is_found_even_with_its_head_rewound(two_plans):
+    from applications.models import AuditChainHead
+
+    complete, other, (a1, b1, a2, b2) = two_plans
+    audit.anchor(at=BEFORE)
+    # Remove the plan's newest event and make its head name the one before, as someone covering tracks would.
+    AuditChainHead.objects.filter(key=f"plan:{complete.pk}").update(last_hash=a1.hash, last_event=a1)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [a2.pk])
+    checked, broken, why = audit.verify_chain()
+    assert (checked, broken) == (AuditEvent.objects.count(), None)
+    assert why == f"an anchored event of plan:{complete.pk} (#{a2.pk}) was removed or changed"
+
+
+def test_cutting_a_plan_chain_is_found_by_its_head(two_plans):
+    from applications.models import AuditChainHead
+
+    complete, other, (a1, b1, a2, b2) = two_plans
+    AuditChainHead.objects.filter(last_event=b2).update(last_event=b1)  # the head's hash still names b2
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [b2.pk])
+    assert audit.verify_chain() == (3, None, audit.HEAD_MISMATCH)
+
+
+def test_deleting_a_plan_chain_head_is_found(two_plans):
+    from applications.models import AuditChainHead
+
+    complete, other, events = two_plans
+    AuditChainHead.objects.filter(key=f"plan:{other.pk}").delete()
+    assert audit.verify_chain() == (4, None, audit.HEAD_MISMATCH)
+
+
+def test_changing_an_anchor_is_found(two_plans):
+    complete, other, (a1, b1, a2, b2) = two_plans
+    anchored = audit.anchor(at=BEFORE)
+    AuditEvent.objects.filter(pk=anchored.pk).update(data={"heads": {str(complete.pk): [a1.pk, a1.hash]}})
+    assert _broken_at(anchored) == "content does not match its hash"
+
+
+def test_moving_an_event_between_a_plan_chain_and_the_global_chain_breaks_it(two_plans):
+    complete, other, (a1, b1, a2, b2) = two_plans
+    AuditEvent.objects.filter(pk=b1.pk).update(in_plan_chain=False)
+    assert _broken_at(b1) == "content does not match its hash"
+
+
+def test_reordering_two_events_of_a_plan_is_found(two_plans):
+    complete, other, (a1, b1, a2, b2) = two_plans
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:  # swap the ids (the order) of the plan's two events
+        cursor.execute(f"UPDATE {table} SET id = -id WHERE id IN (%s, %s)", [a1.pk, a2.pk])
+        cursor.execute(f"UPDATE {table} SET id = %s WHERE id = %s", [a2.pk, -a1.pk])
+        cursor.execute(f"UPDATE {table} SET id = %s WHERE id = %s", [a1.pk, -a2.pk])
+    checked, broken, why = audit.verify_chain()
+    assert (checked, broken.hash, why) == (0, a2.hash, "prev_hash does not match the previous event")
+
+
+def test_verify_audit_anchors_what_it_found_intact(two_plans, capsys):
+    call_command("verify_audit")
+    assert "intact" in capsys.readouterr().out
+    assert AuditEvent.objects.filter(action="chains_anchored").count() == 1
+
+
+def test_the_beat_anchors_every_anchor_interval(two_plans, settings):
+    from applications import tasks
+
+    assert settings.CELERY_BEAT_SCHEDULE["audit-anchor"] == {
+        "task": "applications.tasks.anchor_audit_chains",
+        "schedule": float(audit.ANCHOR_INTERVAL),
+    }
+    assert tasks.anchor_audit_chains() == 2
+    assert tasks.anchor_audit_chains() == 0
