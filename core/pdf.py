@@ -19,10 +19,21 @@ TASK_LIMITS = {"soft_time_limit": SOFT_TIME_LIMIT, "time_limit": TIME_LIMIT}
 PDF_VARIANT = "pdf/ua-1"
 
 
+def authority_contact() -> dict:
+    """The parts of an official document's contact line that are the portal's, not the call's."""
+    return {
+        "postcode": settings.PORTAL_AUTHORITY_POSTCODE,
+        "homepage": settings.PORTAL_AUTHORITY_HOMEPAGE,
+        "fax": settings.PORTAL_AUTHORITY_FAX,
+    }
+
+
 def render_pdf(template_name: str, context: dict, *, language: str = "ko") -> bytes:
     from weasyprint import HTML  # imported here: importing WeasyPrint costs ~0.6 s, pages need it never
 
     with translation.override(language):
-        html = render_to_string(template_name, {**context, "LANGUAGE_CODE": language})
+        html = render_to_string(
+            template_name, {**context, "LANGUAGE_CODE": language, "authority_contact": authority_contact()}
+        )
     base_url = str(settings.BASE_DIR / "static") + "/"
     return HTML(string=html, base_url=base_url).write_pdf(pdf_variant=PDF_VARIANT)

@@ -39,8 +39,9 @@ def pdffonts(data: bytes) -> list[dict[str, str]]:
     return [{name: row[a:b].strip() for name, (a, b) in zip(names, spans, strict=True)} for row in rows if row.strip()]
 
 
-def pdftext(data: bytes) -> str:
-    return _run("pdftotext", data)
+def pdftext(data: bytes, *, page: int | None = None) -> str:
+    """The text pdftotext extracts, of the whole file or of one page (from 1)."""
+    return _run("pdftotext", data, *(["-f", str(page), "-l", str(page)] if page else []))
 
 
 def _resolve(obj):
