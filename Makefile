@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
+# The public address in e-mails, links and the QR codes of notices: where `make run` serves, unless set.
+PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
+export PORTAL_BASE_URL
 
 .PHONY: run test mutate setup setup-test system-deps system-deps-test messages makemessages migrate demo lint worker beat bench clean
 

@@ -11,12 +11,10 @@ from reviews.models import Stage
 
 from .models import DecisionNotice
 
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
-
 
 def verification_url(notice: DecisionNotice) -> str:
-    base = getattr(settings, "PORTAL_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
-    return base + reverse("committee:verify", kwargs={"code": notice.display_code})
+    """The verification page at the portal's configured public address (settings.PORTAL_BASE_URL)."""
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("committee:verify", kwargs={"code": notice.display_code})
 
 
 def qr_data_uri(url: str) -> str:

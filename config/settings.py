@@ -32,6 +32,11 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # The public address of the portal, used in e-mails and in the QR codes of official documents.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The issuing authority's contact line at the foot of official documents (postcode, homepage, fax); the
+# address and telephone are the call's. The demo fax number is a placeholder, so production has none unless set.
+PORTAL_AUTHORITY_POSTCODE = env.str("PORTAL_AUTHORITY_POSTCODE", default="30118")
+PORTAL_AUTHORITY_HOMEPAGE = env.str("PORTAL_AUTHORITY_HOMEPAGE", default="www.motie.go.kr")
+PORTAL_AUTHORITY_FAX = env.str("PORTAL_AUTHORITY_FAX", default="044-203-0009" if DEBUG else "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

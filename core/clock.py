@@ -56,3 +56,18 @@ def from_kst(value: datetime.datetime) -> datetime.datetime:
 def kst_at(day: datetime.date, at: datetime.time) -> datetime.datetime:
     """The instant at wall-clock time `at` on Korean day `day`."""
     return datetime.datetime.combine(day, at, KST)
+
+
+def official_date(value: datetime.date | datetime.datetime | None, language: str = "ko") -> str:
+    """A day as an official document writes it: `2026. 7. 15.` in Korean (the form of the Regulation on
+    Administrative Efficiency: year, month and day each followed by a full stop, no leading zeros), `15 July
+    2026` in English. An instant counts by its Korean day; "" for no value."""
+    if value is None or value == "":
+        return ""
+    day = kst_date(value) if isinstance(value, datetime.datetime) else value
+    if language == "en":
+        return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.year}. {day.month}. {day.day}."
+
+
+_MONTHS = "January February March April May June July August September October November December".split()

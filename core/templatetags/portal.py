@@ -1,9 +1,10 @@
 """Template helpers every room's templates use: the main menu, unique ids, the forms' error summary."""
 
 from django import forms, template
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from core.clock import machine_kst
+from core.clock import machine_kst, official_date
 from core.navigation import menu_for
 from core.numbers import grouped, won
 
@@ -79,6 +80,12 @@ def error_summary(context, *forms_or_formsets, message=""):
 def machine_time(instant) -> str:
     """`<time datetime="{{ instant|machine_time }}">`: the one way templates write a machine-readable time."""
     return machine_kst(instant) if instant else ""
+
+
+@register.filter(name="official_date")
+def official_date_filter(value) -> str:
+    """A day as official documents write it in the active language (core.clock.official_date): 2026. 7. 15."""
+    return official_date(value, "en" if (get_language() or "ko").startswith("en") else "ko")
 
 
 @register.filter(name="number")

@@ -81,3 +81,22 @@ def test_machine_time_is_korea_time_to_the_second_without_microseconds():
     html = Template('{% load portal %}<time datetime="{{ at|machine_time }}">').render(Context({"at": instant}))
     assert html == '<time datetime="2026-02-27T18:00:00+09:00">'
     assert Template("{% load portal %}{{ at|machine_time }}").render(Context({"at": None})) == ""
+
+
+def test_official_documents_write_days_with_full_stops_and_no_leading_zeros():
+    assert clock.official_date(datetime.date(2026, 7, 15)) == "2026. 7. 15."
+    assert clock.official_date(datetime.date(2026, 12, 1)) == "2026. 12. 1."
+    assert clock.official_date(datetime.date(2026, 7, 5), "en") == "5 July 2026"
+    # an instant counts by its Korean day: 15:00 UTC on 14 July is already the 15th in Korea
+    assert clock.official_date(datetime.datetime(2026, 7, 14, 15, 0, tzinfo=UTC)) == "2026. 7. 15."
+    assert clock.official_date(None) == ""
+
+
+def test_the_official_date_filter_follows_the_active_language():
+    from django.utils import translation
+
+    template = Template("{% load portal %}{{ day|official_date }}")
+    with translation.override("ko"):
+        assert template.render(Context({"day": datetime.date(2026, 7, 15)})) == "2026. 7. 15."
+    with translation.override("en"):
+        assert template.render(Context({"day": datetime.date(2026, 7, 15)})) == "15 July 2026"

@@ -2,6 +2,7 @@
 migrations in step with the models, and the configured database really in use."""
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -122,3 +123,16 @@ def test_make_run_seeds_the_demo_on_sqlite(tmp_path):
     assert migrated.returncode == 0, migrated.stderr[-3000:]
     seeded = manage("seed_demo", "--quiet-accounts", env_overrides=env, timeout=900)
     assert seeded.returncode == 0, seeded.stderr[-3000:]
+
+
+def test_make_run_gives_the_portal_the_address_it_serves_at():
+    """Links and QR codes of notices use PORTAL_BASE_URL: `make run PORT=…` sets it from its own HOST and PORT
+    (never a fixed port 8000), and an address set by the operator wins."""
+    services.need("make", shutil.which("make") is not None, "apt-get install make")
+    show = ["make", "-s", "--eval", "show-base-url: ; @echo $$PORTAL_BASE_URL", "show-base-url"]
+    env = {k: v for k, v in os.environ.items() if k != "PORTAL_BASE_URL"}
+    out = subprocess.run([*show, "PORT=8765"], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "http://127.0.0.1:8765"
+    env["PORTAL_BASE_URL"] = "https://portal.motie.go.kr"
+    out = subprocess.run([*show, "PORT=8765"], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "https://portal.motie.go.kr"

@@ -50,4 +50,4 @@ def test_korean_text_comes_back_out_of_the_pdf(korean_document, tmp_path):
 
     services.need("pdftotext", shutil.which("pdftotext") is not None, "apt-get install poppler-utils")
     out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
-    assert "산업통상부" in out.replace(" ", "") or "산 업 통 상 부" in out
+    assert "산업통상부" in out  # the header reads as a word, not as spaced letters (issue 14)
