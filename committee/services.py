@@ -49,7 +49,7 @@ def save_meeting(actor, *, meeting: Meeting | None = None, members, attendees, *
         meeting = meeting or Meeting(created_by=actor)
         for name, value in fields.items():
             setattr(meeting, name, value)
-        meeting.full_clean(exclude=["created_by"])
+        meeting.full_clean()
         meeting.save()
         meeting.members.set(members)
         meeting.attendees.set(attendees)

@@ -16,7 +16,7 @@ from committee import services
 from committee.models import Condition
 from committee.services import CommitteeRefusal
 from core.models import OutboxMessage
-from tests.factories import KST, UserFactory
+from tests.factories import KST, CallFactory, FieldFactory, UserFactory, make_meeting, referred_plan
 
 from .conftest import AFTER_ANNOUNCEMENT, ANNOUNCEMENT, MEETING_DAY, minutes_pdf, resolution_data
 
@@ -336,6 +336,14 @@ class TestDecidingChecks:
         assert message.subject == f'"{plan.title}" 조건 1: 보완하여 다시 답변해 주십시오'
         assert "근거 부족" in message.body and "2026-12-31" in message.body
 
+    def test_met_needs_no_note(self, staff, conditional, plan_owner):
+        condition = set_two(staff, conditional)[0]
+        answer = services.answer_condition(plan_owner, condition, text="완료", at=AFTER_ANNOUNCEMENT)
+        services.decide_condition(staff, condition, met=True, at=AFTER_ANNOUNCEMENT)
+        answer.refresh_from_db()
+        assert answer.accepted is True and answer.staff_note == ""
+        assert AuditEvent.objects.get(action="condition_met").reason == ""
+
     def test_a_blank_note_is_no_reason(self, staff, conditional, plan_owner):
         condition = set_two(staff, conditional)[0]
         services.answer_condition(plan_owner, condition, text="초안", at=AFTER_ANNOUNCEMENT)
@@ -357,7 +365,7 @@ class TestDecidingChecks:
 class TestReminding:
     FOURTEEN_BEFORE = datetime.datetime(2026, 12, 17, 9, 0, tzinfo=KST)
 
-    def test_only_open_conditions_are_reminded(self, staff, conditional, plan_owner):
+    def test_only_open_conditions_are_reminded(self, staff, conditional, plan, plan_owner):
         first, second = set_two(staff, conditional)
         services.answer_condition(plan_owner, first, text="완료", at=AFTER_ANNOUNCEMENT)
         assert services.remind_conditions(self.FOURTEEN_BEFORE) == 1
@@ -365,7 +373,7 @@ class TestReminding:
         assert message.reference == f"committee.condition:{second.pk}:reminder:14"
         assert message.to == [plan_owner.email] and message.created_by is None
         assert (
-            message.subject.endswith("조건 2의 이행 기한이 14일 남았습니다")
+            message.subject == f'"{plan.title}" 조건 2의 이행 기한이 14일 남았습니다'
             and "2026-12-31" in message.body
             and second.text in message.body
         )
@@ -383,3 +391,35 @@ class TestReminding:
         assert services.remind_conditions(datetime.datetime(2026, 12, 27, 16, 0, tzinfo=datetime.UTC)) == 2
         message = OutboxMessage.objects.get(reference=f"committee.condition:{condition.pk}:reminder:3")
         assert message.subject.endswith("조건 1의 이행 기한이 3일 남았습니다")
+
+    def test_a_call_not_yet_announced_does_not_stop_the_others(self, staff, secretariat, conditional, call):
+        set_two(staff, conditional)  # the first plan's call is announced only after the reminder day
+        call.announcement_at = datetime.datetime(2026, 12, 18, 9, 0, tzinfo=KST)
+        call.save(update_fields=["announcement_at"])
+        other_call = CallFactory(
+            fields=[FieldFactory(code="SEM")], announcement_at=ANNOUNCEMENT, document_number_prefix="반도체과"
+        )
+        other_item = services.add_to_agenda(
+            secretariat, make_meeting(other_call, created_by=secretariat), referred_plan(other_call)
+        )
+        resolution = services.record_resolution(
+            secretariat,
+            other_item,
+            minutes=minutes_pdf(),
+            **resolution_data("designated_with_conditions", conditions="c"),
+        )
+        services.confirm_resolution(secretariat, resolution, at=MEETING_DAY)
+        (other,) = services.set_conditions(staff, resolution, [("용수", DUE)], at=MEETING_DAY)
+        assert services.remind_conditions(self.FOURTEEN_BEFORE) == 1
+        assert OutboxMessage.objects.get(reference__contains=":reminder:").reference == (
+            f"committee.condition:{other.pk}:reminder:14"
+        )
+
+    def test_the_plan_its_call_and_organisation_come_with_the_conditions(
+        self, staff, conditional, django_assert_max_num_queries
+    ):
+        set_two(staff, conditional)
+        # measured on PostgreSQL: per reminder day (14, 3) the conditions due with their plan, call and
+        # organisation in one query, then per condition its contact e-mails and the outbox (look-up, insert)
+        with django_assert_max_num_queries(8):
+            assert services.remind_conditions(self.FOURTEEN_BEFORE) == 2
