@@ -108,7 +108,7 @@ def record_resolution(actor, item: AgendaItem, *, minutes=None, at=None, **data)
         if item.application.status != State.COMMITTEE:
             raise CommitteeRefusal(_("This plan is no longer awaiting the committee's resolution."))
         _refuse_problems(meeting, data)
-        resolution = live or Resolution(agenda_item=item, recorded_by=actor)
+        resolution = live or Resolution(agenda_item=item)  # recorded_by and recorded_at: set below
         for name in RESOLUTION_FIELDS:
             setattr(resolution, name, data[name])
         resolution.members_present, resolution.members_total = meeting.counts()

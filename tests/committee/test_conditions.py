@@ -362,6 +362,17 @@ class TestDecidingChecks:
         assert Condition.objects.get(pk=condition.pk).status == Condition.Status.ANSWERED
 
 
+def test_each_condition_service_loads_what_it_needs_once(staff, conditional, plan_owner, django_assert_max_num_queries):
+    # figures measured on PostgreSQL, audit rows and e-mails included: the resolution comes with its plan, the
+    # condition with its plan and call (answering) or organisation (deciding)
+    with django_assert_max_num_queries(13):
+        (condition,) = services.set_conditions(staff, conditional, [("용수 공급계획 확정", DUE)], at=MEETING_DAY)
+    with django_assert_max_num_queries(12):
+        services.answer_condition(plan_owner, condition, text="완료", upload=pdf(), at=AFTER_ANNOUNCEMENT)
+    with django_assert_max_num_queries(16):
+        services.decide_condition(staff, condition, met=True, at=AFTER_ANNOUNCEMENT)
+
+
 class TestReminding:
     FOURTEEN_BEFORE = datetime.datetime(2026, 12, 17, 9, 0, tzinfo=KST)
 
