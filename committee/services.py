@@ -367,7 +367,7 @@ def decide_condition(actor, condition, *, met: bool, note: str = "", at):
     with transaction.atomic():
         locked = Condition.objects.select_for_update().select_related("application__organization").get(pk=condition.pk)
         states.move(locked, Condition.Status.MET if met else Condition.Status.OPEN, refusal=CommitteeRefusal)
-        answer = locked.answers.order_by("-submitted_at", "-pk").first()
+        answer = locked.answers.order_by("-pk").first()  # the last one made (under this lock), whatever its instant
         answer.accepted, answer.staff_note, answer.decided_by, answer.decided_at = met, note, actor, at
         answer.save(update_fields=["accepted", "staff_note", "decided_by", "decided_at"])
         locked.met_at = at if met else None

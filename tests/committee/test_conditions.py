@@ -324,6 +324,22 @@ class TestDecidingChecks:
         assert message.subject == f'"{plan.title}" 조건 1 이행이 인정되었습니다'  # in Korean, the applicant's language
         assert "조건 이행이 인정되었습니다." in message.body
 
+    def test_the_answer_decided_is_the_last_one_made_even_if_its_request_arrived_first(
+        self, staff, conditional, plan_owner
+    ):
+        # the second answer's request arrived (and was stamped) before the first one's, but was handled after
+        # the staff had asked again: it is the answer under review, the first one keeps its verdict
+        condition = set_two(staff, conditional)[0]
+        minutes = [AFTER_ANNOUNCEMENT + datetime.timedelta(minutes=n) for n in range(4)]
+        first = services.answer_condition(plan_owner, condition, text="초안", at=minutes[1])
+        services.decide_condition(staff, condition, met=False, note="근거 부족", at=minutes[2])
+        second = services.answer_condition(plan_owner, condition, text="근거 첨부", at=minutes[0])  # a slow upload
+        services.decide_condition(staff, condition, met=True, at=minutes[3])
+        first.refresh_from_db()
+        second.refresh_from_db()
+        assert (first.accepted, first.staff_note) == (False, "근거 부족")
+        assert second.accepted is True and second.decided_by == staff
+
     def test_asking_again_says_what_is_missing(self, staff, conditional, plan, plan_owner):
         condition = set_two(staff, conditional)[0]
         answer = services.answer_condition(plan_owner, condition, text="초안", at=AFTER_ANNOUNCEMENT)
