@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts import roles
-from applications.models import AuditEvent
+from applications.models import AuditEvent, Call
 from committee import services
 from committee.models import Condition
 from committee.services import CommitteeRefusal
@@ -420,9 +420,7 @@ class TestReminding:
         assert message.subject.endswith("조건 1의 이행 기한이 3일 남았습니다")
 
     def test_a_call_not_yet_announced_does_not_stop_the_others(self, staff, secretariat, conditional, call):
-        set_two(staff, conditional)  # the first plan's call is announced only after the reminder day
-        call.announcement_at = datetime.datetime(2026, 12, 18, 9, 0, tzinfo=KST)
-        call.save(update_fields=["announcement_at"])
+        first, second = set_two(staff, conditional)
         other_call = CallFactory(
             fields=[FieldFactory(code="SEM")], announcement_at=ANNOUNCEMENT, document_number_prefix="반도체과"
         )
@@ -437,10 +435,22 @@ class TestReminding:
         )
         services.confirm_resolution(secretariat, resolution, at=MEETING_DAY)
         (other,) = services.set_conditions(staff, resolution, [("용수", DUE)], at=MEETING_DAY)
+        after_the_reminder_day = datetime.datetime(2026, 12, 18, 9, 0, tzinfo=KST)
+
+        def reminded():
+            return set(
+                OutboxMessage.objects.filter(reference__contains=":reminder:").values_list("reference", flat=True)
+            )
+
+        # each call in turn is announced only after the reminder day: whichever plan comes first, the other's
+        # conditions are reminded
+        Call.objects.filter(pk=call.pk).update(announcement_at=after_the_reminder_day)
         assert services.remind_conditions(self.FOURTEEN_BEFORE) == 1
-        assert OutboxMessage.objects.get(reference__contains=":reminder:").reference == (
-            f"committee.condition:{other.pk}:reminder:14"
-        )
+        assert reminded() == {f"committee.condition:{other.pk}:reminder:14"}
+        Call.objects.filter(pk=call.pk).update(announcement_at=ANNOUNCEMENT)
+        Call.objects.filter(pk=other_call.pk).update(announcement_at=after_the_reminder_day)
+        assert services.remind_conditions(self.FOURTEEN_BEFORE) == 2
+        assert reminded() == {f"committee.condition:{condition.pk}:reminder:14" for condition in (first, second, other)}
 
     def test_the_plan_its_call_and_organisation_come_with_the_conditions(
         self, staff, conditional, django_assert_max_num_queries
