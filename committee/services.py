@@ -49,7 +49,7 @@ def save_meeting(actor, *, meeting: Meeting | None = None, members, attendees, *
         meeting = meeting or Meeting(created_by=actor)
         for name, value in fields.items():
             setattr(meeting, name, value)
-        meeting.full_clean(exclude=["created_by"])
+        meeting.full_clean()
         meeting.save()
         meeting.members.set(members)
         meeting.attendees.set(attendees)
@@ -108,7 +108,7 @@ def record_resolution(actor, item: AgendaItem, *, minutes=None, at=None, **data)
         if item.application.status != State.COMMITTEE:
             raise CommitteeRefusal(_("This plan is no longer awaiting the committee's resolution."))
         _refuse_problems(meeting, data)
-        resolution = live or Resolution(agenda_item=item, recorded_by=actor)
+        resolution = live or Resolution(agenda_item=item)  # recorded_by and recorded_at: set below
         for name in RESOLUTION_FIELDS:
             setattr(resolution, name, data[name])
         resolution.members_present, resolution.members_total = meeting.counts()
@@ -367,7 +367,7 @@ def decide_condition(actor, condition, *, met: bool, note: str = "", at):
     with transaction.atomic():
         locked = Condition.objects.select_for_update().select_related("application__organization").get(pk=condition.pk)
         states.move(locked, Condition.Status.MET if met else Condition.Status.OPEN, refusal=CommitteeRefusal)
-        answer = locked.answers.order_by("-submitted_at", "-pk").first()
+        answer = locked.answers.order_by("-pk").first()  # the last one made (under this lock), whatever its instant
         answer.accepted, answer.staff_note, answer.decided_by, answer.decided_at = met, note, actor, at
         answer.save(update_fields=["accepted", "staff_note", "decided_by", "decided_at"])
         locked.met_at = at if met else None

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts import roles
-from applications.models import AuditEvent
+from applications.models import AuditEvent, Call
 from committee import services
 from committee.models import Condition
 from committee.services import CommitteeRefusal
 from core.models import OutboxMessage
-from tests.factories import KST, UserFactory
+from tests.factories import KST, CallFactory, FieldFactory, UserFactory, make_meeting, referred_plan
 
 from .conftest import AFTER_ANNOUNCEMENT, ANNOUNCEMENT, MEETING_DAY, minutes_pdf, resolution_data
 
@@ -324,6 +324,22 @@ class TestDecidingChecks:
         assert message.subject == f'"{plan.title}" 조건 1 이행이 인정되었습니다'  # in Korean, the applicant's language
         assert "조건 이행이 인정되었습니다." in message.body
 
+    def test_the_answer_decided_is_the_last_one_made_even_if_its_request_arrived_first(
+        self, staff, conditional, plan_owner
+    ):
+        # the second answer's request arrived (and was stamped) before the first one's, but was handled after
+        # the staff had asked again: it is the answer under review, the first one keeps its verdict
+        condition = set_two(staff, conditional)[0]
+        minutes = [AFTER_ANNOUNCEMENT + datetime.timedelta(minutes=n) for n in range(4)]
+        first = services.answer_condition(plan_owner, condition, text="초안", at=minutes[1])
+        services.decide_condition(staff, condition, met=False, note="근거 부족", at=minutes[2])
+        second = services.answer_condition(plan_owner, condition, text="근거 첨부", at=minutes[0])  # a slow upload
+        services.decide_condition(staff, condition, met=True, at=minutes[3])
+        first.refresh_from_db()
+        second.refresh_from_db()
+        assert (first.accepted, first.staff_note) == (False, "근거 부족")
+        assert second.accepted is True and second.decided_by == staff
+
     def test_asking_again_says_what_is_missing(self, staff, conditional, plan, plan_owner):
         condition = set_two(staff, conditional)[0]
         answer = services.answer_condition(plan_owner, condition, text="초안", at=AFTER_ANNOUNCEMENT)
@@ -335,6 +351,14 @@ class TestDecidingChecks:
         message = OutboxMessage.objects.get(reference=f"committee.condition:{condition.pk}:answer:{answer.pk}")
         assert message.subject == f'"{plan.title}" 조건 1: 보완하여 다시 답변해 주십시오'
         assert "근거 부족" in message.body and "2026-12-31" in message.body
+
+    def test_met_needs_no_note(self, staff, conditional, plan_owner):
+        condition = set_two(staff, conditional)[0]
+        answer = services.answer_condition(plan_owner, condition, text="완료", at=AFTER_ANNOUNCEMENT)
+        services.decide_condition(staff, condition, met=True, at=AFTER_ANNOUNCEMENT)
+        answer.refresh_from_db()
+        assert answer.accepted is True and answer.staff_note == ""
+        assert AuditEvent.objects.get(action="condition_met").reason == ""
 
     def test_a_blank_note_is_no_reason(self, staff, conditional, plan_owner):
         condition = set_two(staff, conditional)[0]
@@ -354,10 +378,21 @@ class TestDecidingChecks:
         assert Condition.objects.get(pk=condition.pk).status == Condition.Status.ANSWERED
 
 
+def test_each_condition_service_loads_what_it_needs_once(staff, conditional, plan_owner, django_assert_max_num_queries):
+    # figures measured on PostgreSQL, audit rows and e-mails included: the resolution comes with its plan, the
+    # condition with its plan and call (answering) or organisation (deciding)
+    with django_assert_max_num_queries(13):
+        (condition,) = services.set_conditions(staff, conditional, [("용수 공급계획 확정", DUE)], at=MEETING_DAY)
+    with django_assert_max_num_queries(12):
+        services.answer_condition(plan_owner, condition, text="완료", upload=pdf(), at=AFTER_ANNOUNCEMENT)
+    with django_assert_max_num_queries(16):
+        services.decide_condition(staff, condition, met=True, at=AFTER_ANNOUNCEMENT)
+
+
 class TestReminding:
     FOURTEEN_BEFORE = datetime.datetime(2026, 12, 17, 9, 0, tzinfo=KST)
 
-    def test_only_open_conditions_are_reminded(self, staff, conditional, plan_owner):
+    def test_only_open_conditions_are_reminded(self, staff, conditional, plan, plan_owner):
         first, second = set_two(staff, conditional)
         services.answer_condition(plan_owner, first, text="완료", at=AFTER_ANNOUNCEMENT)
         assert services.remind_conditions(self.FOURTEEN_BEFORE) == 1
@@ -365,7 +400,7 @@ class TestReminding:
         assert message.reference == f"committee.condition:{second.pk}:reminder:14"
         assert message.to == [plan_owner.email] and message.created_by is None
         assert (
-            message.subject.endswith("조건 2의 이행 기한이 14일 남았습니다")
+            message.subject == f'"{plan.title}" 조건 2의 이행 기한이 14일 남았습니다'
             and "2026-12-31" in message.body
             and second.text in message.body
         )
@@ -383,3 +418,45 @@ class TestReminding:
         assert services.remind_conditions(datetime.datetime(2026, 12, 27, 16, 0, tzinfo=datetime.UTC)) == 2
         message = OutboxMessage.objects.get(reference=f"committee.condition:{condition.pk}:reminder:3")
         assert message.subject.endswith("조건 1의 이행 기한이 3일 남았습니다")
+
+    def test_a_call_not_yet_announced_does_not_stop_the_others(self, staff, secretariat, conditional, call):
+        first, second = set_two(staff, conditional)
+        other_call = CallFactory(
+            fields=[FieldFactory(code="SEM")], announcement_at=ANNOUNCEMENT, document_number_prefix="반도체과"
+        )
+        other_item = services.add_to_agenda(
+            secretariat, make_meeting(other_call, created_by=secretariat), referred_plan(other_call)
+        )
+        resolution = services.record_resolution(
+            secretariat,
+            other_item,
+            minutes=minutes_pdf(),
+            **resolution_data("designated_with_conditions", conditions="c"),
+        )
+        services.confirm_resolution(secretariat, resolution, at=MEETING_DAY)
+        (other,) = services.set_conditions(staff, resolution, [("용수", DUE)], at=MEETING_DAY)
+        after_the_reminder_day = datetime.datetime(2026, 12, 18, 9, 0, tzinfo=KST)
+
+        def reminded():
+            return set(
+                OutboxMessage.objects.filter(reference__contains=":reminder:").values_list("reference", flat=True)
+            )
+
+        # each call in turn is announced only after the reminder day: whichever plan comes first, the other's
+        # conditions are reminded
+        Call.objects.filter(pk=call.pk).update(announcement_at=after_the_reminder_day)
+        assert services.remind_conditions(self.FOURTEEN_BEFORE) == 1
+        assert reminded() == {f"committee.condition:{other.pk}:reminder:14"}
+        Call.objects.filter(pk=call.pk).update(announcement_at=ANNOUNCEMENT)
+        Call.objects.filter(pk=other_call.pk).update(announcement_at=after_the_reminder_day)
+        assert services.remind_conditions(self.FOURTEEN_BEFORE) == 2
+        assert reminded() == {f"committee.condition:{condition.pk}:reminder:14" for condition in (first, second, other)}
+
+    def test_the_plan_its_call_and_organisation_come_with_the_conditions(
+        self, staff, conditional, django_assert_max_num_queries
+    ):
+        set_two(staff, conditional)
+        # measured on PostgreSQL: per reminder day (14, 3) the conditions due with their plan, call and
+        # organisation in one query, then per condition its contact e-mails and the outbox (look-up, insert)
+        with django_assert_max_num_queries(8):
+            assert services.remind_conditions(self.FOURTEEN_BEFORE) == 2

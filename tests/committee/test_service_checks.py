@@ -514,3 +514,21 @@ def test_sending_without_an_instant_uses_the_clock(secretariat, ready_notice):
     with time_machine.travel(ANNOUNCEMENT, tick=False):
         assert services.send_notices(secretariat, [ready_notice]) == 1
     assert AuditEvent.objects.get(action="notice_sent").created_at == ANNOUNCEMENT
+
+
+def test_only_the_secretariat_confirms_or_corrects(secretariat, item, plan):
+    from applications.workflow import TransitionError
+
+    staff = UserFactory(roles=["ministry_staff"])
+    resolution = recorded(secretariat, item)
+    with pytest.raises(TransitionError) as exc:
+        services.confirm_resolution(staff, resolution)
+    assert refusal(exc) == "You may not do this."
+    assert Resolution.objects.get(pk=resolution.pk).status == Resolution.Status.DRAFT
+    assert not DecisionNotice.objects.exists() and Application.objects.get(pk=plan.pk).status == State.COMMITTEE
+    services.confirm_resolution(secretariat, resolution)
+    with pytest.raises(TransitionError) as exc:
+        services.correct_resolution(staff, resolution, reason="정정", **resolution_data("not_designated"))
+    assert refusal(exc) == "You may not do this."
+    assert Resolution.objects.get(pk=resolution.pk).status == Resolution.Status.CONFIRMED
+    assert Application.objects.get(pk=plan.pk).status == State.DESIGNATED
