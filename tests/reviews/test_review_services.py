@@ -317,6 +317,7 @@ def test_submission_needs_every_score_the_required_comments_and_the_opinion(worl
 
 def test_submit_sums_in_the_database_until_the_last_microsecond(world, sheet):
     assignment, criteria = sheet
+    make_rubric(world["call"], Stage.SUBCOMMITTEE)  # its criteria are not this review's
     scores = {c.pk: (Decimal("1.5"), "근거") for c in criteria}
     services.save_review(assignment.reviewer, assignment, scores=scores, opinion="종합", at=DURING)
     late = Assignment.objects.get(pk=assignment.pk)
@@ -675,3 +676,46 @@ def test_a_panel_needs_the_rubric_of_its_own_call_and_is_one_per_call_field_and_
         services.create_panel(world["staff"], call=world["call"], field=second_field, name="로봇").field == second_field
     )
     assert Panel.objects.count() == 3
+
+
+def test_a_score_for_a_criterion_of_another_rubric_is_refused(world, sheet):
+    assignment, criteria = sheet
+    other_stage = make_rubric(world["call"], Stage.SUBCOMMITTEE).criteria.first()
+    other_call = make_rubric(CallFactory(fields=[world["plan"].field])).criteria.first()
+    scores = {criteria[0].pk: (Decimal("1"), ""), other_stage.pk: (Decimal("1"), ""), other_call.pk: (None, "")}
+    message, errors = refusal(
+        services.save_review, assignment.reviewer, assignment, scores=scores, opinion="", at=DURING
+    )
+    assert message == "Some scores are not valid; see the marked fields."
+    assert errors == {
+        f"score_{other_stage.pk}": "This criterion is not in this stage's rubric.",
+        f"score_{other_call.pk}": "This criterion is not in this stage's rubric.",
+    }
+    assert not Score.objects.exists()
+
+
+def test_a_detected_conflict_is_recorded_beside_a_pinned_one_and_named_before_a_declared_one(world):
+    lead = ExpertFactory(profile=world["plan"].organization)
+    Conflict.objects.create(application=world["plan"], user=lead, source=Conflict.Source.DECLARED, reason="선언")
+    Conflict.objects.create(application=world["plan"], user=lead, source=Conflict.Source.PINNED, reason="친족")
+    world["panel"].members.add(lead)
+    assert services.sync_detected_conflicts(world["panel"]) == 1
+    assert set(Conflict.objects.filter(user=lead).values_list("source", flat=True)) == {
+        Conflict.Source.DECLARED,
+        Conflict.Source.PINNED,
+        Conflict.Source.DETECTED,
+    }
+    Conflict.objects.filter(user=lead, source=Conflict.Source.PINNED).delete()
+    message, _errors = refusal(services.assign, world["staff"], world["panel"], world["plan"], lead, at=DURING)
+    assert message.endswith(": The evaluator's organisation leads this plan.")
+
+
+def test_bulk_assign_counts_a_pair_new_when_only_its_plan_reviewer_or_panel_is_known(world):
+    plan, (a, b, _c) = world["plan"], world["experts"]
+    second = reviewable_plan(world["call"])
+    assign(world["panel"], plan, a)
+    assign(make_panel(world["call"], stage=Stage.SUBCOMMITTEE, members=[b]), second, b)
+    # (second, a): a is known on another plan; (plan, b): the plan on another evaluator; (second, b): in another panel.
+    pairs = [(second, a), (plan, b), (second, b)]
+    assert services.bulk_assign(world["staff"], world["panel"], pairs, at=DURING) == 3
+    assert world["panel"].assignments.count() == 4
