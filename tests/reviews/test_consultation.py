@@ -316,3 +316,12 @@ class TestServiceChecks:
         assert refused.value.field_errors["upload"] == refused.value.message
         assert not Consultation.objects.get(pk=consultation.pk).answered
         assert not AuditEvent.objects.filter(action="opinion_recorded").exists()
+
+    def test_a_ministry_asked_about_another_plan_may_be_asked_about_this_one(self, staff, plan, review_call):
+        other = reviewable_plan(review_call)
+        Application.objects.filter(pk=other.pk).update(status=State.CONSULTATION)
+        Consultation.objects.create(
+            application=other, ministry="환경부", due_on=DUE, requested_by=staff, requested_at=AT
+        )
+        assert [c.ministry for c in ask(staff, plan, ministries=["환경부"])] == ["환경부"]
+        assert Consultation.objects.filter(ministry="환경부").count() == 2
