@@ -230,7 +230,7 @@ def test_declare_once_with_a_reason_or_the_pledge(world):
     conflict = Conflict.objects.get(user=expert)
     assert (conflict.source, conflict.reason, conflict.recorded_by) == (Conflict.Source.DECLARED, "전 소속", expert)
     event = AuditEvent.objects.get(action="conflict_declared")
-    assert (event.reason, event.created_at) == ("전 소속", at)
+    assert (event.reason, event.created_at, event.actor, event.application) == ("전 소속", at, expert, world["plan"])
     message, _errors = refusal(services.declare, expert, assignment, conflict=False, pledge=True, at=DURING)
     assert message == "You have already made your declaration for this plan."
 
