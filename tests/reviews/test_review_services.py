@@ -189,6 +189,7 @@ def test_pin_conflict_needs_a_reason_and_updates_in_place(world):
     )
     event = AuditEvent.objects.filter(action="conflict_pinned").latest("pk")
     assert (event.reason, event.data) == ("친족 관계", {"user": expert.pk})
+    assert (event.actor, event.application) == (world["staff"], world["plan"])
 
 
 def test_the_proposal_fills_up_to_the_panels_number_counting_current_ones(world):
@@ -371,6 +372,7 @@ def test_reopen_needs_a_reason_and_a_time_after_now(world, sheet):
     )
     event = AuditEvent.objects.get(action="review_reopened")
     assert (event.reason, event.actor, event.created_at) == ("연장", world["staff"], at)
+    assert event.application == world["plan"]
     assert event.data["was"] == Review.Status.SUBMITTED and event.data["reviewer"] == assignment.reviewer_id
     assert event.data["review"] == review.pk
     # The audit's JSON keeps milliseconds: the new due time, to the millisecond.
