@@ -395,7 +395,7 @@ def in_subcommittee(world):
 
 def test_a_note_needs_text(world, in_subcommittee):
     message, errors = refusal(services.add_note, world["staff"], in_subcommittee, kind="other", text="  ")
-    assert message == "Write the notes first." and set(errors) == {"text"}
+    assert (message, errors) == ("Write the notes first.", {"text": "Write the notes first."})
     note = services.add_note(world["staff"], in_subcommittee, kind="site_visit", text="현장 방문")
     assert (note.author, note.kind, note.text, note.application) == (
         world["staff"],
