@@ -133,8 +133,12 @@ class TestOpinions:
         services.record_opinion(staff, second, opinion="조건부 동의", dated=AT.date(), at=AT)
         services.move_to_subcommittee(staff, fresh(plan), at=AT)
         assert fresh(plan).status == State.SUBCOMMITTEE
-        with pytest.raises(ReviewRefused, match="consultation of this plan is over"):
+        with pytest.raises(ReviewRefused) as refused:
             services.record_opinion(staff, second, opinion="변경", dated=AT.date(), at=AT)
+        assert str(refused.value.message) == (
+            "The consultation of this plan is over; its opinions can no longer change."
+        )
+        assert Consultation.objects.get(pk=second.pk).opinion == "조건부 동의"
 
     def test_a_reason_moves_on_without_them(self, staff, plan):
         ask(staff, plan)
