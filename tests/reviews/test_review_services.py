@@ -721,3 +721,13 @@ def test_bulk_assign_counts_a_pair_new_when_only_its_plan_reviewer_or_panel_is_k
     pairs = [(second, a), (plan, b), (second, b)]
     assert services.bulk_assign(world["staff"], world["panel"], pairs, at=DURING) == 3
     assert world["panel"].assignments.count() == 4
+
+
+def test_the_proposal_counts_every_current_assignment_of_an_evaluator(world):
+    (m1, m2, m3), (p1, p2) = proposal_world(world, 1)
+    p3, p4, p5 = (reviewable_plan(world["call"]).pk for _ in range(3))
+    first = world["panel"].members.get(pk=m1)
+    for plan in (p1, p2):
+        assign(world["panel"], Application.objects.get(pk=plan), first)
+    # m1 carries two: m2 and m3 (none) take the next plans, then m2 again (one each, m1 still two).
+    assert services.propose_assignments(world["panel"]) == [(p3, m2), (p4, m3), (p5, m2)]
