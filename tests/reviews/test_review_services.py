@@ -318,7 +318,8 @@ def test_submission_needs_every_score_the_required_comments_and_the_opinion(worl
 
 def test_submit_sums_in_the_database_until_the_last_microsecond(world, sheet):
     assignment, criteria = sheet
-    make_rubric(world["call"], Stage.SUBCOMMITTEE)  # its criteria are not this review's
+    make_rubric(world["call"], Stage.SUBCOMMITTEE)  # its criteria are not this review's,
+    make_rubric(CallFactory(fields=[world["plan"].field]))  # nor another call's
     scores = {c.pk: (Decimal("1.5"), "근거") for c in criteria}
     services.save_review(assignment.reviewer, assignment, scores=scores, opinion="종합", at=DURING)
     late = Assignment.objects.get(pk=assignment.pk)
@@ -531,6 +532,7 @@ def test_finalising_stores_the_recommendation_and_refers_the_plan(world, scored_
     assert plan.status == State.COMMITTEE
     event = AuditEvent.objects.get(application=plan, action="refer_to_committee")
     assert (event.reason, event.data["recommendation"], event.created_at) == ("우수", "recommend", at)
+    assert event.actor == chair
 
 
 def test_finalising_with_conditions_keeps_them(world, scored_in_subcommittee, chair):
@@ -570,6 +572,7 @@ def test_finalising_without_counted_scores_needs_the_override_reason(world, in_s
     )
     event = AuditEvent.objects.get(application=in_subcommittee, action="refer_to_committee_override")
     assert (event.reason, event.data) == ("위원 전원 이해충돌", {"recommendation": "recommend", "reasons": "우수"})
+    assert (event.actor, event.created_at) == (chair, DURING)
 
 
 # --- what each service stores, beyond its refusals
@@ -731,3 +734,44 @@ def test_the_proposal_counts_every_current_assignment_of_an_evaluator(world):
         assign(world["panel"], Application.objects.get(pk=plan), first)
     # m1 carries two: m2 and m3 (none) take the next plans, then m2 again (one each, m1 still two).
     assert services.propose_assignments(world["panel"]) == [(p3, m2), (p4, m3), (p5, m2)]
+
+
+@pytest.mark.parametrize("service", ["save", "submit"])
+def test_an_evaluator_is_not_told_an_unannounced_decision_when_refused(world, sheet, service):
+    assignment, criteria = sheet
+    services.save_review(
+        assignment.reviewer,
+        assignment,
+        scores={c.pk: (Decimal("1"), "근거") for c in criteria},
+        opinion="종합",
+        at=DURING,
+    )
+    Application.objects.filter(pk=world["plan"].pk).update(status=State.NOT_DESIGNATED)  # not announced yet
+    late = Assignment.objects.get(pk=assignment.pk)
+    if service == "save":
+        message, _errors = refusal(services.save_review, late.reviewer, late, scores={}, opinion="", at=DURING)
+    else:
+        message, _errors = refusal(services.submit_review, late.reviewer, late, at=DURING)
+    assert message == (
+        "This plan has moved on from the Expert advisory review (it is now “Committee deliberation”); "
+        "its reviews can no longer be changed."
+    )
+
+
+def test_a_conflict_with_another_plan_does_not_block_an_assignment(world):
+    expert = world["experts"][0]
+    other = reviewable_plan(world["call"])
+    Conflict.objects.create(application=other, user=expert, source=Conflict.Source.PINNED, reason="친족")
+    Conflict.objects.create(application=other, user=expert, source=Conflict.Source.DECLARED, reason="선언")
+    assert services.assign(world["staff"], world["panel"], world["plan"], expert, at=DURING).reviewer == expert
+
+
+def test_a_recommendation_for_another_plan_does_not_block_this_one(world, scored_in_subcommittee, chair):
+    other = reviewable_plan(world["call"], status=State.SUBCOMMITTEE)
+    Recommendation.objects.create(
+        application=other, decision="recommend", reasons="다른 계획", finalised_by=chair, finalised_at=REVIEW_DUE
+    )
+    recommendation = services.finalise_recommendation(
+        chair, scored_in_subcommittee, decision="recommend", reasons="우수", at=DURING
+    )
+    assert recommendation.application == scored_in_subcommittee
