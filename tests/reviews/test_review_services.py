@@ -775,3 +775,16 @@ def test_a_recommendation_for_another_plan_does_not_block_this_one(world, scored
         chair, scored_in_subcommittee, decision="recommend", reasons="우수", at=DURING
     )
     assert recommendation.application == scored_in_subcommittee
+
+
+def test_a_chair_conflicted_with_the_plan_cannot_finalise_and_nothing_is_kept(world, scored_in_subcommittee, chair):
+    from applications.workflow import TransitionError
+
+    Conflict.objects.create(
+        application=scored_in_subcommittee, user=chair, source=Conflict.Source.PINNED, reason="친족"
+    )
+    with translation.override("en"), pytest.raises(TransitionError) as refused:
+        services.finalise_recommendation(chair, scored_in_subcommittee, decision="recommend", reasons="우수", at=DURING)
+    assert str(refused.value) == "You may not do this."
+    assert not Recommendation.objects.exists()
+    assert Application.objects.get(pk=scored_in_subcommittee.pk).status == State.SUBCOMMITTEE
