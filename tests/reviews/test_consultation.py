@@ -3,6 +3,8 @@ subcommittee, registered by the reviews room; staff ask ministries, record their
 and the subcommittee reads them beside the advisory results."""
 
 import datetime
+import os
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -285,6 +287,9 @@ class TestServiceChecks:
         stored = Consultation.objects.get(pk=consultation.pk)
         assert stored.opinion == "" and stored.opinion_file_type == "application/pdf"
         assert stored.opinion_file.read() == PDF
+        # The stored name is generated: the ministry's file name never reaches the disk (it is kept for display).
+        assert re.fullmatch(r"[0-9a-f]{32}\.pdf", os.path.basename(stored.opinion_file.name))
+        assert stored.opinion_file_name == "의견서.pdf"
         events = AuditEvent.objects.filter(application=plan, action="opinion_recorded").order_by("pk")
         assert [e.data["file"] for e in events] == [None, stored.opinion_file_sha256]
 
