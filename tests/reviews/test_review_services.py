@@ -428,6 +428,16 @@ def test_the_recommendation_needs_reasons_and_conditions_when_conditional(world,
         at=DURING,
     )
     assert set(errors) == {"reasons"}
+    # Conditions not given at all are missing too.
+    message, errors = refusal(
+        services.finalise_recommendation,
+        staff,
+        in_subcommittee,
+        decision=Recommendation.Decision.RECOMMEND_WITH_CONDITIONS,
+        reasons="우수",
+        at=DURING,
+    )
+    assert set(errors) == {"conditions"}
 
 
 def test_the_recommendation_only_for_a_plan_under_subcommittee_evaluation_and_once(world):
