@@ -233,7 +233,7 @@ class TestServiceChecks:
 
     def test_due_today_in_korea_is_not_past(self, staff, plan):
         ask(staff, plan, ministries=["환경부"])
-        assert Consultation.objects.get().due_on == DUE
+        assert (Consultation.objects.get().due_on, Consultation.objects.get().question) == (DUE, "")
         services.request_opinions(staff, fresh(plan), ministries=["산림청"], due_on=AT.date(), at=AT)
         assert Consultation.objects.get(ministry="산림청").due_on == AT.date()
 
