@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery, Sum
+from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from applications import audit, workflow
@@ -235,17 +235,12 @@ def declare(actor, assignment: Assignment, *, conflict: bool, reason: str = "", 
 
 
 def _review_for(assignment: Assignment) -> Review:
-    review = Review.objects.filter(assignment=assignment).first()
-    if review:
-        return review
+    """The evaluator's review, created on the first save (get_or_create: two first saves at once get one)."""
     version = assignment.application.latest_version
     if version is None:
         raise ReviewRefused(_("This plan has no submitted version to review."))
-    try:
-        with transaction.atomic():
-            return Review.objects.create(assignment=assignment, version=version)
-    except IntegrityError:
-        return Review.objects.get(assignment=assignment)
+    review, _created = Review.objects.get_or_create(assignment=assignment, defaults={"version": version})
+    return review
 
 
 def _check_points(criterion: Criterion, points) -> str | None:
@@ -274,7 +269,10 @@ def save_review(actor, assignment: Assignment, *, scores: dict, opinion: str, at
         }
         errors = {}
         for criterion_id, (points, _comment) in scores.items():
-            message = _check_points(criteria[criterion_id], points)
+            criterion = criteria.get(criterion_id)
+            message = (
+                _check_points(criterion, points) if criterion else _("This criterion is not in this stage's rubric.")
+            )
             if message:
                 errors[f"score_{criterion_id}"] = message
         if errors:
@@ -318,14 +316,10 @@ def submit_review(actor, assignment: Assignment, *, at) -> Review:
         if errors:
             raise ReviewRefused(_("The review is not complete yet; see the marked fields."), errors)
         states.move(review, Review.Status.SUBMITTED, refusal=ReviewRefused)
-        # The total is summed by the database, from exactly the rows stored.
-        Review.objects.filter(pk=review.pk).update(
-            status=review.status,
-            submitted_at=at,
-            total=Subquery(
-                Score.objects.filter(review=OuterRef("pk")).values("review").annotate(t=Sum("points")).values("t")[:1]
-            ),
-        )
+        # The total is summed by the database, from exactly the rows stored (save_review changes them only
+        # under the review's row lock, held here).
+        total = Score.objects.filter(review=review).aggregate(t=Sum("points"))["t"]
+        Review.objects.filter(pk=review.pk).update(status=review.status, submitted_at=at, total=total)
         review.refresh_from_db()
         return review
 

@@ -3,6 +3,8 @@ subcommittee, registered by the reviews room; staff ask ministries, record their
 and the subcommittee reads them beside the advisory results."""
 
 import datetime
+import os
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -133,8 +135,12 @@ class TestOpinions:
         services.record_opinion(staff, second, opinion="조건부 동의", dated=AT.date(), at=AT)
         services.move_to_subcommittee(staff, fresh(plan), at=AT)
         assert fresh(plan).status == State.SUBCOMMITTEE
-        with pytest.raises(ReviewRefused, match="consultation of this plan is over"):
+        with pytest.raises(ReviewRefused) as refused:
             services.record_opinion(staff, second, opinion="변경", dated=AT.date(), at=AT)
+        assert str(refused.value.message) == (
+            "The consultation of this plan is over; its opinions can no longer change."
+        )
+        assert Consultation.objects.get(pk=second.pk).opinion == "조건부 동의"
 
     def test_a_reason_moves_on_without_them(self, staff, plan):
         ask(staff, plan)
@@ -227,7 +233,7 @@ class TestServiceChecks:
 
     def test_due_today_in_korea_is_not_past(self, staff, plan):
         ask(staff, plan, ministries=["환경부"])
-        assert Consultation.objects.get().due_on == DUE
+        assert (Consultation.objects.get().due_on, Consultation.objects.get().question) == (DUE, "")
         services.request_opinions(staff, fresh(plan), ministries=["산림청"], due_on=AT.date(), at=AT)
         assert Consultation.objects.get(ministry="산림청").due_on == AT.date()
 
@@ -281,6 +287,9 @@ class TestServiceChecks:
         stored = Consultation.objects.get(pk=consultation.pk)
         assert stored.opinion == "" and stored.opinion_file_type == "application/pdf"
         assert stored.opinion_file.read() == PDF
+        # The stored name is generated: the ministry's file name never reaches the disk (it is kept for display).
+        assert re.fullmatch(r"[0-9a-f]{32}\.pdf", os.path.basename(stored.opinion_file.name))
+        assert stored.opinion_file_name == "의견서.pdf"
         events = AuditEvent.objects.filter(application=plan, action="opinion_recorded").order_by("pk")
         assert [e.data["file"] for e in events] == [None, stored.opinion_file_sha256]
 
@@ -316,3 +325,12 @@ class TestServiceChecks:
         assert refused.value.field_errors["upload"] == refused.value.message
         assert not Consultation.objects.get(pk=consultation.pk).answered
         assert not AuditEvent.objects.filter(action="opinion_recorded").exists()
+
+    def test_a_ministry_asked_about_another_plan_may_be_asked_about_this_one(self, staff, plan, review_call):
+        other = reviewable_plan(review_call)
+        Application.objects.filter(pk=other.pk).update(status=State.CONSULTATION)
+        Consultation.objects.create(
+            application=other, ministry="환경부", due_on=DUE, requested_by=staff, requested_at=AT
+        )
+        assert [c.ministry for c in ask(staff, plan, ministries=["환경부"])] == ["환경부"]
+        assert Consultation.objects.filter(ministry="환경부").count() == 2

@@ -189,6 +189,7 @@ def test_pin_conflict_needs_a_reason_and_updates_in_place(world):
     )
     event = AuditEvent.objects.filter(action="conflict_pinned").latest("pk")
     assert (event.reason, event.data) == ("친족 관계", {"user": expert.pk})
+    assert (event.actor, event.application) == (world["staff"], world["plan"])
 
 
 def test_the_proposal_fills_up_to_the_panels_number_counting_current_ones(world):
@@ -230,7 +231,7 @@ def test_declare_once_with_a_reason_or_the_pledge(world):
     conflict = Conflict.objects.get(user=expert)
     assert (conflict.source, conflict.reason, conflict.recorded_by) == (Conflict.Source.DECLARED, "전 소속", expert)
     event = AuditEvent.objects.get(action="conflict_declared")
-    assert (event.reason, event.created_at) == ("전 소속", at)
+    assert (event.reason, event.created_at, event.actor, event.application) == ("전 소속", at, expert, world["plan"])
     message, _errors = refusal(services.declare, expert, assignment, conflict=False, pledge=True, at=DURING)
     assert message == "You have already made your declaration for this plan."
 
@@ -317,6 +318,8 @@ def test_submission_needs_every_score_the_required_comments_and_the_opinion(worl
 
 def test_submit_sums_in_the_database_until_the_last_microsecond(world, sheet):
     assignment, criteria = sheet
+    make_rubric(world["call"], Stage.SUBCOMMITTEE)  # its criteria are not this review's,
+    make_rubric(CallFactory(fields=[world["plan"].field]))  # nor another call's
     scores = {c.pk: (Decimal("1.5"), "근거") for c in criteria}
     services.save_review(assignment.reviewer, assignment, scores=scores, opinion="종합", at=DURING)
     late = Assignment.objects.get(pk=assignment.pk)
@@ -370,6 +373,7 @@ def test_reopen_needs_a_reason_and_a_time_after_now(world, sheet):
     )
     event = AuditEvent.objects.get(action="review_reopened")
     assert (event.reason, event.actor, event.created_at) == ("연장", world["staff"], at)
+    assert event.application == world["plan"]
     assert event.data["was"] == Review.Status.SUBMITTED and event.data["reviewer"] == assignment.reviewer_id
     assert event.data["review"] == review.pk
     # The audit's JSON keeps milliseconds: the new due time, to the millisecond.
@@ -392,7 +396,7 @@ def in_subcommittee(world):
 
 def test_a_note_needs_text(world, in_subcommittee):
     message, errors = refusal(services.add_note, world["staff"], in_subcommittee, kind="other", text="  ")
-    assert message == "Write the notes first." and set(errors) == {"text"}
+    assert (message, errors) == ("Write the notes first.", {"text": "Write the notes first."})
     note = services.add_note(world["staff"], in_subcommittee, kind="site_visit", text="현장 방문")
     assert (note.author, note.kind, note.text, note.application) == (
         world["staff"],
@@ -424,6 +428,16 @@ def test_the_recommendation_needs_reasons_and_conditions_when_conditional(world,
         at=DURING,
     )
     assert set(errors) == {"reasons"}
+    # Conditions not given at all are missing too.
+    message, errors = refusal(
+        services.finalise_recommendation,
+        staff,
+        in_subcommittee,
+        decision=Recommendation.Decision.RECOMMEND_WITH_CONDITIONS,
+        reasons="우수",
+        at=DURING,
+    )
+    assert set(errors) == {"conditions"}
 
 
 def test_the_recommendation_only_for_a_plan_under_subcommittee_evaluation_and_once(world):
@@ -528,6 +542,7 @@ def test_finalising_stores_the_recommendation_and_refers_the_plan(world, scored_
     assert plan.status == State.COMMITTEE
     event = AuditEvent.objects.get(application=plan, action="refer_to_committee")
     assert (event.reason, event.data["recommendation"], event.created_at) == ("우수", "recommend", at)
+    assert event.actor == chair
 
 
 def test_finalising_with_conditions_keeps_them(world, scored_in_subcommittee, chair):
@@ -567,6 +582,7 @@ def test_finalising_without_counted_scores_needs_the_override_reason(world, in_s
     )
     event = AuditEvent.objects.get(application=in_subcommittee, action="refer_to_committee_override")
     assert (event.reason, event.data) == ("위원 전원 이해충돌", {"recommendation": "recommend", "reasons": "우수"})
+    assert (event.actor, event.created_at) == (chair, DURING)
 
 
 # --- what each service stores, beyond its refusals
@@ -675,3 +691,110 @@ def test_a_panel_needs_the_rubric_of_its_own_call_and_is_one_per_call_field_and_
         services.create_panel(world["staff"], call=world["call"], field=second_field, name="로봇").field == second_field
     )
     assert Panel.objects.count() == 3
+
+
+def test_a_score_for_a_criterion_of_another_rubric_is_refused(world, sheet):
+    assignment, criteria = sheet
+    other_stage = make_rubric(world["call"], Stage.SUBCOMMITTEE).criteria.first()
+    other_call = make_rubric(CallFactory(fields=[world["plan"].field])).criteria.first()
+    scores = {criteria[0].pk: (Decimal("1"), ""), other_stage.pk: (Decimal("1"), ""), other_call.pk: (None, "")}
+    message, errors = refusal(
+        services.save_review, assignment.reviewer, assignment, scores=scores, opinion="", at=DURING
+    )
+    assert message == "Some scores are not valid; see the marked fields."
+    assert errors == {
+        f"score_{other_stage.pk}": "This criterion is not in this stage's rubric.",
+        f"score_{other_call.pk}": "This criterion is not in this stage's rubric.",
+    }
+    assert not Score.objects.exists()
+
+
+def test_a_detected_conflict_is_recorded_beside_a_pinned_one_and_named_before_a_declared_one(world):
+    lead = ExpertFactory(profile=world["plan"].organization)
+    Conflict.objects.create(application=world["plan"], user=lead, source=Conflict.Source.DECLARED, reason="선언")
+    Conflict.objects.create(application=world["plan"], user=lead, source=Conflict.Source.PINNED, reason="친족")
+    world["panel"].members.add(lead)
+    assert services.sync_detected_conflicts(world["panel"]) == 1
+    assert set(Conflict.objects.filter(user=lead).values_list("source", flat=True)) == {
+        Conflict.Source.DECLARED,
+        Conflict.Source.PINNED,
+        Conflict.Source.DETECTED,
+    }
+    Conflict.objects.filter(user=lead, source=Conflict.Source.PINNED).delete()
+    message, _errors = refusal(services.assign, world["staff"], world["panel"], world["plan"], lead, at=DURING)
+    assert message.endswith(": The evaluator's organisation leads this plan.")
+
+
+def test_bulk_assign_counts_a_pair_new_when_only_its_plan_reviewer_or_panel_is_known(world):
+    plan, (a, b, _c) = world["plan"], world["experts"]
+    second = reviewable_plan(world["call"])
+    assign(world["panel"], plan, a)
+    assign(make_panel(world["call"], stage=Stage.SUBCOMMITTEE, members=[b]), second, b)
+    # (second, a): a is known on another plan; (plan, b): the plan on another evaluator; (second, b): in another panel.
+    pairs = [(second, a), (plan, b), (second, b)]
+    assert services.bulk_assign(world["staff"], world["panel"], pairs, at=DURING) == 3
+    assert world["panel"].assignments.count() == 4
+
+
+def test_the_proposal_counts_every_current_assignment_of_an_evaluator(world):
+    (m1, m2, m3), (p1, p2) = proposal_world(world, 1)
+    p3, p4, p5 = (reviewable_plan(world["call"]).pk for _ in range(3))
+    first = world["panel"].members.get(pk=m1)
+    for plan in (p1, p2):
+        assign(world["panel"], Application.objects.get(pk=plan), first)
+    # m1 carries two: m2 and m3 (none) take the next plans, then m2 again (one each, m1 still two).
+    assert services.propose_assignments(world["panel"]) == [(p3, m2), (p4, m3), (p5, m2)]
+
+
+@pytest.mark.parametrize("service", ["save", "submit"])
+def test_an_evaluator_is_not_told_an_unannounced_decision_when_refused(world, sheet, service):
+    assignment, criteria = sheet
+    services.save_review(
+        assignment.reviewer,
+        assignment,
+        scores={c.pk: (Decimal("1"), "근거") for c in criteria},
+        opinion="종합",
+        at=DURING,
+    )
+    Application.objects.filter(pk=world["plan"].pk).update(status=State.NOT_DESIGNATED)  # not announced yet
+    late = Assignment.objects.get(pk=assignment.pk)
+    if service == "save":
+        message, _errors = refusal(services.save_review, late.reviewer, late, scores={}, opinion="", at=DURING)
+    else:
+        message, _errors = refusal(services.submit_review, late.reviewer, late, at=DURING)
+    assert message == (
+        "This plan has moved on from the Expert advisory review (it is now “Committee deliberation”); "
+        "its reviews can no longer be changed."
+    )
+
+
+def test_a_conflict_with_another_plan_does_not_block_an_assignment(world):
+    expert = world["experts"][0]
+    other = reviewable_plan(world["call"])
+    Conflict.objects.create(application=other, user=expert, source=Conflict.Source.PINNED, reason="친족")
+    Conflict.objects.create(application=other, user=expert, source=Conflict.Source.DECLARED, reason="선언")
+    assert services.assign(world["staff"], world["panel"], world["plan"], expert, at=DURING).reviewer == expert
+
+
+def test_a_recommendation_for_another_plan_does_not_block_this_one(world, scored_in_subcommittee, chair):
+    other = reviewable_plan(world["call"], status=State.SUBCOMMITTEE)
+    Recommendation.objects.create(
+        application=other, decision="recommend", reasons="다른 계획", finalised_by=chair, finalised_at=REVIEW_DUE
+    )
+    recommendation = services.finalise_recommendation(
+        chair, scored_in_subcommittee, decision="recommend", reasons="우수", at=DURING
+    )
+    assert recommendation.application == scored_in_subcommittee
+
+
+def test_a_chair_conflicted_with_the_plan_cannot_finalise_and_nothing_is_kept(world, scored_in_subcommittee, chair):
+    from applications.workflow import TransitionError
+
+    Conflict.objects.create(
+        application=scored_in_subcommittee, user=chair, source=Conflict.Source.PINNED, reason="친족"
+    )
+    with translation.override("en"), pytest.raises(TransitionError) as refused:
+        services.finalise_recommendation(chair, scored_in_subcommittee, decision="recommend", reasons="우수", at=DURING)
+    assert str(refused.value) == "You may not do this."
+    assert not Recommendation.objects.exists()
+    assert Application.objects.get(pk=scored_in_subcommittee.pk).status == State.SUBCOMMITTEE
