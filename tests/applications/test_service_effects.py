@@ -60,6 +60,8 @@ def test_removing_a_removed_file_again_keeps_when_it_was_removed(plan, applicant
     services.remove_attachment(applicant, added, at=BEFORE + datetime.timedelta(minutes=1))
     added.refresh_from_db()
     assert added.removed_at == BEFORE
+    first = AuditEvent.objects.filter(action="attachment_removed").earliest("pk")
+    assert (first.application, first.call, first.actor, first.created_at) == (plan, plan.call, applicant, BEFORE)
 
 
 def test_an_upload_is_stored_under_its_plan_with_its_kind_and_extension(plan, applicant):
