@@ -91,10 +91,10 @@ def test_each_save_of_a_section_counts_one_revision_up(plan, applicant):
         section = services.save_section(applicant, plan, "overview", _NoForm(), expected_revision=expected, at=BEFORE)
         assert section.revision == expected + 1
     events = AuditEvent.objects.filter(action="section_saved").order_by("pk")
-    assert [(e.data["revision"], e.reason, e.actor, e.created_at) for e in events] == [
-        (1, "", applicant, BEFORE),
-        (2, "", applicant, BEFORE),
-        (3, "", applicant, BEFORE),
+    assert [(e.data["revision"], e.reason, e.actor, e.application, e.created_at) for e in events] == [
+        (1, "", applicant, plan, BEFORE),
+        (2, "", applicant, plan, BEFORE),
+        (3, "", applicant, plan, BEFORE),
     ]
 
 
@@ -106,7 +106,8 @@ def test_a_second_invitation_of_the_same_organisation_says_so(plan, applicant, p
     with pytest.raises(TransitionError) as refused:
         services.add_participant(applicant, plan, organization=partner, role="supplier", at=BEFORE)
     assert str(refused.value) == "이 기관은 이미 이 계획에 초대되었습니다."
-    assert AuditEvent.objects.filter(action="participant_added").count() == 1
+    event = AuditEvent.objects.get(action="participant_added")  # one: the refused invitation left none
+    assert (event.application, event.actor, event.created_at) == (plan, applicant, BEFORE)
 
 
 def test_a_second_answer_says_the_invitation_was_answered(plan, applicant, partner):
