@@ -343,3 +343,7 @@ def test_each_amendment_freezes_the_next_version_number(complete, applicant):
         (n, applicant.pk, BEFORE + datetime.timedelta(hours=n - 1)) for n in (1, 2, 3)
     ]
     assert Application.objects.get(pk=complete.pk).submitted_at == BEFORE  # the first submission's instant
+    events = AuditEvent.objects.filter(action="version_frozen").order_by("pk")
+    assert [(e.application, e.actor, e.created_at, e.data["version"]) for e in events] == [
+        (complete, applicant, BEFORE + datetime.timedelta(hours=n - 1), n) for n in (1, 2, 3)
+    ]
