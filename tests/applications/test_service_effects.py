@@ -320,7 +320,8 @@ def test_only_ministry_staff_screen(received, applicant):
 def test_screening_without_remarks_records_none(received, ministry_staff):
     done = services.screen(ministry_staff, received, eligible=True, at=AT_DEADLINE)
     assert done.status_reason == ""
-    assert AuditEvent.objects.get(action="screen").reason == ""
+    event = AuditEvent.objects.get(action="screen")
+    assert (event.reason, event.actor, event.created_at) == ("", ministry_staff, AT_DEADLINE)
     mail = OutboxMessage.objects.get(reference=f"applications.screening:{received.pk}:screen")
     assert "참고 사항:" not in mail.body
 
