@@ -229,9 +229,7 @@ def _next_receipt_number(application: Application) -> str:
 
 
 def _freeze(application: Application, actor, at) -> PlanVersion:
-    fresh = Application.objects.select_related(
-        "call", "field", "organization", "site", "narrative", "site__region", "site__linked_complex"
-    ).get(pk=application.pk)
+    fresh = snapshot.load(application)
     content = snapshot.serialize(fresh)
     number = (fresh.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     return PlanVersion.objects.create(
