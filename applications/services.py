@@ -236,9 +236,7 @@ def _freeze(application: Application, actor, at, *, number: bool = False) -> Pla
 
     The content is read before the number is taken, so the receipt counter stays locked only for the writes
     after it; the number goes into the content as `snapshot.serialize` would have put it there."""
-    fresh = Application.objects.select_related(
-        "call", "field", "organization", "site", "narrative", "site__region", "site__linked_complex"
-    ).get(pk=application.pk)
+    fresh = snapshot.load(application)
     content = snapshot.serialize(fresh)
     version_number = (fresh.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     if number:

@@ -35,6 +35,13 @@ def _value(instance, name):
     return value
 
 
+def load(application: Application) -> Application:
+    """The plan afresh with the related rows `serialize` reads, in one query (what a submission freezes)."""
+    return Application.objects.select_related(
+        "call", "field", "organization", "site", "narrative", "site__region", "site__linked_complex"
+    ).get(pk=application.pk)
+
+
 def serialize(application: Application) -> dict:
     """The plan as plain JSON, always in Korean (the official record), whatever language the person who
     submits it reads: the same plan gives the same content and digest for everyone."""

@@ -60,6 +60,8 @@ def test_removing_a_removed_file_again_keeps_when_it_was_removed(plan, applicant
     services.remove_attachment(applicant, added, at=BEFORE + datetime.timedelta(minutes=1))
     added.refresh_from_db()
     assert added.removed_at == BEFORE
+    first = AuditEvent.objects.filter(action="attachment_removed").earliest("pk")
+    assert (first.application, first.call, first.actor, first.created_at) == (plan, plan.call, applicant, BEFORE)
 
 
 def test_an_upload_is_stored_under_its_plan_with_its_kind_and_extension(plan, applicant):
@@ -89,10 +91,10 @@ def test_each_save_of_a_section_counts_one_revision_up(plan, applicant):
         section = services.save_section(applicant, plan, "overview", _NoForm(), expected_revision=expected, at=BEFORE)
         assert section.revision == expected + 1
     events = AuditEvent.objects.filter(action="section_saved").order_by("pk")
-    assert [(e.data["revision"], e.reason, e.actor, e.created_at) for e in events] == [
-        (1, "", applicant, BEFORE),
-        (2, "", applicant, BEFORE),
-        (3, "", applicant, BEFORE),
+    assert [(e.data["revision"], e.reason, e.actor, e.application, e.created_at) for e in events] == [
+        (1, "", applicant, plan, BEFORE),
+        (2, "", applicant, plan, BEFORE),
+        (3, "", applicant, plan, BEFORE),
     ]
 
 
@@ -104,7 +106,8 @@ def test_a_second_invitation_of_the_same_organisation_says_so(plan, applicant, p
     with pytest.raises(TransitionError) as refused:
         services.add_participant(applicant, plan, organization=partner, role="supplier", at=BEFORE)
     assert str(refused.value) == "이 기관은 이미 이 계획에 초대되었습니다."
-    assert AuditEvent.objects.filter(action="participant_added").count() == 1
+    event = AuditEvent.objects.get(action="participant_added")  # one: the refused invitation left none
+    assert (event.application, event.actor, event.created_at) == (plan, applicant, BEFORE)
 
 
 def test_a_second_answer_says_the_invitation_was_answered(plan, applicant, partner):
@@ -317,7 +320,8 @@ def test_only_ministry_staff_screen(received, applicant):
 def test_screening_without_remarks_records_none(received, ministry_staff):
     done = services.screen(ministry_staff, received, eligible=True, at=AT_DEADLINE)
     assert done.status_reason == ""
-    assert AuditEvent.objects.get(action="screen").reason == ""
+    event = AuditEvent.objects.get(action="screen")
+    assert (event.reason, event.actor, event.created_at) == ("", ministry_staff, AT_DEADLINE)
     mail = OutboxMessage.objects.get(reference=f"applications.screening:{received.pk}:screen")
     assert "참고 사항:" not in mail.body
 
@@ -340,3 +344,7 @@ def test_each_amendment_freezes_the_next_version_number(complete, applicant):
         (n, applicant.pk, BEFORE + datetime.timedelta(hours=n - 1)) for n in (1, 2, 3)
     ]
     assert Application.objects.get(pk=complete.pk).submitted_at == BEFORE  # the first submission's instant
+    events = AuditEvent.objects.filter(action="version_frozen").order_by("pk")
+    assert [(e.application, e.actor, e.created_at, e.data["version"]) for e in events] == [
+        (complete, applicant, BEFORE + datetime.timedelta(hours=n - 1), n) for n in (1, 2, 3)
+    ]
