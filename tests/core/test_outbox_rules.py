@@ -379,8 +379,9 @@ def test_giving_up_is_logged_with_the_message_and_its_attempts(settings, caplog)
 # --- mutation testing, second round (issue 11) ----------------------------------------------------------------
 
 
-def test_the_subject_is_rendered_exactly_korean_by_default():
+def test_the_subject_is_rendered_exactly_korean_by_default(settings):
     """The default language is Korean (not the site's fallback by accident), words joined by one space."""
+    settings.LANGUAGE_CODE = "en"  # the fallback of an unknown language: the default must not rely on it
     assert queue("rules:subject:ko").subject == "[특화단지 포털] 비밀번호 재설정"
     assert queue("rules:subject:en", language="en").subject == "[Specialized Complex Portal] Set a new password"
 
