@@ -455,3 +455,25 @@ def test_a_stored_file_is_answered_or_it_is_a_404(tmp_path):
         assert response["Content-Disposition"] == 'attachment; filename="answer.pdf"'
         assert b"".join(response.streaming_content) == PDF_BYTES
         response.close()
+
+
+class _CountingReads(io.BytesIO):
+    """A file that remembers how many bytes each read returned."""
+
+    def __init__(self, content):
+        super().__init__(content)
+        self.reads = []
+
+    def read(self, size=-1):
+        data = super().read(size)
+        self.reads.append(len(data))
+        return data
+
+
+def test_the_end_record_is_looked_for_in_the_tail_only():
+    """A large ZIP is never read whole to find its end record: at most the record and the longest comment."""
+    padding = bytes(range(256)) * 4096  # 1 MiB that does not compress, stored as it is
+    content = zipped({"mimetype": "application/hwp+zip", "padding.bin": padding}, compression=zipfile.ZIP_STORED)
+    file = _CountingReads(content)
+    assert filetypes.detect(file) == filetypes.HWPX
+    assert max(file.reads) <= filetypes.EOCD_SEARCH
