@@ -454,7 +454,6 @@ def test_a_stored_file_is_answered_or_it_is_a_404(tmp_path):
         response = uploads.stored_file_response(File(handle, name=str(path)), filename="answer.pdf", content_type=None)
         assert response["Content-Disposition"] == 'attachment; filename="answer.pdf"'
         assert b"".join(response.streaming_content) == PDF_BYTES
-        response.close()
 
 
 class _CountingReads(io.BytesIO):
