@@ -421,3 +421,58 @@ def test_a_download_carries_the_name_it_is_given_not_the_stored_name(tmp_path):
         response = uploads.download_response(File(handle, name="3f2a9c.pdf"), filename="plan.pdf", content_type=None)
         assert response["Content-Disposition"] == 'attachment; filename="plan.pdf"'
         assert response["Content-Type"] == "application/octet-stream"
+
+
+# --- mutation testing, second round (issue 11) ----------------------------------------------------------------
+
+
+def test_the_size_refusal_says_exactly_the_size_and_the_limit(settings):
+    settings.PORTAL_MAX_UPLOAD_BYTES = 1024
+    content = PDF_BYTES + b"%" * (1536 - len(PDF_BYTES))
+    with pytest.raises(uploads.UploadRefused) as refused:
+        uploads.inspect(SimpleUploadedFile("../큰 파일.pdf", content), allowed=ALL)
+    assert str(refused.value) == "The file “큰 파일.pdf” is 1.5 KB; the limit is 1.0 KB per file."
+
+
+def test_the_upload_is_rewound_for_the_caller_after_it_is_hashed():
+    """The caller stores the file next: it must start from the first byte, not where the hash stopped."""
+    upload = SimpleUploadedFile("a.pdf", PDF_BYTES + b"%" * 100_000)
+    uploads.inspect(upload, allowed=ALL)
+    assert upload.tell() == 0
+
+
+def test_a_stored_file_is_answered_or_it_is_a_404(tmp_path):
+    from django.core.files import File
+    from django.http import Http404
+
+    for empty in (None, ""):
+        with pytest.raises(Http404):
+            uploads.stored_file_response(empty, filename="a.pdf", content_type=uploads.PDF)
+    path = tmp_path / "3f2a9c.pdf"
+    path.write_bytes(PDF_BYTES)
+    with path.open("rb") as handle:
+        response = uploads.stored_file_response(File(handle, name=str(path)), filename="answer.pdf", content_type=None)
+        assert response["Content-Disposition"] == 'attachment; filename="answer.pdf"'
+        assert b"".join(response.streaming_content) == PDF_BYTES
+
+
+class _CountingReads(io.BytesIO):
+    """A file that remembers how many bytes each read returned."""
+
+    def __init__(self, content):
+        super().__init__(content)
+        self.reads = []
+
+    def read(self, size=-1):
+        data = super().read(size)
+        self.reads.append(len(data))
+        return data
+
+
+def test_the_end_record_is_looked_for_in_the_tail_only():
+    """A large ZIP is never read whole to find its end record: at most the record and the longest comment."""
+    padding = bytes(range(256)) * 4096  # 1 MiB that does not compress, stored as it is
+    content = zipped({"mimetype": "application/hwp+zip", "padding.bin": padding}, compression=zipfile.ZIP_STORED)
+    file = _CountingReads(content)
+    assert filetypes.detect(file) == filetypes.HWPX
+    assert max(file.reads) <= filetypes.EOCD_SEARCH

@@ -260,6 +260,16 @@ def test_reset_forgets_a_broker_failure(settings, monkeypatch):
     assert queueing.publish(task, 2) is True
 
 
+def test_after_a_reset_nothing_is_held_back_at_any_clock_reading(settings, monkeypatch):
+    """reset forgets the failure entirely: even a monotonic clock reading zero (just booted) publishes."""
+    settings.BROKER_BACKOFF_SECONDS = 30
+    monkeypatch.setattr(queueing.time, "monotonic", lambda: 0.0)
+    queueing.publish(_Task(fail=True), 1)
+    queueing.reset()
+    task = _Task()
+    assert queueing.publish(task, 2) is True and task.calls == [(2,)]
+
+
 def test_what_publishing_logs_names_the_task_and_its_arguments(settings, monkeypatch, caplog):
     """The log is how an operator learns what was left to a sweep: the task, its arguments, the broker error."""
     settings.BROKER_BACKOFF_SECONDS = 30
@@ -364,3 +374,50 @@ def test_giving_up_is_logged_with_the_message_and_its_attempts(settings, caplog)
     assert [r.getMessage() for r in caplog.records if r.name == "core.tasks"] == [
         f"Giving up on outbox message {message.pk} after {OutboxMessage.MAX_ATTEMPTS} attempts"
     ]
+
+
+# --- mutation testing, second round (issue 11) ----------------------------------------------------------------
+
+
+def test_the_subject_is_rendered_exactly_korean_by_default(settings):
+    """The default language is Korean (not the site's fallback by accident), words joined by one space."""
+    settings.LANGUAGE_CODE = "en"  # the fallback of an unknown language: the default must not rely on it
+    assert queue("rules:subject:ko").subject == "[특화단지 포털] 비밀번호 재설정"
+    assert queue("rules:subject:en", language="en").subject == "[Specialized Complex Portal] Set a new password"
+
+
+def test_a_long_subject_is_cut_at_255_characters():
+    long_name = "가" * 300
+    message = outbox.queue_email(
+        to=["someone@example.kr"],
+        template="accounts/email/member_added",
+        context={"organization": {"name_ko": long_name}, "role": "editor"},
+        reference="rules:long-subject",
+        language="en",
+    )
+    expected = "[Specialized Complex Portal] You were added to " + long_name
+    message.refresh_from_db()
+    assert message.subject == expected[:255]
+
+
+def test_a_message_marked_sending_without_a_start_is_claimed():
+    """A "sending" row with no start time has no lease to respect (its worker never recorded one)."""
+    message = queue("rules:sending-without-start")
+    OutboxMessage.objects.filter(pk=message.pk).update(status=Status.SENDING, sending_since=None, attempts=1)
+    now = timezone.now()
+    claimed = outbox.claim(message.pk, now=now)
+    assert claimed is not None and (claimed.status, claimed.sending_since, claimed.attempts) == (
+        Status.SENDING,
+        now,
+        2,
+    )
+
+
+def test_claiming_reads_the_lease_from_the_settings(settings):
+    settings.OUTBOX_SENDING_LEASE = 10
+    assert outbox.lease() == datetime.timedelta(seconds=10)
+    message = queue("rules:lease-setting")
+    start = timezone.now()
+    outbox.claim(message.pk, now=start)
+    assert outbox.claim(message.pk, now=start + datetime.timedelta(seconds=9)) is None
+    assert outbox.claim(message.pk, now=start + datetime.timedelta(seconds=10)) is not None
