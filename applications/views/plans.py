@@ -435,6 +435,7 @@ def version_detail(request, pk, number):
             content=version.content,
             readable=snapshot.readable(version.content),
             previous=application.versions.filter(number__lt=number).order_by("-number").first(),
+            receipts_ahead=selectors.receipts_ahead(version),
         ),
     )
 
