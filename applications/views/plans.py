@@ -361,7 +361,6 @@ def submit(request, pk):
         except Refused as exc:
             refuse(request, exc)
         else:
-            application.refresh_from_db()
             messages.success(
                 request,
                 _(
@@ -371,7 +370,7 @@ def submit(request, pk):
                 % {
                     "version": version.number,
                     "time": format_kst(version.submitted_at),
-                    "receipt": application.receipt_number,
+                    "receipt": version.application.receipt_number,
                 },
             )
             return redirect("applications:detail", pk=pk)
