@@ -30,6 +30,7 @@ database backends (from /proc, whatever else runs) and the capacity that implies
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import subprocess
 import sys
@@ -55,6 +56,7 @@ SECRET_KEY = "bench-" + "k" * 60
 PORT = int(os.environ.get("BENCH_SURGE_PORT", 18716))
 CSRF = "S" * 32  # the cookie's secret; the header sends the same (Django accepts an unmasked 32-character token)
 GOAL_RATE, GOAL_P95 = 60.0, 300.0
+print = functools.partial(print, flush=True)  # noqa: A001 - each line as it is measured (the receipt wait is long)
 
 
 def _admin(sql: str) -> None:
