@@ -79,6 +79,8 @@ beat:
 
 # Benchmarks (issue 12): bench/pages.py seeds its own database (portal_perf_bench by default, BENCH_DATABASE_URL)
 # and prints every page as a ratio to a bare-Django floor; BENCH_PLANS=200 BENCH_ROUNDS=1 for a quick look.
+# bench/surge.py replays a deadline surge (its own database portal_perf_surge, a real Celery worker on Redis db 13:
+# BENCH_SURGE_BROKER_URL); BENCH_SURGE_RATE / BENCH_SURGE_SECONDS set its size. Run one bench at a time.
 bench: $(VENV)/.installed-dev
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
 

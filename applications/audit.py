@@ -57,8 +57,11 @@ def _digest(event: AuditEvent) -> str:
 
 
 def _locked_head(key: str) -> AuditChainHead:
-    head, _ = AuditChainHead.objects.get_or_create(key=key)
-    return AuditChainHead.objects.select_for_update().get(pk=head.pk)
+    head = AuditChainHead.objects.select_for_update().filter(key=key).first()
+    if head is None:  # the chain's first event (get_or_create: a concurrent first append finds the other's row)
+        head, _ = AuditChainHead.objects.get_or_create(key=key)
+        head = AuditChainHead.objects.select_for_update().get(pk=head.pk)
+    return head
 
 
 def record(
@@ -74,8 +77,8 @@ def record(
     at=None,
 ) -> AuditEvent:
     # A block, not a decorator: the transaction is the same, and mutation testing (which skips decorated
-    # functions) reaches the chain's append.
-    with transaction.atomic():
+    # functions) reaches the chain's append. No savepoint: an append that fails fails its caller's transaction.
+    with transaction.atomic(savepoint=False):
         in_plan_chain = application is not None
         head = _locked_head(plan_chain_key(application.pk) if in_plan_chain else GLOBAL_CHAIN)
         # Round-trip the details through JSON so the hash is computed over exactly what is stored.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, QuerySet
 
 from . import embargo
-from .models import Application, Field
+from .models import Application, Field, PlanVersion
 from .workflow import State
 
 # Columns the staff list and the exports read; nothing else is loaded.
@@ -210,3 +210,12 @@ def unsubmitted_changes(application) -> dict | None:
         return None
     rows = snapshot.diff(latest.content, snapshot.serialize(application))
     return {"version": latest, "rows": rows} if rows else None
+
+
+def receipts_ahead(version: PlanVersion) -> int | None:
+    """While the version's receipt PDF is being prepared: how many receipts submitted before it are still
+    waiting (the worker takes them in order; at a deadline surge receipts lag behind submissions, issue 12).
+    None once it exists."""
+    if version.receipt_pdf:
+        return None
+    return PlanVersion.objects.filter(receipt_pdf="", pk__lt=version.pk).count()

@@ -245,7 +245,7 @@ def _freeze(application: Application, actor, at, *, number: bool = False) -> Pla
         application.save(update_fields=["receipt_number", "submitted_at", "updated_at"])
         content = snapshot.with_receipt_number(content, application.receipt_number)
     return PlanVersion.objects.create(
-        application=fresh,
+        application=application,  # the caller's (locked) plan, with its receipt number
         number=version_number,
         content=content,
         sha256=snapshot.digest(content),

@@ -114,11 +114,12 @@ def perform(
     except KeyError:
         raise TransitionError(_("This action does not exist.")) from None
     with transaction.atomic():
-        # Only the plan's row (`of`): without it PostgreSQL also locks the joined call and organisation rows, and
-        # every submission of the call waited for the one before it (issue 12).
+        # Only the plan's row (`of`): without it PostgreSQL also locks the joined rows (the call's among them), and
+        # every submission of the call waited for the one before it (issue 12). The joins are what the guards
+        # read: the completeness check of a submit reads the field, site (with its region) and narrative.
         locked = (
             Application.objects.select_for_update(of=("self",))
-            .select_related("call", "organization")
+            .select_related("call", "organization", "field", "site", "site__region", "narrative")
             .get(pk=application.pk)
         )
         if locked.status not in transition.sources:

@@ -19,12 +19,18 @@ with an arrival at or after the deadline, refused with an arrival before it; the
 against the submission times the server stored), and the receipt lag: when the last receipt PDF existed, and
 each receipt's lag (its file's time minus its submission's arrival). The database is dropped at the end.
 Knobs: BENCH_SURGE_RATE, BENCH_SURGE_SECONDS, BENCH_SURGE_AFTER (seconds of offers after the deadline),
-BENCH_SURGE_WORKERS (gunicorn workers, default 4), BENCH_SURGE_RECEIPT_WAIT (s, default 900), BENCH_KEEP_DB=1.
+BENCH_SURGE_WORKERS (gunicorn workers, default 4), BENCH_SURGE_RECEIPT_WAIT (s, default 900), BENCH_KEEP_DB=1,
+BENCH_SURGE_CONN_MAX_AGE (DB_CONN_MAX_AGE of the portal, default 60: persistent database connections, as a
+deployment at this rate needs; 0 opens one per request).
+
+The machine is shared, so the bench also prints the CPU each accepted submit cost the web workers and the
+database backends (from /proc, whatever else runs) and the capacity that implies on 2 otherwise idle cores.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import subprocess
 import sys
@@ -40,6 +46,8 @@ RATE = float(os.environ.get("BENCH_SURGE_RATE", 75))
 SECONDS = float(os.environ.get("BENCH_SURGE_SECONDS", 16))
 AFTER = float(os.environ.get("BENCH_SURGE_AFTER", 2))
 WORKERS = int(os.environ.get("BENCH_SURGE_WORKERS", 4))
+CONN_MAX_AGE = os.environ.get("BENCH_SURGE_CONN_MAX_AGE", "60")
+CORES = 2
 RECEIPT_WAIT = float(os.environ.get("BENCH_SURGE_RECEIPT_WAIT", 900))
 LEAD = 6.0  # seconds between setting the deadline and the first submit (the web and worker are warm by then)
 DATABASE_URL = os.environ.get("BENCH_SURGE_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_perf_surge")
@@ -48,6 +56,7 @@ SECRET_KEY = "bench-" + "k" * 60
 PORT = int(os.environ.get("BENCH_SURGE_PORT", 18716))
 CSRF = "S" * 32  # the cookie's secret; the header sends the same (Django accepts an unmasked 32-character token)
 GOAL_RATE, GOAL_P95 = 60.0, 300.0
+print = functools.partial(print, flush=True)  # noqa: A001 - each line as it is measured (the receipt wait is long)
 
 
 def _admin(sql: str) -> None:
@@ -90,6 +99,7 @@ def server_env(media_root: str, static_root: str) -> dict:
         "GUNICORN_BIND": f"127.0.0.1:{PORT}",
         "GUNICORN_TIMEOUT": "600",
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DB_CONN_MAX_AGE": CONN_MAX_AGE,
     }
     return env
 
@@ -123,6 +133,37 @@ def session_cookies(owners) -> list[str]:
         client.force_login(user)
         cookies.append(f"sessionid={client.cookies['sessionid'].value}; csrftoken={CSRF}")
     return cookies
+
+
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == parent:
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def _backends(name: str) -> list[int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def flush_broker() -> None:
@@ -229,8 +270,14 @@ def main() -> None:
 
             return ("POST", path, headers, b"")
 
+        web_pids = _children(web.pid)
+        web_cpu = {pid: _cpu_seconds(pid) for pid in web_pids}
+        db_cpu = {pid: _cpu_seconds(pid) for pid in _backends(name)}
+        connection.close()
         results = load.offered(PORT, [request(p, c) for _m, p, c, _b in requests], rate=RATE, start=start)
         fired = time.time()
+        web_used = sum(_cpu_seconds(pid) - web_cpu[pid] for pid in web_pids)
+        db_used = sum(_cpu_seconds(pid) - db_cpu.get(pid, 0.0) for pid in _backends(name))
 
         accepted, refused, other = [], [], []
         for sent, ms, status, body in results:
@@ -264,6 +311,12 @@ def main() -> None:
         print(
             f"wrong side: {wrong_accepted} accepted at/after the deadline, {wrong_refused} refused before it "
             f"(server-stored submissions at/after the deadline: {stored_after})"
+        )
+        per_submit = (web_used + db_used) / max(1, len(results))
+        print(
+            f"CPU per submit answered: web {web_used / max(1, len(results)) * 1000:.1f} ms + database "
+            f"{db_used / max(1, len(results)) * 1000:.1f} ms (all backends of the database, the worker's included) "
+            f"-> {CORES / per_submit:.0f} submits/s on {CORES} otherwise idle cores"
         )
         for status, body in other[:5]:
             print(f"  other answer: {status} {body!r}")

@@ -361,7 +361,6 @@ def submit(request, pk):
         except Refused as exc:
             refuse(request, exc)
         else:
-            application.refresh_from_db()
             messages.success(
                 request,
                 _(
@@ -371,7 +370,7 @@ def submit(request, pk):
                 % {
                     "version": version.number,
                     "time": format_kst(version.submitted_at),
-                    "receipt": application.receipt_number,
+                    "receipt": version.application.receipt_number,
                 },
             )
             return redirect("applications:detail", pk=pk)
@@ -435,6 +434,7 @@ def version_detail(request, pk, number):
             content=version.content,
             readable=snapshot.readable(version.content),
             previous=application.versions.filter(number__lt=number).order_by("-number").first(),
+            receipts_ahead=selectors.receipts_ahead(version),
         ),
     )
 

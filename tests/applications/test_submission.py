@@ -224,3 +224,26 @@ def test_a_stored_receipt_without_its_e_mail_is_mailed_by_the_sweep(complete, ap
         assert sweep_receipts(stale_after_seconds=300) == 0
     message = OutboxMessage.objects.get(reference=f"applications.receipt:{version.pk}")
     assert message.attachments == [version.receipt_pdf.name]
+
+
+def test_until_its_receipt_exists_the_applicant_sees_it_being_prepared_and_how_many_are_ahead(
+    client, complete, applicant, call
+):
+    """At a deadline surge receipts lag behind submissions (issue 12): the plan says so, and how many wait before."""
+    from applications import selectors
+    from tests.factories import attach_required_files, complete_plan
+
+    earlier = ApplicationFactory(call=call, organization=complete.organization, created_by=applicant)
+    complete_plan(earlier)
+    attach_required_files(earlier, applicant)
+    waiting = services.submit(applicant, earlier, at=BEFORE)  # no on-commit here: no receipt task ran
+    version = services.submit(applicant, complete, at=BEFORE)
+    assert (selectors.receipts_ahead(waiting), selectors.receipts_ahead(version)) == (0, 1)
+    client.force_login(applicant)
+    page = client.get(reverse("applications:version", args=[complete.pk, 1]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "1 receipt submitted before yours is still waiting." in page.content.decode()
+    detail = client.get(reverse("applications:detail", args=[complete.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Receipt being prepared" in detail.content.decode()
+    PlanVersion.objects.filter(pk=waiting.pk).update(receipt_pdf="receipts/x.pdf")
+    waiting.refresh_from_db()
+    assert (selectors.receipts_ahead(waiting), selectors.receipts_ahead(version)) == (None, 0)
