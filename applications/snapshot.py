@@ -176,6 +176,10 @@ def localised(content: dict, application: Application) -> dict:
             facts[key] = record.name
     if facts.get("call") == application.call.title_ko:
         facts["call"] = application.call.title
+    for key, values in shown.get("sections", {}).items():
+        if key not in ROW_FIELDS and isinstance(values, dict):
+            for name, value in values.items():
+                values[name] = _shown(_model_field(name), value)
     for key, (related, names) in ROW_FIELDS.items():
         model = Application._meta.get_field(related).related_model
         for row in shown.get("sections", {}).get(key) or []:

@@ -49,3 +49,11 @@ def test_localised_leaves_korean_and_the_stored_content_alone(submitted):
         shown = snapshot.localised(content, submitted)
     assert shown is not content and content["sections"]["infrastructure"][0]["kind"] == "전력"
     assert shown["sections"]["infrastructure"][0]["kind"] == "Power"
+
+
+def test_the_screening_page_in_english_names_the_region_in_english(client, submitted, ministry_staff):
+    region = Site.objects.get(application=submitted).region
+    client.force_login(ministry_staff)
+    page = client.get(reverse("applications:staff_screen", args=[submitted.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert f" · {region.name_en}" in text and region.name_ko not in text
