@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.numbers import grouped
@@ -134,7 +135,7 @@ def _model_field(name: str, models=None):
 
 def _label(name: str) -> str:
     field = _model_field(name)
-    return str(field.verbose_name) if field is not None else name
+    return capfirst(str(field.verbose_name)) if field is not None else name
 
 
 def _is_number(name: str) -> bool:
