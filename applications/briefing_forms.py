@@ -30,7 +30,9 @@ class BriefingRegistrationForm(OrganizationChoiceMixin, forms.Form):
     attendee_names = forms.CharField(
         label=_("Attendee names"),
         max_length=300,
-        help_text=_("Names and positions, separated by commas, e.g. 홍길동 과장, 김영희 주무관."),
+        help_text=_(
+            "Names and positions, separated by commas, e.g. Hong Gil-dong (Director), Kim Young-hee (Officer)."
+        ),
     )
 
     def __init__(self, *args, organizations, **kwargs):

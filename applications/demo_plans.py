@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Membership, Organization, Region, User
+from core import korean
 from core.clock import KST
 
 from . import deadline, services
@@ -148,7 +149,9 @@ def _owner(email, name_ko, name_en, region_code):
 
 
 def _fill(application, region_code, site, city, area, anchor, number, krw, jobs):
-    application.summary = f"{site}을 중심으로 {application.field.name_ko} 공급망과 앵커기업 투자를 결집한다."
+    application.summary = korean.resolve(
+        f"{site}을(를) 중심으로 {application.field.name_ko} 공급망과 앵커기업 투자를 결집한다."
+    )
     application.save(update_fields=["summary"])
     Site.objects.filter(application=application).update(
         name=site,

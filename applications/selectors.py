@@ -175,7 +175,7 @@ def call_timeline(call, at) -> list[dict]:
     deadline_url = reverse("applications:staff_deadline", kwargs={"slug": call.slug})
     own = [CallDate(call.opens_at, _("Submissions open"))]
     own += [
-        CallDate(session.starts_at, _("Briefing session: %(place)s") % {"place": session.place_ko})
+        CallDate(session.starts_at, _("Briefing session: %(place)s") % {"place": session.place})
         for session in call.briefings.all()
     ]
     own += [

@@ -1,5 +1,6 @@
 """Freeze a plan into plain JSON (a PlanVersion's content) and describe the differences between two."""
 
+import copy
 import hashlib
 import json
 from decimal import Decimal
@@ -7,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.numbers import grouped
@@ -132,29 +134,73 @@ def _row_text(row):
     return " · ".join(str(v) for v in row.values() if v not in (None, ""))
 
 
-def _label(name: str) -> str:
+def _model_field(name: str, models=None):
+    """The model field a snapshot key of a section comes from (Application, Site, PlanNarrative), or None."""
     from .models import PlanNarrative, Site
 
-    for model in (Application, Site, PlanNarrative):
+    for model in models or (Application, Site, PlanNarrative):
         try:
-            return str(model._meta.get_field(name).verbose_name)
+            return model._meta.get_field(name)
         except Exception:  # noqa: BLE001,S112 - not a field of this model, try the next
             continue
-    return name
+    return None
+
+
+def _label(name: str) -> str:
+    field = _model_field(name)
+    return capfirst(str(field.verbose_name)) if field is not None else name
 
 
 def _is_number(name: str) -> bool:
     from django.db import models as db_models
 
-    from .models import PlanNarrative, Site
+    return isinstance(_model_field(name), db_models.DecimalField | db_models.IntegerField | db_models.FloatField)
 
-    for model in (Application, Site, PlanNarrative):
-        try:
-            field = model._meta.get_field(name)
-        except Exception:  # noqa: BLE001,S112 - not a field of this model, try the next
-            continue
-        return isinstance(field, db_models.DecimalField | db_models.IntegerField | db_models.FloatField)
-    return False
+
+def _shown(field, value):
+    """A value the snapshot holds in Korean because plans are frozen in Korean (a choice's label, a related
+    record's name), in the active language where there is a name in it; anything else as it was stored."""
+    if field is None or value in (None, "") or not isinstance(value, str):
+        return value
+    if getattr(field, "choices", None):
+        with translation.override(settings.LANGUAGE_CODE):
+            codes = {str(label): code for code, label in field.flatchoices}
+        return str(dict(field.flatchoices)[codes[value]]) if value in codes else value
+    related = field.related_model if field.is_relation else None
+    if related is not None and hasattr(related, "name_ko"):
+        record = related.objects.filter(name_ko=value).first()  # a region or an existing complex: its `name`
+        return record.name if record is not None else value
+    return value
+
+
+def localised(content: dict, application: Application) -> dict:
+    """A frozen version's content to show in the active language: the organisation's, field's and call's
+    names, the choices and the related records' names are stored in Korean (serialize); each is shown by its
+    model's own name in the active language where it has one. What people wrote stays as they wrote it.
+    The stored content (and its digest) is never changed."""
+    if translation.get_language() == settings.LANGUAGE_CODE or not content:
+        return content
+    shown = copy.deepcopy(content)
+    facts = shown.get("application", {})
+    for key, record, korean in (
+        ("organization", application.organization, application.organization.name_ko),
+        ("field", application.field, application.field.name_ko),
+    ):
+        if facts.get(key) == korean:
+            facts[key] = record.name
+    if facts.get("call") == application.call.title_ko:
+        facts["call"] = application.call.title
+    for key, values in shown.get("sections", {}).items():
+        if key not in ROW_FIELDS and isinstance(values, dict):
+            for name, value in values.items():
+                values[name] = _shown(_model_field(name), value)
+    for key, (related, names) in ROW_FIELDS.items():
+        model = Application._meta.get_field(related).related_model
+        for row in shown.get("sections", {}).get(key) or []:
+            for name in names:
+                if name in row:
+                    row[name] = _shown(_model_field(name, (model,)), row[name])
+    return shown
 
 
 def readable(content: dict) -> list[tuple[str, str, list[tuple[str, object]]]]:
@@ -165,6 +211,9 @@ def readable(content: dict) -> list[tuple[str, str, list[tuple[str, object]]]]:
         values = content.get("sections", {}).get(section.key)
         if section.key in ("overview", *ROW_FIELDS) or not isinstance(values, dict):
             continue
-        shown = [(_label(n), grouped(v) if v not in (None, "") and _is_number(n) else v) for n, v in values.items()]
+        shown = [
+            (_label(n), grouped(v) if v not in (None, "") and _is_number(n) else _shown(_model_field(n), v))
+            for n, v in values.items()
+        ]
         rows.append((section.key, str(section.title), shown))
     return rows

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from . import queueing, states
+from . import korean, queueing, states
 from .errors import Refused
 from .models import OutboxMessage
 
@@ -58,6 +58,7 @@ def queue_email(
         # Plain text: rendered by the engine without HTML escaping (settings.TEMPLATES "text").
         subject = " ".join(render_to_string(f"{template}_subject.txt", context, using="text").split())
         body = render_to_string(f"{template}_body.txt", context, using="text")
+        subject, body = korean.resolve(subject), korean.resolve(body)  # 은(는) → 은 or 는, by the word before
     message = OutboxMessage.objects.create(
         to=sorted({address.lower() for address in to if address}),
         subject=subject[:255],

@@ -1,5 +1,7 @@
 """Forms of evaluators and the subcommittee: declaration, the score sheet, notes, the recommendation."""
 
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -89,7 +91,9 @@ class ScoreSheetForm(forms.Form):
                     "invalid": _("Enter a number, for example 12.5."),
                     "max_decimal_places": _("Points are given in steps of 0.5."),
                 },
-                widget=forms.NumberInput(attrs={"step": "0.5", "min": "0", "max": str(criterion.max_points)}),
+                widget=forms.NumberInput(
+                    attrs={"step": "0.5", "min": "0", "max": str(criterion.max_points), "data-score": ""}
+                ),
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=_("Comment"),
@@ -102,6 +106,23 @@ class ScoreSheetForm(forms.Form):
     def rows(self):
         """(criterion, score field, comment field) for the template, in the rubric's order."""
         return [(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
+
+    def shown_total(self) -> Decimal:
+        """The sum of the scores the sheet shows (as typed, or as saved): a guide while scoring. The review's
+        total is summed by the database from the stored scores when it is submitted (services)."""
+        total = Decimal(0)
+        for criterion in self.criteria:
+            value = self[f"score_{criterion.pk}"].value()
+            try:
+                points = Decimal(str(value)) if value not in (None, "") else None
+            except ArithmeticError:
+                points = None
+            if points is not None and points.is_finite() and 0 <= points <= criterion.max_points:
+                total += points
+        return total
+
+    def max_total(self) -> Decimal:
+        return sum((c.max_points for c in self.criteria), Decimal(0))
 
     def scores(self) -> dict:
         return {

@@ -142,7 +142,7 @@ class ConsultationRequestForm(forms.Form):
         label=_("Ministries to consult"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One per line, e.g. 국토교통부, 환경부, 기획재정부."),
+        help_text=_("One ministry per line, e.g. Ministry of Environment."),
     )
     due_on = forms.DateField(
         label=_("Opinion due"),

@@ -95,6 +95,35 @@ class AuditEvent(models.Model):
     def label(self):
         return ACTION_LABELS.get(self.action, self.action)
 
+    @property
+    def from_status_label(self) -> str:
+        """The state the plan left, as people call it (never the stored code)."""
+        return state_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return state_label(self.to_status)
+
+    @property
+    def section_title(self) -> str:
+        """The plan section the event concerns (a saved section), by its title; "" for none."""
+        from ..sections import SECTIONS_BY_KEY  # sections build forms of these models: imported when used
+
+        key = (self.data or {}).get("section") or ""
+        section = SECTIONS_BY_KEY.get(key)
+        return str(section.title) if section else key
+
+
+def state_label(code: str) -> str:
+    """An application state's label in the active language (workflow.State owns the labels); "" for none."""
+    from ..workflow import State
+
+    if not code:
+        return ""
+    try:
+        return str(State(code).label)
+    except ValueError:
+        return code
 
 def plan_chain_key(application_id) -> str:
     return f"plan:{application_id}"

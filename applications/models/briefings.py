@@ -10,10 +10,10 @@ from accounts.models import Organization
 from core.clock import format_kst
 from core.validators import validate_sane_date
 
-from .calls import Call
+from .calls import Bilingual, Call
 
 
-class BriefingSession(models.Model):
+class BriefingSession(Bilingual, models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="briefings")
     starts_at = models.DateTimeField(_("starts at"), validators=[validate_sane_date])
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True, validators=[validate_sane_date])
@@ -30,6 +30,15 @@ class BriefingSession(models.Model):
 
     def __str__(self):
         return f"{self.call} — {format_kst(self.starts_at)}"
+
+    @property
+    def place(self) -> str:
+        """Where, in the active language (Korean when no English is given)."""
+        return self.localized("place")
+
+    @property
+    def notes(self) -> str:
+        return self.localized("notes")
 
 
 class BriefingRegistrationQuerySet(models.QuerySet):

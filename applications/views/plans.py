@@ -344,7 +344,7 @@ def preview(request, pk):
         _context(
             request,
             application,
-            content=content,
+            content=snapshot.localised(content, application),
             readable=snapshot.readable(content),
         ),
     )
@@ -431,7 +431,7 @@ def version_detail(request, pk, number):
             request,
             application,
             version=version,
-            content=version.content,
+            content=snapshot.localised(version.content, application),
             readable=snapshot.readable(version.content),
             previous=application.versions.filter(number__lt=number).order_by("-number").first(),
             receipts_ahead=selectors.receipts_ahead(version),

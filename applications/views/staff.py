@@ -13,7 +13,7 @@ from core.clock import file_stamp, format_kst, naive_kst
 from core.errors import Refused, show_on_form
 from core.permissions import role_required
 
-from .. import embargo, selectors, services, workflow
+from .. import embargo, selectors, services, snapshot, workflow
 from ..models import Attachment, Call, Site
 from ..staff_forms import AnnouncementForm, DeadlineExtensionForm, ScreeningForm, StaffApplicationFilterForm
 from .common import load_application
@@ -154,6 +154,7 @@ def screen(request, pk):
     context = {
         "application": application,
         "version": version,
+        "content": snapshot.localised(version.content, application) if version else None,
         "form": form,
         "refusal": refusal,
         "can_screen": application.status == workflow.State.RECEIVED,

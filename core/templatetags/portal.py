@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.clock import machine_kst, official_date
+from core.korean import resolve
 from core.navigation import menu_for
 from core.numbers import grouped, won
 
@@ -86,6 +87,12 @@ def machine_time(instant) -> str:
 def official_date_filter(value) -> str:
     """A day as official documents write it in the active language (core.clock.official_date): 2026. 7. 15."""
     return official_date(value, "en" if (get_language() or "ko").startswith("en") else "ko")
+
+
+@register.filter(is_safe=True)
+def particles(text) -> str:
+    """Text whose particle markers (은(는), (으)로 …) become the particles their words take (core.korean)."""
+    return resolve(str(text))
 
 
 @register.filter(name="number")

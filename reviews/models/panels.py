@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, Region
@@ -56,6 +57,14 @@ class Panel(models.Model):
         ]
 
     def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The panel's name for people: staff name panels in Korean; in English a panel is called by its field
+        and stage (a panel is the one of its call for that field and stage)."""
+        if get_language() == "en":
+            return _("%(field)s: %(stage)s") % {"field": self.field.name, "stage": self.get_stage_display()}
         return self.name
 
     @property

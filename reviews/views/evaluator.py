@@ -155,7 +155,7 @@ def plan(request, pk):
     context = _stage_context(assignment)
     context.update(
         version=version,
-        content=version.content,
+        content=snapshot.localised(version.content, assignment.application),
         readable=snapshot.readable(version.content),
         pdf_packet=ReviewPacket.objects.filter(version=version).first(),
     )

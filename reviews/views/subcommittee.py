@@ -45,7 +45,7 @@ def _plan_context(request, application, note_form=None, recommendation_form=None
         "notes": application.subcommittee_notes.select_related("author"),
         "consultations": application.consultations.all(),
         "version": version,
-        "content": version.content if version else None,
+        "content": snapshot.localised(version.content, application) if version else None,
         "readable": snapshot.readable(version.content) if version else [],
         "note_form": note_form or NoteForm(),
         "recommendation_form": recommendation_form or RecommendationForm(scores_missing=_scores_missing(application)),

@@ -107,10 +107,10 @@ def test_history_hides_moves_out_of_a_decision_until_the_announcement(client, ca
     client.force_login(owner)
     with time_machine.travel(BEFORE):
         page = client.get(url, **EN).content.decode()
-    assert "deferred" not in page and "Put on a new committee agenda" not in page
+    assert "Deferred" not in page and "Put on a new committee agenda" not in page
     with time_machine.travel(AFTER):
         page = client.get(url, **EN).content.decode()
-    assert "deferred" in page and "Put on a new committee agenda" in page
+    assert "(Deferred → Committee deliberation)" in page and "Put on a new committee agenda" in page
     client.force_login(ministry_staff)
     with time_machine.travel(BEFORE):
         assert "Put on a new committee agenda" in client.get(url, **EN).content.decode()

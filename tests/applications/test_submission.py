@@ -87,7 +87,7 @@ def test_amend_makes_a_new_version_with_a_readable_diff(client, complete, applic
         reverse("applications:diff", args=[complete.pk, 1, 2]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert "1250000" in html and "1300000" in html
-    assert "area (m²)" in html
+    assert "Area (m²)" in html  # field labels start with a capital, as every label does
 
 
 def test_incomplete_plan_is_refused_with_the_reason(plan, applicant):
