@@ -125,5 +125,6 @@ def state_label(code: str) -> str:
     except ValueError:
         return code
 
+
 def plan_chain_key(application_id) -> str:
     return f"plan:{application_id}"
