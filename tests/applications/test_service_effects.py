@@ -12,6 +12,7 @@ from accounts.models import Membership, Organization
 from applications import services, workflow
 from applications.models import Application, Attachment, AuditEvent
 from applications.workflow import State, Transition, TransitionError
+from core import korean
 from core.models import OutboxMessage
 from tests.factories import KST, PDF_BYTES, MembershipFactory, OrganizationFactory, UserFactory
 
@@ -43,7 +44,8 @@ def test_the_quota_refusal_names_the_total_and_the_limit(plan, applicant, settin
     services.upload_attachment(applicant, plan, kind="other", upload=_pdf("2.pdf"), at=BEFORE)
     with pytest.raises(services.UploadRefused) as refused:
         services.upload_attachment(applicant, plan, kind="other", upload=_pdf("3.pdf"), at=BEFORE)
-    assert str(refused.value) == (
+    # the message carries particle markers (이(가), 을(를)) that every place showing it resolves (core.korean)
+    assert korean.resolve(str(refused.value)) == (
         "이 파일을 올리면 첨부파일 합계가 135 B가 되어 계획서당 한도 90 B를 넘습니다. 먼저 이전 파일을 삭제하세요."
     )
 
@@ -137,8 +139,9 @@ def test_the_invitation_mail_names_the_organisation_the_lead_the_plan_and_the_ro
     invited = services.add_participant(applicant, plan, organization=partner, role="anchor", at=BEFORE)
     mail = OutboxMessage.objects.get(reference=f"applications.participant_invited:{invited.pk}")
     assert mail.subject == f"[특화단지 포털] “{plan.title}” 참여 초대"
+    lead = plan.organization.name_ko  # e.g. 시험광역시 449: 구 has no final consonant, so 449가
     assert mail.body.startswith(
-        f"한빛소재 주식회사 귀하\n\n{plan.organization.name_ko}이(가) 육성계획 “{plan.title}”의 참여기관으로 "
+        f"한빛소재 주식회사 귀하\n\n{lead}{korean.particle(lead, '이(가)')} 육성계획 “{plan.title}”의 참여기관으로 "
         "귀 기관을 지정하였습니다."
     )
     assert "역할: 앵커기업\n" in mail.body
