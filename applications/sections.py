@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from core import korean
+
 from . import forms
 from .models import Application, Attachment, PlanNarrative, Site
 
@@ -216,7 +218,7 @@ def attachments_missing(application) -> list[str]:
     present = set(application.attachments.filter(removed_at__isnull=True).values_list("kind", flat=True))
     labels = dict(Attachment.Kind.choices)
     return [
-        str(_("Upload the %(kind)s.") % {"kind": labels[kind]})
+        korean.resolve(str(_("Upload the %(kind)s.") % {"kind": labels[kind]}))  # 을(를) by the kind's last sound
         for kind in Attachment.REQUIRED_KINDS
         if kind not in present
     ]

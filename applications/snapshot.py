@@ -118,7 +118,8 @@ def diff(old: dict, new: dict) -> list[dict]:
         for name in sorted(set(before or {}) | set(after or {})):
             b, a = (before or {}).get(name), (after or {}).get(name)
             if a != b:
-                rows.append({"section": title, "field": _label(name), "old": b, "new": a})
+                field = _model_field(name)
+                rows.append({"section": title, "field": _label(name), "old": _shown(field, b), "new": _shown(field, a)})
     old_files = {(f["kind"], f["sha256"]): f for f in old.get("attachments", [])}
     new_files = {(f["kind"], f["sha256"]): f for f in new.get("attachments", [])}
     for key in old_files.keys() - new_files.keys():

@@ -57,3 +57,14 @@ def test_the_screening_page_in_english_names_the_region_in_english(client, submi
     page = client.get(reverse("applications:staff_screen", args=[submitted.pk]), HTTP_ACCEPT_LANGUAGE="en")
     text = page.content.decode()
     assert f" · {region.name_en}" in text and region.name_ko not in text
+
+
+def test_the_diff_in_english_names_changed_choices_in_english(client, submitted, applicant):
+    site = Site.objects.get(application=submitted)
+    site.complex_type = Site.ComplexType.NEW
+    site.save()
+    services.submit(applicant, submitted, at=BEFORE)
+    client.force_login(applicant)
+    html = client.get(reverse("applications:diff", args=[submitted.pk, 1, 2]), HTTP_ACCEPT_LANGUAGE="en")
+    text = html.content.decode()
+    assert "Existing industrial complex" in text and "New complex" in text and "기존 산업단지" not in text

@@ -87,3 +87,15 @@ def test_e_mails_resolve_the_markers(settings, tmp_path):
         engines._engines = {}
     message = OutboxMessage.objects.get(reference="t:1")
     assert message.subject == "김담당이 답변했습니다" and message.body == "제7차 회의로 오십시오"
+
+
+@pytest.mark.django_db
+def test_the_missing_files_are_asked_for_with_the_right_particle():
+    from django.utils import translation
+
+    from applications.sections import attachments_missing
+    from tests.factories import ApplicationFactory
+
+    with translation.override("ko"):
+        asked = attachments_missing(ApplicationFactory())
+    assert asked == ["육성계획서(PDF)를 올려 주세요.", "투자협약서(MOU)를 올려 주세요.", "부지 위치도를 올려 주세요."]
