@@ -108,7 +108,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     for folder in ("", "mail", "media"):
         (VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+# Persistent connections (seconds; 0 = one per request). A submit surge opens a connection per request otherwise
+# (issue 12: bench/surge.py); a kept connection is checked before each request reuses it, so a restarted
+# PostgreSQL costs one reconnect, not an error. Production (docker-compose.yml) keeps them for 60 s.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", DATABASES["default"]["CONN_MAX_AGE"] != 0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env.bool("DB_JIT", default=False):
     # PostgreSQL's JIT compiles a query whose cost estimate passes jit_above_cost (100k): worth it for analytic
     # queries running many seconds, never for a web request. A ranking of 2,000 plans spent 9.9 s of 10 s

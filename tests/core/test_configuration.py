@@ -110,6 +110,17 @@ def test_postgresql_connections_run_without_jit():
         assert cursor.fetchone()[0] == "off"
 
 
+@pytest.mark.parametrize(("age", "expected"), [("", "0 False"), ("0", "0 False"), ("60", "60 True")])
+def test_kept_database_connections_are_health_checked(age, expected):
+    """DB_CONN_MAX_AGE keeps connections between requests (production: 60 s); a kept one is checked before
+    reuse, so a PostgreSQL restart costs a reconnect rather than a failed request."""
+    env = {"DB_CONN_MAX_AGE": age} if age else {}
+    code = "from django.db import connection as c; print(c.settings_dict['CONN_MAX_AGE'], c.settings_dict['CONN_HEALTH_CHECKS'])"
+    out = manage("shell", "-c", code, env_overrides=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == expected
+
+
 def test_make_run_seeds_the_demo_on_sqlite(tmp_path):
     """`make run` runs on SQLite, which CI's suite (on PostgreSQL) never touches: seeding the demo there once
     failed in Django's SQLite StdDev on the ranking's NULL join row. Migrate and seed in a fresh SQLite file."""
