@@ -476,3 +476,24 @@ def test_the_end_record_is_looked_for_in_the_tail_only():
     file = _CountingReads(content)
     assert filetypes.detect(file) == filetypes.HWPX
     assert max(file.reads) <= filetypes.EOCD_SEARCH
+
+
+def test_a_stored_name_is_32_hex_digits_and_a_known_extension_only():
+    import re
+
+    assert re.fullmatch(r"[0-9a-f]{32}", uploads.generated_name("run.exe"))
+    assert re.fullmatch(r"[0-9a-f]{32}", uploads.generated_name(None))
+    assert re.fullmatch(r"[0-9a-f]{32}\.xlsx", uploads.generated_name("XLSX 예산.XLSX"))
+
+
+def test_a_display_name_keeps_every_printable_character_but_the_forbidden_ones():
+    assert uploads.safe_display_name("XLSX 예산 (2026) #1.xlsx") == "XLSX 예산 (2026) #1.xlsx"
+    assert uploads.safe_display_name('a<b>c:d"e|f?g*h.pdf') == "abcdefgh.pdf"
+
+
+def test_an_upload_that_reports_no_size_is_refused_as_empty():
+    upload = SimpleUploadedFile("a.pdf", b"")
+    upload.size = None
+    with pytest.raises(uploads.UploadRefused) as refused:
+        uploads.inspect(upload, allowed=ALL)
+    assert str(refused.value) == "The file “a.pdf” is empty."
