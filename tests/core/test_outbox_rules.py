@@ -421,3 +421,16 @@ def test_claiming_reads_the_lease_from_the_settings(settings):
     outbox.claim(message.pk, now=start)
     assert outbox.claim(message.pk, now=start + datetime.timedelta(seconds=9)) is None
     assert outbox.claim(message.pk, now=start + datetime.timedelta(seconds=10)) is not None
+
+
+def test_subject_and_body_are_plain_text_never_html_escaped():
+    """Mail is text: "R&D <주>" must reach the reader as typed, not as "R&amp;D &lt;주&gt;"."""
+    message = outbox.queue_email(
+        to=["someone@example.kr"],
+        template="accounts/email/member_added",
+        context={"organization": {"name_ko": "R&D <주>"}, "actor": {"full_name": "O'Neil"}},
+        reference="rules:plain-text",
+        language="en",
+    )
+    assert message.subject == "[Specialized Complex Portal] You were added to R&D <주>"
+    assert message.body.startswith("O'Neil added you to R&D <주> as ")
