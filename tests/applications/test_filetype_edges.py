@@ -451,8 +451,11 @@ def test_a_stored_file_is_answered_or_it_is_a_404(tmp_path):
     path = tmp_path / "3f2a9c.pdf"
     path.write_bytes(PDF_BYTES)
     with path.open("rb") as handle:
-        response = uploads.stored_file_response(File(handle, name=str(path)), filename="answer.pdf", content_type=None)
-        assert response["Content-Disposition"] == 'attachment; filename="answer.pdf"'
+        response = uploads.stored_file_response(
+            File(handle, name=str(path)), filename="answer.bin", content_type=uploads.PDF
+        )
+        assert response["Content-Disposition"] == 'attachment; filename="answer.bin"'
+        assert response["Content-Type"] == uploads.PDF  # the verified kind, not a guess from the name
         assert b"".join(response.streaming_content) == PDF_BYTES
 
 
