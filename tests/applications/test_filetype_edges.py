@@ -500,3 +500,7 @@ def test_an_upload_that_reports_no_size_is_refused_as_empty():
     with pytest.raises(uploads.UploadRefused) as refused:
         uploads.inspect(upload, allowed=ALL)
     assert str(refused.value) == "The file “a.pdf” is empty."
+
+
+def test_a_windows_path_keeps_only_the_file_name():
+    assert uploads.safe_display_name("C:\\Users\\kim\\계획서.pdf") == "계획서.pdf"
