@@ -265,7 +265,8 @@ def test_a_zip_comment_does_not_hide_the_end_record():
 
 def test_an_active_name_split_across_read_chunks_is_found(monkeypatch):
     monkeypatch.setattr(filetypes, "PDF_CHUNK", 16)
-    content = b"%PDF-1.4\n" + b" " * 5 + b"<</S/JavaScript>>\n%%EOF"
+    content = b"%PDF-1.4\n" + b" " * 3 + b"/JavaScript>>\n%%EOF"
+    assert content[12:16] == b"/Jav"  # the name straddles the 16-byte cut (before, it began a chunk whole)
     with pytest.raises(filetypes.UnsafeContent, match="pdf_active"):
         detect(content)
 
@@ -504,3 +505,11 @@ def test_an_upload_that_reports_no_size_is_refused_as_empty():
 
 def test_a_windows_path_keeps_only_the_file_name():
     assert uploads.safe_display_name("C:\\Users\\kim\\계획서.pdf") == "계획서.pdf"
+
+
+def test_a_pdf_is_scanned_in_bounded_chunks(monkeypatch):
+    """No read asks for more than a chunk, whatever the file's size (here a chunk of 16 bytes)."""
+    monkeypatch.setattr(filetypes, "PDF_CHUNK", 16)
+    file = _CountingReads(PDF_BYTES)
+    assert filetypes.detect(file) == filetypes.PDF
+    assert max(file.reads) <= 16 < len(PDF_BYTES)
