@@ -461,7 +461,7 @@ def test_a_stored_file_is_answered_or_it_is_a_404(tmp_path):
 
 
 class _CountingReads(io.BytesIO):
-    """A file that remembers how many bytes each read returned."""
+    """A file that remembers how many bytes each read asked for (a real file may allocate what is asked)."""
 
     def __init__(self, content):
         super().__init__(content)
@@ -469,7 +469,7 @@ class _CountingReads(io.BytesIO):
 
     def read(self, size=-1):
         data = super().read(size)
-        self.reads.append(len(data))
+        self.reads.append(size if size is not None and size >= 0 else len(data))
         return data
 
 
