@@ -31,6 +31,7 @@ EXTENSIONS = {
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 HWP_SIGNATURE = b"HWP Document File"
+HWP_HEADER_STREAM = "FileHeader"
 
 # ZIP bounds. Office files hold tens to a few hundred members; their XML compresses 5-50 times.
 ZIP_MAX_MEMBERS = 2000
@@ -65,8 +66,7 @@ class UnsafeContent(Exception):
 def detect(file) -> str | None:
     file.seek(0)
     head = file.read(8)
-    file.seek(0)
-    try:
+    try:  # each reader below positions the file itself
         if head.startswith(b"%PDF-"):
             _check_pdf(file)
             return PDF
@@ -93,9 +93,9 @@ def _is_hwp5(file) -> bool:
     except (OSError, ValueError, struct.error, IndexError):  # olefile's errors on a broken file
         return False
     try:
-        if ole.get_type("FileHeader") != olefile.STGTY_STREAM or ole.get_size("FileHeader") > 4096:
+        if ole.get_type(HWP_HEADER_STREAM) != olefile.STGTY_STREAM or ole.get_size(HWP_HEADER_STREAM) > 4096:
             return False
-        return ole.openstream("FileHeader").read(len(HWP_SIGNATURE)) == HWP_SIGNATURE
+        return ole.openstream(HWP_HEADER_STREAM).read(len(HWP_SIGNATURE)) == HWP_SIGNATURE
     except (OSError, ValueError, struct.error, IndexError):
         return False
     finally:
@@ -126,8 +126,7 @@ def _read_member(archive, info, limit: int) -> bytes:
 def _zip_kind(file) -> str | None:
     try:
         _central_directory_bounds(file)
-        file.seek(0)
-        with zipfile.ZipFile(file) as archive:
+        with zipfile.ZipFile(file) as archive:  # finds its directory from the end, as the bounds check did
             infos = archive.infolist()
             total = 0
             for info in infos:
@@ -197,9 +196,8 @@ def _check_pdf_object_streams(file) -> None:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
-    file.seek(0)
     try:
-        reader = PdfReader(file, strict=False)
+        reader = PdfReader(file, strict=False)  # positions the file itself (from its end)
         if reader.is_encrypted:
             raise UnsafeContent("pdf_unreadable")
         streams = {stream for stream, _index in reader.xref_objStm.values()}

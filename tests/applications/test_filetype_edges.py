@@ -265,7 +265,8 @@ def test_a_zip_comment_does_not_hide_the_end_record():
 
 def test_an_active_name_split_across_read_chunks_is_found(monkeypatch):
     monkeypatch.setattr(filetypes, "PDF_CHUNK", 16)
-    content = b"%PDF-1.4\n" + b" " * 5 + b"<</S/JavaScript>>\n%%EOF"
+    content = b"%PDF-1.4\n" + b" " * 3 + b"/JavaScript>>\n%%EOF"
+    assert content[12:16] == b"/Jav"  # the name straddles the 16-byte cut (before, it began a chunk whole)
     with pytest.raises(filetypes.UnsafeContent, match="pdf_active"):
         detect(content)
 
@@ -451,13 +452,16 @@ def test_a_stored_file_is_answered_or_it_is_a_404(tmp_path):
     path = tmp_path / "3f2a9c.pdf"
     path.write_bytes(PDF_BYTES)
     with path.open("rb") as handle:
-        response = uploads.stored_file_response(File(handle, name=str(path)), filename="answer.pdf", content_type=None)
-        assert response["Content-Disposition"] == 'attachment; filename="answer.pdf"'
+        response = uploads.stored_file_response(
+            File(handle, name=str(path)), filename="answer.bin", content_type=uploads.PDF
+        )
+        assert response["Content-Disposition"] == 'attachment; filename="answer.bin"'
+        assert response["Content-Type"] == uploads.PDF  # the verified kind, not a guess from the name
         assert b"".join(response.streaming_content) == PDF_BYTES
 
 
 class _CountingReads(io.BytesIO):
-    """A file that remembers how many bytes each read returned."""
+    """A file that remembers how many bytes each read asked for (a real file may allocate what is asked)."""
 
     def __init__(self, content):
         super().__init__(content)
@@ -465,7 +469,7 @@ class _CountingReads(io.BytesIO):
 
     def read(self, size=-1):
         data = super().read(size)
-        self.reads.append(len(data))
+        self.reads.append(size if size is not None and size >= 0 else len(data))
         return data
 
 
@@ -476,3 +480,36 @@ def test_the_end_record_is_looked_for_in_the_tail_only():
     file = _CountingReads(content)
     assert filetypes.detect(file) == filetypes.HWPX
     assert max(file.reads) <= filetypes.EOCD_SEARCH
+
+
+def test_a_stored_name_is_32_hex_digits_and_a_known_extension_only():
+    import re
+
+    assert re.fullmatch(r"[0-9a-f]{32}", uploads.generated_name("run.exe"))
+    assert re.fullmatch(r"[0-9a-f]{32}", uploads.generated_name(None))
+    assert re.fullmatch(r"[0-9a-f]{32}\.xlsx", uploads.generated_name("XLSX 예산.XLSX"))
+
+
+def test_a_display_name_keeps_every_printable_character_but_the_forbidden_ones():
+    assert uploads.safe_display_name("XLSX 예산 (2026) #1.xlsx") == "XLSX 예산 (2026) #1.xlsx"
+    assert uploads.safe_display_name('a<b>c:d"e|f?g*h.pdf') == "abcdefgh.pdf"
+
+
+def test_an_upload_that_reports_no_size_is_refused_as_empty():
+    upload = SimpleUploadedFile("a.pdf", b"")
+    upload.size = None
+    with pytest.raises(uploads.UploadRefused) as refused:
+        uploads.inspect(upload, allowed=ALL)
+    assert str(refused.value) == "The file “a.pdf” is empty."
+
+
+def test_a_windows_path_keeps_only_the_file_name():
+    assert uploads.safe_display_name("C:\\Users\\kim\\계획서.pdf") == "계획서.pdf"
+
+
+def test_a_pdf_is_scanned_in_bounded_chunks(monkeypatch):
+    """No read asks for more than a chunk, whatever the file's size (here a chunk of 16 bytes)."""
+    monkeypatch.setattr(filetypes, "PDF_CHUNK", 16)
+    file = _CountingReads(PDF_BYTES)
+    assert filetypes.detect(file) == filetypes.PDF
+    assert max(file.reads) <= 16 < len(PDF_BYTES)

@@ -165,7 +165,7 @@ def test_as_email_attaches_stored_files_by_their_base_name():
     name = default_storage.save("receipts/2026/receipt.pdf", ContentFile(b"%PDF-1.4 receipt"))
     message = queue(attachments=[name])
     email = outbox.as_email(message)
-    assert email.to == message.to and email.subject == message.subject
+    assert email.to == message.to and email.subject == message.subject and email.body == message.body
     assert email.extra_headers["Message-ID"] == message.message_id
     assert email.attachments[0][:2] == (name.rsplit("/", 1)[-1], b"%PDF-1.4 receipt")
     at_root = default_storage.save("notice.pdf", ContentFile(b"%PDF-1.4 notice"))  # a name without a folder
@@ -379,9 +379,12 @@ def test_giving_up_is_logged_with_the_message_and_its_attempts(settings, caplog)
 # --- mutation testing, second round (issue 11) ----------------------------------------------------------------
 
 
-def test_the_subject_is_rendered_exactly_korean_by_default(settings):
+def test_the_subject_is_rendered_exactly_korean_by_default(settings, monkeypatch):
     """The default language is Korean (not the site's fallback by accident), words joined by one space."""
+    from django.utils.translation import trans_real
+
     settings.LANGUAGE_CODE = "en"  # the fallback of an unknown language: the default must not rely on it
+    monkeypatch.setattr(trans_real, "_translations", {})  # catalogues built earlier keep their old fallback
     assert queue("rules:subject:ko").subject == "[특화단지 포털] 비밀번호 재설정"
     assert queue("rules:subject:en", language="en").subject == "[Specialized Complex Portal] Set a new password"
 
@@ -421,3 +424,25 @@ def test_claiming_reads_the_lease_from_the_settings(settings):
     outbox.claim(message.pk, now=start)
     assert outbox.claim(message.pk, now=start + datetime.timedelta(seconds=9)) is None
     assert outbox.claim(message.pk, now=start + datetime.timedelta(seconds=10)) is not None
+
+
+def test_subject_and_body_are_plain_text_never_html_escaped():
+    """Mail is text: "R&D <주>" must reach the reader as typed, not as "R&amp;D &lt;주&gt;"."""
+    message = outbox.queue_email(
+        to=["someone@example.kr"],
+        template="accounts/email/member_added",
+        context={"organization": {"name_ko": "R&D <주>"}, "actor": {"full_name": "O'Neil"}},
+        reference="rules:plain-text",
+        language="en",
+    )
+    assert message.subject == "[Specialized Complex Portal] You were added to R&D <주>"
+    assert message.body.startswith("O'Neil added you to R&D <주> as ")
+
+
+def test_the_message_remembers_who_caused_it():
+    from tests.factories import UserFactory
+
+    staff = UserFactory()
+    message = queue("rules:created-by", created_by=staff)
+    message.refresh_from_db()
+    assert message.created_by == staff
