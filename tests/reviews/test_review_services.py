@@ -798,3 +798,11 @@ def test_a_chair_conflicted_with_the_plan_cannot_finalise_and_nothing_is_kept(wo
     assert str(refused.value) == "You may not do this."
     assert not Recommendation.objects.exists()
     assert Application.objects.get(pk=scored_in_subcommittee.pk).status == State.SUBCOMMITTEE
+
+
+def test_the_proposal_goes_in_receipt_order_not_creation_order(world):
+    (m1, m2, _m3), (p1, p2) = proposal_world(world, 1)
+    # The later row received the earlier receipt number.
+    Application.objects.filter(pk=p1).update(receipt_number=f"{world['call'].pk}-BAT-902")
+    Application.objects.filter(pk=p2).update(receipt_number=f"{world['call'].pk}-BAT-901")
+    assert services.propose_assignments(world["panel"]) == [(p2, m1), (p1, m2)]
