@@ -88,10 +88,12 @@ class TestSetting:
 class TestAnswering:
     def test_not_before_the_announcement(self, staff, conditional, plan_owner):
         condition = set_two(staff, conditional)[0]
-        with pytest.raises(CommitteeRefusal, match="not been announced"):
+        with pytest.raises(CommitteeRefusal) as exc:
             services.answer_condition(
                 plan_owner, condition, text="계획 확정", at=ANNOUNCEMENT - datetime.timedelta(microseconds=1)
             )
+        assert exc.value.message == "The results have not been announced yet."
+        assert Condition.objects.get(pk=condition.pk).status == Condition.Status.OPEN
         services.answer_condition(plan_owner, condition, text="계획 확정", at=ANNOUNCEMENT)
         assert Condition.objects.get(pk=condition.pk).status == Condition.Status.ANSWERED
 
