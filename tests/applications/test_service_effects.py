@@ -351,3 +351,12 @@ def test_each_amendment_freezes_the_next_version_number(complete, applicant):
     assert [(e.application, e.actor, e.created_at, e.data["version"]) for e in events] == [
         (complete, applicant, BEFORE + datetime.timedelta(hours=n - 1), n) for n in (1, 2, 3)
     ]
+
+
+def test_a_frozen_version_s_digest_is_that_of_its_content(complete, applicant):
+    from applications import snapshot
+
+    version = services.submit(applicant, complete, at=BEFORE)
+    version.refresh_from_db()
+    assert version.content["application"]["receipt_number"] == "2026-BAT-001"
+    assert version.sha256 == snapshot.digest(version.content) != snapshot.digest(None)
