@@ -272,6 +272,52 @@ def test_deleting_a_plan_chain_head_is_found(two_plans):
     assert audit.verify_chain() == (4, None, audit.HEAD_MISMATCH)
 
 
+def _cut_newest(plan, back_to, newest):
+    """Remove a plan chain's newest event and rewind its head to the event before, as someone hiding it would."""
+    from applications.models import AuditChainHead
+
+    AuditChainHead.objects.filter(key=f"plan:{plan.pk}").update(last_hash=back_to.hash, last_event=back_to)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [newest.pk])
+
+
+def test_every_anchor_vouches_not_only_the_newest(two_plans, applicant):
+    """Plan A anchored by the first anchor, plan B by the second: cutting A is still found (the claims of
+    every anchor are checked, not only the last one's)."""
+    complete, other, (a1, b1, a2, b2) = two_plans
+    first = audit.anchor(at=BEFORE)
+    b3 = audit.record(action="noted", actor=applicant, application=other, at=BEFORE)
+    second = audit.anchor(at=BEFORE)
+    assert list(second.data["heads"]) == [str(other.pk)] and str(complete.pk) in first.data["heads"]
+    _cut_newest(complete, a1, a2)
+    assert audit.verify_chain()[2] == f"an anchored event of plan:{complete.pk} (#{a2.pk}) was removed or changed"
+    assert b3.pk  # the later plan's chain is intact
+
+
+def test_every_batch_of_anchored_heads_is_checked(two_plans):
+    """Anchored heads are looked up in batches: with batches of one, the second plan's cut is still found."""
+    complete, other, (a1, b1, a2, b2) = two_plans
+    audit.anchor(at=BEFORE)
+    _cut_newest(other, b1, b2)
+    assert (
+        audit.verify_chain(batch_size=1)[2] == f"an anchored event of plan:{other.pk} (#{b2.pk}) was removed or changed"
+    )
+
+
+def test_anchoring_with_nothing_to_anchor_leaves_a_clean_chain(db):
+    """The first anchor on an empty trail makes the global head (no event yet): that is not a broken chain."""
+    from applications.models import AuditChainHead
+
+    assert audit.anchor(at=BEFORE) is None
+    assert AuditChainHead.objects.filter(key="global", last_hash=audit.GENESIS).exists()
+    assert audit.verify_chain() == (0, None, "")
+
+
+def test_an_anchor_is_stamped_with_the_instant_it_is_given(two_plans):
+    anchored = audit.anchor(at=BEFORE + datetime.timedelta(seconds=7))
+    assert AuditEvent.objects.get(pk=anchored.pk).created_at == BEFORE + datetime.timedelta(seconds=7)
+
+
 def test_changing_an_anchor_is_found(two_plans):
     complete, other, (a1, b1, a2, b2) = two_plans
     anchored = audit.anchor(at=BEFORE)
