@@ -203,6 +203,22 @@ def test_the_hash_format_is_fixed_so_stored_chains_keep_verifying(db):
     assert event.hash == hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def test_the_plan_chain_hash_format_is_fixed_too(complete, applicant, call):
+    """A known answer for an event of a plan's own chain: the same fields plus "chain":"plan" (so an event cannot
+    be moved between a plan chain and the global chain unnoticed). Changing it would break every stored chain."""
+    import hashlib
+
+    at = datetime.datetime(2026, 2, 27, 9, 0, 0, 123456, tzinfo=datetime.UTC)
+    event = audit.record(action="noted", actor=applicant, application=complete, data={"n": 1}, at=at)
+    canonical = (
+        f'{{"action":"noted","actor":{applicant.pk},"application":{complete.pk},'
+        f'"at":"2026-02-27T09:00:00.123456+00:00","call":{call.pk},"chain":"plan","data":{{"n":1}},"from":"",'
+        f'"prev":"{event.prev_hash}","reason":"","to":""}}'
+    )
+    assert event.in_plan_chain
+    assert event.hash == hashlib.sha256(canonical.encode()).hexdigest()
+
+
 # --- plan chains anchored into the global chain (issue 12) ---------------------------------------------------
 
 
