@@ -44,20 +44,9 @@ FLOOR_PORT = env_int("BENCH_FLOOR_PORT", 18715)
 
 
 def _admin(sql: str) -> None:
-    import psycopg2
+    from bench.lib.db import admin
 
-    url = urllib.parse.urlparse(DATABASE_URL)
-    connection = psycopg2.connect(
-        host=url.hostname,
-        port=url.port or 5432,
-        user=url.username or "postgres",
-        password=url.password,
-        dbname="postgres",
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-    connection.close()
+    admin(DATABASE_URL, sql)
 
 
 def _db_name() -> str:

@@ -60,20 +60,9 @@ print = functools.partial(print, flush=True)  # noqa: A001 - each line as it is 
 
 
 def _admin(sql: str) -> None:
-    import psycopg2
+    from bench.lib.db import admin
 
-    url = urllib.parse.urlparse(DATABASE_URL)
-    connection = psycopg2.connect(
-        host=url.hostname,
-        port=url.port or 5432,
-        user=url.username or "postgres",
-        password=url.password,
-        dbname="postgres",
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-    connection.close()
+    admin(DATABASE_URL, sql)
 
 
 def server_env(media_root: str, static_root: str) -> dict:

@@ -9,7 +9,6 @@ ReceivedAtMiddleware): each write must still be accepted and recorded at the arr
 import datetime
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -17,6 +16,7 @@ from accounts.models import Membership, Organization
 from applications import services
 from applications.models import Application, Attachment, AuditEvent, Participation
 from applications.workflow import State
+from tests.arrival import late_client
 from tests.factories import KST, PDF_BYTES, MembershipFactory, OrganizationFactory
 
 ARRIVED = datetime.datetime(2026, 2, 27, 17, 59, 59, 999999, tzinfo=KST)  # the last microsecond
@@ -24,34 +24,15 @@ HANDLED = datetime.datetime(2026, 2, 27, 18, 0, 5, tzinfo=KST)  # five seconds a
 
 pytestmark = pytest.mark.django_db
 
-_clock = {}
-
-
-def tick_after_arrival(get_response):
-    """Moves the frozen clock from the arrival to HANDLED once the request has been stamped."""
-
-    def middleware(request):
-        assert request.received_at == ARRIVED
-        _clock["traveller"].move_to(HANDLED)
-        return get_response(request)
-
-    return middleware
-
 
 @pytest.fixture
 def late_handling(settings):
-    middleware = list(settings.MIDDLEWARE)
-    middleware.insert(middleware.index("core.middleware.ReceivedAtMiddleware") + 1, f"{__name__}.tick_after_arrival")
-    settings.MIDDLEWARE = middleware
+    post = late_client(settings)
 
-    def post(client, url, data=None):
-        with time_machine.travel(ARRIVED, tick=False) as traveller:
-            _clock["traveller"] = traveller
-            response = client.post(url, data or {})
-        assert response.status_code == 302, response.content.decode()[:2000]
-        return response
+    def post_late(client, url, data=None):
+        return post(client, url, data, arrived=ARRIVED, handled=HANDLED)
 
-    return post
+    return post_late
 
 
 def _last_event(action):

@@ -8,47 +8,30 @@ whether notices may be sent, and the day in Seoul at arrival is the notice's dat
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from applications.models import AuditEvent
 from committee import services
 from committee.models import DecisionNotice, Resolution
 from core.models import OutboxMessage
+from tests.arrival import late_client
 from tests.factories import KST
 
 from .conftest import ANNOUNCEMENT, minutes_pdf, resolution_data
 
 pytestmark = pytest.mark.django_db
 MICROSECOND = datetime.timedelta(microseconds=1)
-_clock = {}
-
-
-def tick_after_arrival(get_response):
-    def middleware(request):
-        assert request.received_at == _clock["arrived"]
-        _clock["traveller"].move_to(_clock["handled"])
-        return get_response(request)
-
-    return middleware
 
 
 @pytest.fixture
 def late(settings, client, secretariat):
-    middleware = list(settings.MIDDLEWARE)
-    middleware.insert(middleware.index("core.middleware.ReceivedAtMiddleware") + 1, f"{__name__}.tick_after_arrival")
-    settings.MIDDLEWARE = middleware
+    post = late_client(settings)
     client.force_login(secretariat)
 
-    def post(url, data, *, arrived, handled):
-        _clock.update(arrived=arrived, handled=handled)
-        with time_machine.travel(arrived, tick=False) as traveller:
-            _clock["traveller"] = traveller
-            response = client.post(url, data)
-        assert response.status_code == 302, response.content.decode()[:2000]
-        return response
+    def post_late(url, data, *, arrived, handled):
+        return post(client, url, data, arrived=arrived, handled=handled)
 
-    return post
+    return post_late
 
 
 @pytest.fixture

@@ -9,44 +9,27 @@ consultation's due date against the day in Seoul when the request arrived.
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from applications.models import AuditEvent
 from applications.workflow import State
 from reviews.models import Assignment, Consultation, Criterion, Review
+from tests.arrival import late_client
 from tests.factories import KST, REVIEW_DUE, submitted_review
 
 pytestmark = pytest.mark.django_db
 US = datetime.timedelta(microseconds=1)
-_clock = {}
-
-
-def tick_after_arrival(get_response):
-    def middleware(request):
-        assert request.received_at == _clock["arrived"]
-        _clock["traveller"].move_to(_clock["handled"])
-        return get_response(request)
-
-    return middleware
 
 
 @pytest.fixture
 def late(settings, client):
-    middleware = list(settings.MIDDLEWARE)
-    middleware.insert(middleware.index("core.middleware.ReceivedAtMiddleware") + 1, f"{__name__}.tick_after_arrival")
-    settings.MIDDLEWARE = middleware
+    post = late_client(settings)
 
-    def post(user, url, data, *, arrived, handled):
+    def post_late(user, url, data, *, arrived, handled):
         client.force_login(user)
-        _clock.update(arrived=arrived, handled=handled)
-        with time_machine.travel(arrived, tick=False) as traveller:
-            _clock["traveller"] = traveller
-            response = client.post(url, data)
-        assert response.status_code == 302, response.content.decode()[:3000]
-        return response
+        return post(client, url, data, arrived=arrived, handled=handled)
 
-    return post
+    return post_late
 
 
 def test_a_declaration_is_dated_at_its_arrival(late, panel_setup):
