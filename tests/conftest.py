@@ -34,6 +34,13 @@ def _test_settings(settings, tmp_path):
     cache.clear()  # rate-limit counters one test ran up must not refuse the next test's requests
 
 
+def transactional(item) -> bool:
+    """Whether the test runs outside a rolled-back transaction (its database is flushed afterwards)."""
+    marker = item.get_closest_marker("django_db")
+    flagged = marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    return bool(flagged) or "transactional_db" in item.fixturenames or "live_server" in item.fixturenames
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Under mutation testing (`make mutate`) the tests of one mutant stop at the first failure: run the fastest
@@ -42,12 +49,6 @@ def pytest_collection_modifyitems(items):
     if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", "") or not Path("mutmut-stats.json").exists():
         return
     durations = json.loads(Path("mutmut-stats.json").read_text("utf-8")).get("duration_by_test", {})
-
-    def transactional(item):
-        marker = item.get_closest_marker("django_db")
-        flagged = marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
-        return bool(flagged) or "transactional_db" in item.fixturenames or "live_server" in item.fixturenames
-
     items.sort(key=lambda item: (transactional(item), durations.get(item.nodeid, 1.0)))
 
 
@@ -60,11 +61,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
         migration.forwards(django_apps, None)
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    """Transactional tests flush the database, data migrations included: put the reference data back."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
-        request.getfixturevalue("transactional_db")
-        migration = importlib.import_module("accounts.migrations.0002_regions_and_roles")
-        migration.forwards(django_apps, None)
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test's teardown flushes the database, data migrations included: put the reference data
+    back right after it, so whatever test runs next finds it. Under pytest-xdist a process runs tests in the
+    order they are handed to it, so a test in a rolled-back transaction may well follow a transactional one."""
+    outcome = yield
+    # nextitem is None after the last test: the session's teardown has dropped the test database by then.
+    if nextitem is not None and transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            migration = importlib.import_module("accounts.migrations.0002_regions_and_roles")
+            migration.forwards(django_apps, None)
+    return outcome

@@ -155,7 +155,7 @@ class WorkerProcess:
 
         probe = Celery(broker=self.broker_url)
         try:
-            return bool(probe.control.ping(timeout=0.5))
+            return bool(probe.control.ping(timeout=2))  # a loaded machine answers late
         except Exception:  # noqa: BLE001
             return False
         finally:
