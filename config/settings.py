@@ -220,6 +220,8 @@ PORTAL_VERIFY_MAX_BYTES = env.int("PORTAL_VERIFY_MAX_BYTES", default=5 * 1024 * 
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Every form's field errors have their Korean particle markers resolved (core.forms.ParticleBoundField).
+FORM_RENDERER = "core.forms.FormRenderer"
 
 # E-mail: EMAIL_URL (smtp://user:pass@host:587, smtp+tls://..., consolemail://) or the file backend.
 if "EMAIL_URL" in env:

@@ -217,7 +217,42 @@ def sign_pdf(data: bytes, *, reason: str, location: str = "") -> bytes:
         location=location or None,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(data))
-    return _outside_any_event_loop(signers.sign_pdf, writer, meta, signer=signer).getvalue()
+    pdf_signer = _pdf_17_signer()(meta, signer=signer)
+    return _outside_any_event_loop(pdf_signer.sign_pdf, writer).getvalue()
+
+
+@functools.cache
+def _pdf_17_signer():
+    """pyHanko's PdfSigner, except that an ECDSA signature over a SHA-2 digest keeps a PDF 1.7 file 1.7.
+
+    What we sign is PDF/UA-1, which is built on PDF 1.7 (ISO 32000-1). pyHanko declares the ISO 32002
+    extension for ECDSA on a NIST curve (the demo authority's P-256 key, and many real ones), and that
+    extension only exists for PDF 2.0: its incremental update writes /Version /2.0 into the catalog, so the
+    signed notice claims a version PDF/UA-1 does not allow. A PAdES signature in PDF 1.7 is declared by the
+    ESIC extension (ETSI EN 319 142-1), whose algorithms (ETSI TS 119 312) include ECDSA: that is what this
+    declares, and all it declares, for ECDSA as for RSA. EdDSA and SHA-3 exist only for PDF 2.0 (ISO 32002,
+    32001): with such a key pyHanko's own choice stands."""
+    from pyhanko.sign.fields import SigSeedSubFilter
+    from pyhanko.sign.signers import PdfSigner, constants
+
+    class Pdf17Signer(PdfSigner):
+        def register_extensions(self, pdf_out, *, md_algorithm):
+            try:
+                algorithm = self.signer.get_signature_mechanism_for_digest(md_algorithm).signature_algo
+            except Exception:  # noqa: BLE001 - pyHanko then decides, as it would have
+                algorithm = None
+            if (
+                algorithm == "ecdsa"
+                and md_algorithm in ("sha256", "sha384", "sha512")
+                and self.signature_meta.subfilter == SigSeedSubFilter.PADES
+                and pdf_out.security_handler is None
+            ):
+                pdf_out.ensure_output_version(version=(1, 7))
+                pdf_out.register_extension(constants.ESIC_EXTENSION_1)
+                return
+            super().register_extensions(pdf_out, md_algorithm=md_algorithm)
+
+    return Pdf17Signer
 
 
 def signer_name() -> str:

@@ -87,9 +87,9 @@ class ExpertProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Panel)
 class PanelAdmin(admin.ModelAdmin):
-    list_display = ["name", "call", "field", "stage", "reviewers_per_plan"]
+    list_display = ["name", "name_en", "call", "field", "stage", "reviewers_per_plan"]
     list_filter = ["call", "stage", "field"]
-    search_fields = ["name"]
+    search_fields = ["name", "name_en"]
     readonly_fields = ["created_by", "created_at"]
     filter_horizontal = ["members"]
     list_select_related = ["call", "field"]

@@ -154,7 +154,12 @@ def seed():
     for code, field in fields.items():
         members = [u for u in experts if u.expert_profile.fields.filter(pk=field.pk).exists()]
         panel = services.create_panel(
-            staff, call=call, field=field, name=f"{field.name_ko} 전문가 자문단", reviewers_per_plan=5
+            staff,
+            call=call,
+            field=field,
+            name=f"{field.name_ko} 전문가 자문단",
+            name_en=f"{field.name_en} expert advisory panel",
+            reviewers_per_plan=5,
         )
         services.set_panel_members(staff, panel, members)
         pairs = services.propose_assignments(panel)
@@ -215,6 +220,7 @@ def _subcommittee(call, staff, now):
         field=battery,
         stage=Stage.SUBCOMMITTEE,
         name="특화단지 분과위원회 (이차전지)",
+        name_en="Specialized complex subcommittee (secondary batteries)",
         reviewers_per_plan=2,
     )
     services.set_panel_members(staff, panel, [member, chair])

@@ -41,14 +41,22 @@ class ReviewRefused(Refused):
 # --- panels and assignment -------------------------------------------------------------------------------
 
 
-def create_panel(actor, *, call, field, stage=Stage.ADVISORY, name: str, reviewers_per_plan: int = 5) -> Panel:
+def create_panel(
+    actor, *, call, field, stage=Stage.ADVISORY, name: str, name_en: str = "", reviewers_per_plan: int = 5
+) -> Panel:
     with transaction.atomic():
         if not Rubric.objects.filter(call=call, stage=stage).exists():
             raise ReviewRefused(_("Set up the rubric of this call and stage first (administration: rubrics)."))
         if Panel.objects.filter(call=call, field=field, stage=stage).exists():
             raise ReviewRefused(_("This call already has a panel for this field and stage."))
         return Panel.objects.create(
-            call=call, field=field, stage=stage, name=name, reviewers_per_plan=reviewers_per_plan, created_by=actor
+            call=call,
+            field=field,
+            stage=stage,
+            name=name,
+            name_en=name_en.strip(),
+            reviewers_per_plan=reviewers_per_plan,
+            created_by=actor,
         )
 
 

@@ -34,6 +34,12 @@ class PanelForm(forms.Form):
     field = forms.ModelChoiceField(label=_("Field"), queryset=None)
     stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices, initial=Stage.ADVISORY)
     name = forms.CharField(label=_("Panel name"), max_length=200)
+    name_en = forms.CharField(
+        label=_("Panel name (English)"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional. Without it, English pages call the panel by its field and stage."),
+    )
     reviewers_per_plan = forms.IntegerField(
         label=_("Evaluators per plan"),
         min_value=1,

@@ -43,6 +43,7 @@ class Panel(models.Model):
     field = models.ForeignKey(Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="panels")
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.ADVISORY)
     name = models.CharField(_("panel name"), max_length=200)
+    name_en = models.CharField(_("panel name (English)"), max_length=200, blank=True)
     reviewers_per_plan = models.PositiveSmallIntegerField(_("evaluators per plan"), default=5)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("members"), related_name="panels")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -61,9 +62,11 @@ class Panel(models.Model):
 
     @property
     def display_name(self) -> str:
-        """The panel's name for people: staff name panels in Korean; in English a panel is called by its field
-        and stage (a panel is the one of its call for that field and stage)."""
+        """The panel's name for people: its Korean name; in English its English name, or, where staff gave none,
+        its field and stage (a panel is the one of its call for that field and stage), never the Korean name."""
         if get_language() == "en":
+            if self.name_en:
+                return self.name_en
             return _("%(field)s: %(stage)s") % {"field": self.field.name, "stage": self.get_stage_display()}
         return self.name
 

@@ -47,7 +47,9 @@ def panels(request, slug):
         except Refused as exc:
             show_on_form(form, exc)
         else:
-            messages.success(request, _("The panel “%(name)s” was created. Now choose its members.") % {"name": panel})
+            messages.success(
+                request, _("The panel “%(name)s” was created. Now choose its members.") % {"name": panel.display_name}
+            )
             return redirect("reviews:staff_members", pk=panel.pk)
     rubrics = {r.stage: r for r in Rubric.objects.filter(call=call)}
     context = {

@@ -55,6 +55,15 @@ def test_a_newcomer_submits_in_the_practice_call_on_any_seeding_date(seeded_on):
     assert Application.objects.filter(receipt_number__startswith="2026-BAT-").count() >= 3
 
 
+def test_the_demo_panels_have_english_names(demo):
+    from reviews.models import Panel
+
+    panels = Panel.objects.filter(call__slug="2026-specialized-complex")
+    assert panels.count() >= 2 and all(panel.name_en for panel in panels)
+    battery = panels.get(field__code="BAT", stage="advisory")
+    assert battery.name_en == f"{battery.field.name_en} expert advisory panel"
+
+
 def test_the_demo_leaves_a_received_plan_for_staff_to_screen(demo):
     main = Call.objects.get(slug="2026-specialized-complex")
     waiting = main.applications.filter(status=State.RECEIVED)

@@ -1,5 +1,6 @@
-"""The decision notice is an accessible PDF (issue 14): tagged PDF/UA-1 after it is signed, fonts embedded,
-its text extractable in reading order, the English header as words (not spaced letters)."""
+"""The decision notice is an accessible PDF (issue 14): tagged PDF/UA-1 after it is signed, still PDF 1.7 (the
+version PDF/UA-1 is built on; pyHanko would declare 2.0 for the ECDSA signature), fonts embedded, its text
+extractable in reading order, the English header as words (not spaced letters)."""
 
 import pytest
 from django.utils import translation
@@ -47,10 +48,9 @@ def test_the_korean_notice_is_tagged_pdf_ua_and_stays_signed(
     ]
     before = pdfcheck.assert_accessible(unsigned, language="ko", title=notice.document_number, expected=expected)
     assert "/Figure" in before.tags  # the QR code, with its text alternative (checked by assert_accessible)
-    # signing (an incremental update) keeps the whole structure tree, and the signature covers the whole file
-    after = pdfcheck.assert_accessible(
-        data, language="ko", title=notice.document_number, expected=expected, version=None
-    )
+    # signing (an incremental update) keeps the whole structure tree and PDF 1.7, and covers the whole file
+    after = pdfcheck.assert_accessible(data, language="ko", title=notice.document_number, expected=expected)
+    assert after.info["PDF version"] == "1.7" and after.info["Tagged"] == "yes"
     assert after.tags == before.tags
     assert signing.check_pdf(data).genuine
 
@@ -64,8 +64,8 @@ def test_the_english_notice_is_tagged_and_its_header_reads_as_words(
         language="en",
         title=notice.document_number,
         expected=["Ministry of Trade and Industry", "Recipient", "Designated", "Minister of Trade and Industry"],
-        version=None,
     )
+    assert checked.info["PDF version"] == "1.7"  # signed, and still the version PDF/UA-1 is built on
     assert "M i n i s t r y" not in checked.text
 
 

@@ -38,3 +38,14 @@ def test_a_panel_is_called_by_its_field_and_stage_in_english():
         assert panel.display_name == "Secondary-battery basic raw materials: Expert advisory review"
     with translation.override("ko"):
         assert panel.display_name == panel.name
+
+
+@pytest.mark.django_db
+def test_a_panel_with_an_english_name_is_called_by_it_in_english():
+    call = CallFactory(fields=[FieldFactory(code="BAT", name_en="Secondary-battery basic raw materials")])
+    panel = make_panel(call, members=[])
+    panel.name_en = "Battery expert advisory panel"
+    with translation.override("en"):
+        assert panel.display_name == "Battery expert advisory panel"
+    with translation.override("ko"):
+        assert panel.display_name == panel.name

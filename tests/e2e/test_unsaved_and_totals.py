@@ -93,6 +93,29 @@ def test_the_score_sheet_totals_as_you_type_and_warns_before_losing_scores(page,
         assert not leaving_asks(page, lambda: page.get_by_role("link", name="계획서(제출본)").click())
 
 
+def test_only_saving_the_score_sheet_clears_the_warning_not_another_form_of_the_page(
+    page, live_server, expert_assignment
+):
+    """The language switch and the log-out button are forms too: submitting them loses the typed scores, so
+    they ask first, as a link does."""
+    criterion = Criterion.objects.filter(rubric__stage=Stage.ADVISORY).order_by("position").first()
+    sheet = f"/reviews/assignments/{expert_assignment.pk}/"
+    with time_machine.travel(DURING, tick=True):
+        browser_log_in(page, "expert@example.kr", PASSWORD)
+        page.goto(sheet)
+        assert not leaving_asks(page, lambda: page.get_by_role("button", name="English").click())  # nothing typed
+        page.locator(f"#id_score_{criterion.pk}").fill("20")
+        assert leaving_asks(page, lambda: page.get_by_role("button", name="한국어").click())
+        page.wait_for_url(re.compile(rf"{sheet}$"))
+        assert Review.objects.filter(assignment=expert_assignment).count() == 0  # the typed score was lost
+        page.locator(f"#id_score_{criterion.pk}").fill("20")
+        assert not leaving_asks(page, lambda: page.get_by_role("button", name="임시 저장").click())  # the sheet's own
+        page.wait_for_url(re.compile(rf"{sheet}$"))
+        page.locator(f"#id_score_{criterion.pk}").fill("21")
+        assert leaving_asks(page, lambda: page.get_by_role("button", name="로그아웃").click())
+        assert Review.objects.get(assignment=expert_assignment).scores.get(criterion=criterion).points == 20
+
+
 def test_the_score_sheet_shows_the_total_without_javascript(browser, live_server, expert_assignment):
     criteria = list(Criterion.objects.filter(rubric__stage=Stage.ADVISORY).order_by("position"))
     context = browser.new_context(locale="ko-KR", base_url=live_server.url, java_script_enabled=False)

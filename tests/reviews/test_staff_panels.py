@@ -42,8 +42,37 @@ def test_creating_a_panel_without_a_rubric_is_refused_with_a_message(client, sta
     panel = Panel.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("reviews:staff_members", args=[panel.pk])
     assert (panel.name, panel.reviewers_per_plan, panel.created_by) == ("이차전지 전문가 자문단", 5, staff)
-    page = client.get(reverse("reviews:staff_panels", args=[call.slug]), **EN).content.decode()
+    page = client.get(reverse("reviews:staff_panels", args=[call.slug]), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "이차전지 전문가 자문단" in page
+
+
+def test_a_panel_named_in_english_is_shown_by_that_name_on_english_pages(client, staff):
+    call = CallFactory()
+    make_rubric(call)
+    client.force_login(staff)
+    url = reverse("reviews:staff_panels", args=[call.slug])
+    assert 'name="name_en"' in client.get(url, **EN).content.decode()  # the form asks for it
+    data = {"field": call.fields.first().pk, "stage": "advisory", "name": "이차전지 전문가 자문단"}
+    response = client.post(url, {**data, "name_en": " Battery expert panel ", "reviewers_per_plan": 5}, **EN)
+    panel = Panel.objects.get()
+    assert response.status_code == 302 and (panel.name, panel.name_en) == (
+        "이차전지 전문가 자문단",
+        "Battery expert panel",
+    )
+    english = client.get(url, **EN).content.decode()
+    assert "The panel “Battery expert panel” was created." in english  # the message, in the page's language
+    assert "Battery expert panel</a>" in english and "이차전지 전문가 자문단" not in english
+    korean = client.get(url, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "이차전지 전문가 자문단</a>" in korean and "Battery expert panel" not in korean
+
+
+def test_the_english_name_may_stay_empty(client, staff):
+    call = CallFactory()
+    make_rubric(call)
+    client.force_login(staff)
+    data = {"field": call.fields.first().pk, "stage": "advisory", "name": "자문단", "reviewers_per_plan": 5}
+    client.post(reverse("reviews:staff_panels", args=[call.slug]), data, **EN)
+    assert Panel.objects.get().name_en == ""
 
 
 def test_a_field_outside_the_call_is_not_accepted(client, staff):
