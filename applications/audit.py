@@ -35,6 +35,7 @@ ANCHOR_INTERVAL = 60  # seconds (CELERY_BEAT_SCHEDULE "audit-anchor"): the windo
 # events are vouched for by its head row alone, as the global chain's newest are by the global head.
 ANCHOR_ACTION = "chains_anchored"
 HEAD_MISMATCH = "the chain head does not point at the last event (events were removed)"
+VERIFY_BATCH = 2000  # anchored heads looked up per query by verify_chain
 
 
 def _digest(event: AuditEvent) -> str:
@@ -52,16 +53,15 @@ def _digest(event: AuditEvent) -> str:
     }
     if event.in_plan_chain:  # only then: the global chain's format (and every stored hash) stays as it was
         payload["chain"] = "plan"
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder, separators=(",", ":"))
+    # event.data is JSON already (record round-trips it, anchor writes ids and hashes), so the plain encoder.
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _locked_head(key: str) -> AuditChainHead:
-    head = AuditChainHead.objects.select_for_update().filter(key=key).first()
-    if head is None:  # the chain's first event (get_or_create: a concurrent first append finds the other's row)
-        head, _ = AuditChainHead.objects.get_or_create(key=key)
-        head = AuditChainHead.objects.select_for_update().get(pk=head.pk)
-    return head
+    # Read FOR UPDATE; the chain's first append creates the row (locked by its own insert), and a concurrent
+    # first append meets the unique key and reads the other's row FOR UPDATE, waiting for it.
+    return AuditChainHead.objects.select_for_update().get_or_create(key=key)[0]
 
 
 def record(
@@ -98,8 +98,7 @@ def record(
         )
         event.hash = _digest(event)
         event.save()
-        head.last_hash, head.last_event = event.hash, event
-        head.save(update_fields=["last_hash", "last_event"])
+        AuditChainHead.objects.filter(pk=head.pk).update(last_hash=event.hash, last_event=event)
     return event
 
 
@@ -116,7 +115,6 @@ def anchor(at=None) -> AuditEvent | None:
             .exclude(last_hash=F("anchored_hash"))
             .exclude(last_event=None)
             .select_for_update(skip_locked=True)
-            .order_by("pk")
         )
         heads = {head.key.removeprefix("plan:"): [head.last_event_id, head.last_hash] for head in moved}
         if not heads:
@@ -129,20 +127,19 @@ def anchor(at=None) -> AuditEvent | None:
         )
         event.hash = _digest(event)
         event.save()
-        global_head.last_hash, global_head.last_event = event.hash, event
-        global_head.save(update_fields=["last_hash", "last_event"])
+        AuditChainHead.objects.filter(pk=global_head.pk).update(last_hash=event.hash, last_event=event)
         AuditChainHead.objects.filter(key__in=[plan_chain_key(pk) for pk in heads]).update(anchored_hash=F("last_hash"))
     return event
 
 
-def verify_chain(batch_size: int = 2000):
+def verify_chain(batch_size: int = VERIFY_BATCH):
     """Walk every chain in order. Returns (number of events checked, first broken event or None, why).
 
     `checked` counts the intact events before the broken one in id order (all of them when none is broken)."""
     last: dict[str, str] = {}  # chain key -> hash of its newest event so far
     claims: list[tuple[str, int, str]] = []  # (plan chain key, event id, hash) from the anchors
     checked = 0
-    for event in AuditEvent.objects.order_by("pk").iterator(chunk_size=batch_size):
+    for event in AuditEvent.objects.order_by("pk").iterator():
         key = event.chain_key
         # Content first: an event moved to another plan's chain is a changed event, not a broken link.
         if _digest(event) != event.hash:
@@ -153,22 +150,18 @@ def verify_chain(batch_size: int = 2000):
             claims += [(plan_chain_key(plan), pk, digest) for plan, (pk, digest) in event.data["heads"].items()]
         last[key] = event.hash
         checked += 1
-    # Every append writes its chain's head: a head that does not name its chain's newest hash means events were
-    # removed from the end (all of them included), or the head itself (no event was ever appended: GENESIS).
-    heads = dict(AuditChainHead.objects.values_list("key", "last_hash"))
-    for key in last.keys() | heads.keys():
-        if heads.get(key, GENESIS) != last.get(key, GENESIS):
-            return checked, None, HEAD_MISMATCH
-    # An anchored head must still be an event of that chain with that hash (the walk checked each one's content).
+    # Every append writes its chain's head: the heads that name an event (a head still at GENESIS names none, as
+    # the global one made by an anchor with nothing to anchor) must be exactly the chains' newest hashes. Else
+    # events were removed from the end (all of them included), or the head itself.
+    heads = dict(AuditChainHead.objects.exclude(last_hash=GENESIS).values_list("key", "last_hash"))
+    if heads != last:
+        return checked, None, HEAD_MISMATCH
+    # An anchored head must still be an event with that hash: the walk checked every event's content against its
+    # hash, and the hash covers the event's chain (its plan and "chain":"plan"), so the same hash is the same event.
     for start in range(0, len(claims), batch_size):
         batch = claims[start : start + batch_size]
-        found = {
-            pk: (plan_chain_key(application) if in_plan else GLOBAL_CHAIN, digest)
-            for pk, application, in_plan, digest in AuditEvent.objects.filter(
-                pk__in=[pk for _key, pk, _digest in batch]
-            ).values_list("pk", "application_id", "in_plan_chain", "hash")
-        }
+        found = dict(AuditEvent.objects.filter(pk__in=[pk for _key, pk, _digest in batch]).values_list("pk", "hash"))
         for key, pk, digest in batch:
-            if found.get(pk) != (key, digest):
+            if found.get(pk) != digest:
                 return checked, None, f"an anchored event of {key} (#{pk}) was removed or changed"
     return checked, None, ""

@@ -34,14 +34,15 @@ def detect(applications, users) -> dict[tuple[int, int], str]:
     by_org: dict[int, list[int]] = defaultdict(list)
     for user_id, organization in profiles.items():
         by_org[organization.pk].append(user_id)
-    by_number = defaultdict(list)
+    # Plain dicts: the queries below keep only their keys, so a key they return is always there.
+    by_number: dict[str, list[int]] = {}
     for user_id, organization in profiles.items():
         if organization.business_number:
-            by_number[organization.business_number].append(user_id)
-    by_region = defaultdict(list)
+            by_number.setdefault(organization.business_number, []).append(user_id)
+    by_region: dict[int, list[int]] = {}
     for user_id, organization in profiles.items():
         if organization.kind == Organization.Kind.METROPOLITAN and organization.region_id:
-            by_region[organization.region_id].append(user_id)
+            by_region.setdefault(organization.region_id, []).append(user_id)
 
     found: dict[tuple[int, int], str] = {}
     for application in applications:
@@ -54,15 +55,12 @@ def detect(applications, users) -> dict[tuple[int, int], str]:
     for application_id, number in AnchorCompany.objects.filter(
         application_id__in=application_ids, business_number__in=list(by_number)
     ).values_list("application_id", "business_number"):
-        for user_id in by_number.get(number, ()):
+        for user_id in by_number[number]:
             found.setdefault((application_id, user_id), ANCHOR)
     if by_region:
         for application_id, region_id in Site.objects.filter(
             application_id__in=application_ids, region_id__in=list(by_region)
         ).values_list("application_id", "region_id"):
-            for user_id in by_region.get(region_id, ()):
-                found.setdefault(
-                    (application_id, user_id),
-                    LOCAL_GOVERNMENT,
-                )
+            for user_id in by_region[region_id]:
+                found.setdefault((application_id, user_id), LOCAL_GOVERNMENT)
     return found

@@ -373,3 +373,63 @@ def test_the_beat_anchors_every_anchor_interval(two_plans, settings):
     }
     assert tasks.anchor_audit_chains() == 2
     assert tasks.anchor_audit_chains() == 0
+
+
+# --- what an append and an anchor hold (issue 11: the mutants of record's transaction and anchor's lock) ------
+
+
+def test_a_failed_append_fails_its_caller_s_transaction(plan, applicant):
+    """No savepoint: a caller that catches the error of a failed append cannot go on and commit its change
+    without the event (with a savepoint the caller's transaction would carry on)."""
+    from django.db import DataError, transaction
+
+    with transaction.atomic():
+        with pytest.raises(DataError):
+            audit.record(action="x" * 51, actor=applicant, application=plan, at=BEFORE)  # action holds 50
+        assert transaction.get_rollback()
+    assert AuditEvent.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_anchoring_skips_a_plan_chain_being_appended_to_and_takes_it_next_time():
+    """A plan head locked by an append in progress (another connection) is skipped, not waited for; the next
+    anchor takes it. Waiting would raise here: the lock timeout is 5 s."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from applications.models import AuditChainHead
+    from tests import services as test_services
+    from tests.factories import ApplicationFactory, CallFactory
+
+    test_services.need("PostgreSQL", connection.vendor == "postgresql", "row locks need PostgreSQL")
+    call = CallFactory()
+    busy, idle = ApplicationFactory(call=call), ApplicationFactory(call=call)
+    busy_event = audit.record(action="noted", application=busy, at=BEFORE)
+    idle_event = audit.record(action="noted", application=idle, at=BEFORE)
+    holding, release = threading.Event(), threading.Event()
+
+    def append_in_progress():
+        try:
+            with transaction.atomic():
+                AuditChainHead.objects.select_for_update().get(key=f"plan:{busy.pk}")
+                holding.set()
+                assert release.wait(30)
+        finally:
+            connections.close_all()
+
+    appender = threading.Thread(target=append_in_progress)
+    appender.start()
+    try:
+        assert holding.wait(30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '5s'")
+        anchored = audit.anchor(at=BEFORE)
+    finally:
+        release.set()
+        appender.join(30)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert anchored.data == {"heads": {str(idle.pk): [idle_event.pk, idle_event.hash]}}
+    assert audit.anchor(at=BEFORE).data == {"heads": {str(busy.pk): [busy_event.pk, busy_event.hash]}}
+    assert audit.verify_chain() == (4, None, "")

@@ -80,6 +80,14 @@ def test_the_metropolitan_government_of_the_site(plan):
     assert found == {(plan.pk, government.pk): conflicts.LOCAL_GOVERNMENT}
 
 
+def test_only_the_government_of_the_site_s_region(plan):
+    """No evaluator is the government of Ulsan: the site is not looked up against the other regions' (a mutant
+    matching every site failed on the region it had no government for)."""
+    elsewhere = Region.objects.exclude(code=ULSAN).first()
+    other_government = ExpertFactory(profile=OrganizationFactory(kind=Organization.Kind.METROPOLITAN, region=elsewhere))
+    assert detect([plan], [other_government]) == {}
+
+
 def test_a_metropolitan_government_without_a_region_is_not_tied_to_a_site_without_one(plan):
     Site.objects.filter(application=plan).update(region=None)
     expert = ExpertFactory(profile=OrganizationFactory(kind=Organization.Kind.METROPOLITAN, region=None))
