@@ -41,6 +41,7 @@ def conditional(secretariat, item, django_capture_on_commit_callbacks):
     resolution = services.record_resolution(
         secretariat,
         item,
+        at=MEETING_DAY,
         minutes=minutes_pdf(),
         **resolution_data("designated_with_conditions", conditions="1. 용수 공급계획 확정\n2. 진입도로 계획 보완"),
     )
@@ -71,7 +72,9 @@ class TestSetting:
         assert AuditEvent.objects.filter(action="conditions_set").count() == 2
 
     def test_only_for_a_confirmed_conditional_designation(self, staff, secretariat, item):
-        draft = services.record_resolution(secretariat, item, minutes=minutes_pdf(), **resolution_data())
+        draft = services.record_resolution(
+            secretariat, item, at=MEETING_DAY, minutes=minutes_pdf(), **resolution_data()
+        )
         with pytest.raises(CommitteeRefusal, match="confirmed designation with conditions"):
             services.set_conditions(staff, draft, [("x", DUE)], at=MEETING_DAY)
 
@@ -197,8 +200,10 @@ class TestSettingChecks:
         assert event.data == {"conditions": [condition.pk]}
 
     def test_not_for_a_designation_without_conditions(self, staff, secretariat, item):
-        resolution = services.record_resolution(secretariat, item, minutes=minutes_pdf(), **resolution_data())
-        services.confirm_resolution(secretariat, resolution)
+        resolution = services.record_resolution(
+            secretariat, item, at=MEETING_DAY, minutes=minutes_pdf(), **resolution_data()
+        )
+        services.confirm_resolution(secretariat, resolution, at=MEETING_DAY)
         with pytest.raises(CommitteeRefusal) as exc:
             services.set_conditions(staff, resolution, [("x", DUE)], at=MEETING_DAY)
         assert exc.value.message == "Conditions are followed up only for a confirmed designation with conditions."
@@ -206,7 +211,11 @@ class TestSettingChecks:
 
     def test_not_for_a_draft_conditional_designation(self, staff, secretariat, item):
         draft = services.record_resolution(
-            secretariat, item, minutes=minutes_pdf(), **resolution_data("designated_with_conditions", conditions="c")
+            secretariat,
+            item,
+            at=MEETING_DAY,
+            minutes=minutes_pdf(),
+            **resolution_data("designated_with_conditions", conditions="c"),
         )
         with pytest.raises(CommitteeRefusal, match="confirmed designation with conditions"):
             services.set_conditions(staff, draft, [("x", DUE)], at=MEETING_DAY)
@@ -427,11 +436,12 @@ class TestReminding:
             fields=[FieldFactory(code="SEM")], announcement_at=ANNOUNCEMENT, document_number_prefix="반도체과"
         )
         other_item = services.add_to_agenda(
-            secretariat, make_meeting(other_call, created_by=secretariat), referred_plan(other_call)
+            secretariat, make_meeting(other_call, created_by=secretariat), referred_plan(other_call), at=MEETING_DAY
         )
         resolution = services.record_resolution(
             secretariat,
             other_item,
+            at=MEETING_DAY,
             minutes=minutes_pdf(),
             **resolution_data("designated_with_conditions", conditions="c"),
         )
