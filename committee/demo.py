@@ -4,6 +4,7 @@ the subcommittee referred (reviews' demo leaves at least one). Idempotent; does 
 import datetime
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts import roles
 from accounts.models import User
@@ -55,5 +56,5 @@ def seed():
 
     for application in Application.objects.filter(call=call, status=State.COMMITTEE).order_by("pk"):
         if not selectors.open_agenda_items().filter(application=application).exists():
-            services.add_to_agenda(secretariat, meeting, application)
+            services.add_to_agenda(secretariat, meeting, application, at=timezone.now())
     return rows

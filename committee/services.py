@@ -8,7 +8,6 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import audit, embargo, uploads, workflow
@@ -31,6 +30,12 @@ class CommitteeRefusal(Refused):
     """A refused committee action; `message` is for the user (translated)."""
 
 
+def _require_secretariat(actor) -> None:
+    """The secretariat's own check in each of its services (the pages check it too: 403 for other roles)."""
+    if not actor.has_perm("committee.record_resolutions"):
+        raise CommitteeRefusal(_("Only the committee secretariat prepares meetings and records resolutions."))
+
+
 def _refuse_problems(meeting: Meeting, data: dict) -> None:
     problems = resolution_problems(meeting, data)
     if problems:
@@ -41,6 +46,7 @@ def _refuse_problems(meeting: Meeting, data: dict) -> None:
 
 
 def save_meeting(actor, *, meeting: Meeting | None = None, members, attendees, **fields) -> Meeting:
+    _require_secretariat(actor)
     with transaction.atomic():
         members, attendees = set(members), set(attendees)
         problems = meeting_problems(fields.get("chair"), members, attendees)
@@ -62,8 +68,9 @@ def save_meeting(actor, *, meeting: Meeting | None = None, members, attendees, *
         return meeting
 
 
-def add_to_agenda(actor, meeting: Meeting, application: Application) -> AgendaItem:
-    """Put a referred plan (or one deferred at an earlier meeting) on the meeting's agenda."""
+def add_to_agenda(actor, meeting: Meeting, application: Application, *, at: datetime.datetime) -> AgendaItem:
+    """Put a referred plan (or one deferred at an earlier meeting) on the meeting's agenda at instant `at`."""
+    _require_secretariat(actor)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         if application.call_id != meeting.call_id:
@@ -77,10 +84,14 @@ def add_to_agenda(actor, meeting: Meeting, application: Application) -> AgendaIt
                 _("This plan is already on this meeting's agenda; put a deferred plan on a later meeting's agenda.")
             )
         if application.status == State.DEFERRED:
-            workflow.perform(application, "put_on_agenda", actor, data={"meeting": meeting.pk})
+            workflow.perform(application, "put_on_agenda", actor, at=at, data={"meeting": meeting.pk})
         position = (meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0) + 1
-        item = AgendaItem.objects.create(meeting=meeting, application=application, position=position, added_by=actor)
-        audit.record(action="agenda_item_added", actor=actor, application=application, data={"meeting": meeting.pk})
+        item = AgendaItem.objects.create(
+            meeting=meeting, application=application, position=position, added_by=actor, added_at=at
+        )
+        audit.record(
+            action="agenda_item_added", actor=actor, application=application, data={"meeting": meeting.pk}, at=at
+        )
         return item
 
 
@@ -97,8 +108,9 @@ def _store_minutes(resolution: Resolution, upload) -> None:
     resolution.minutes_sha256 = digest
 
 
-def record_resolution(actor, item: AgendaItem, *, minutes=None, at=None, **data) -> Resolution:
+def record_resolution(actor, item: AgendaItem, *, at: datetime.datetime, minutes=None, **data) -> Resolution:
     """Record (or revise) the draft resolution on an agenda item. A confirmed one is only ever corrected."""
+    _require_secretariat(actor)
     with transaction.atomic():
         item = AgendaItem.objects.select_for_update().select_related("meeting", "application").get(pk=item.pk)
         meeting = Meeting.objects.prefetch_related("members", "attendees").get(pk=item.meeting_id)
@@ -112,7 +124,7 @@ def record_resolution(actor, item: AgendaItem, *, minutes=None, at=None, **data)
         for name in RESOLUTION_FIELDS:
             setattr(resolution, name, data[name])
         resolution.members_present, resolution.members_total = meeting.counts()
-        resolution.recorded_by, resolution.recorded_at = actor, at or timezone.now()
+        resolution.recorded_by, resolution.recorded_at = actor, at
         if minutes is not None:
             _store_minutes(resolution, minutes)
         elif not resolution.minutes:
@@ -123,6 +135,7 @@ def record_resolution(actor, item: AgendaItem, *, minutes=None, at=None, **data)
             actor=actor,
             application=item.application,
             data={"resolution": resolution.pk, "decision": resolution.decision, "meeting": meeting.pk},
+            at=at,
         )
         return resolution
 
@@ -152,10 +165,9 @@ def _number_notice(resolution: Resolution, language: str, at: datetime.datetime)
     return notice
 
 
-def confirm_resolution(actor, resolution: Resolution, *, language: str = "ko", at=None) -> DecisionNotice:
+def confirm_resolution(actor, resolution: Resolution, *, at: datetime.datetime, language: str = "ko") -> DecisionNotice:
     """Lock the resolution, move the plan to its final state and number the decision notice."""
     with transaction.atomic():
-        at = at or timezone.now()
         resolution = (
             Resolution.objects.select_for_update().select_related("agenda_item__application").get(pk=resolution.pk)
         )
@@ -172,11 +184,10 @@ def confirm_resolution(actor, resolution: Resolution, *, language: str = "ko", a
 
 
 def correct_resolution(
-    actor, resolution: Resolution, *, reason: str, minutes=None, language: str = "ko", at=None, **data
+    actor, resolution: Resolution, *, at: datetime.datetime, reason: str, minutes=None, language: str = "ko", **data
 ) -> Resolution:
     """Replace a confirmed resolution by a new, immediately confirmed one; the old one is kept, superseded."""
     with transaction.atomic():
-        at = at or timezone.now()
         old = Resolution.objects.select_for_update().select_related("agenda_item__application").get(pk=resolution.pk)
         application = old.agenda_item.application
         if old.status != Resolution.Status.CONFIRMED or selectors.latest_resolution(application) != old:
@@ -216,11 +227,10 @@ def correct_resolution(
 # --- sending the notices --------------------------------------------------------------------------------
 
 
-def send_notices(actor, notices, *, at=None) -> int:
+def send_notices(actor, notices, *, at: datetime.datetime) -> int:
     """Queue the e-mail (PDF attached) of each ready, unsent notice. Refused before the announcement."""
     from core.outbox import queue_email
 
-    at = at or timezone.now()
     sent = 0
     for notice_id in [n.pk for n in notices]:
         with transaction.atomic():

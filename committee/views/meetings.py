@@ -60,7 +60,7 @@ def add_agenda_item(request, pk):
         messages.error(request, _("Choose a plan to put on the agenda."))
     else:
         try:
-            services.add_to_agenda(request.user, meeting, form.cleaned_data["application"])
+            services.add_to_agenda(request.user, meeting, form.cleaned_data["application"], at=request.received_at)
         except Refused as exc:
             refuse(request, exc)
         else:

@@ -57,4 +57,4 @@ def plan(call, plan_owner):
 def item(meeting, plan, secretariat):
     from committee import services
 
-    return services.add_to_agenda(secretariat, meeting, plan)
+    return services.add_to_agenda(secretariat, meeting, plan, at=MEETING_DAY)

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 def decided(item, secretariat, plan):
     with time_machine.travel(MEETING_DAY):
         resolution = services.record_resolution(
-            secretariat, item, minutes=minutes_pdf(), **resolution_data("designated")
+            secretariat, item, at=MEETING_DAY, minutes=minutes_pdf(), **resolution_data("designated")
         )
-        services.confirm_resolution(secretariat, resolution)
+        services.confirm_resolution(secretariat, resolution, at=MEETING_DAY)
     plan.refresh_from_db()
     return plan
 

@@ -12,12 +12,12 @@ from django.urls import reverse
 
 from applications.models import AuditEvent
 from committee import services
-from committee.models import DecisionNotice, Resolution
+from committee.models import AgendaItem, DecisionNotice, Resolution
 from core.models import OutboxMessage
 from tests.arrival import late_client
 from tests.factories import KST
 
-from .conftest import ANNOUNCEMENT, minutes_pdf, resolution_data
+from .conftest import ANNOUNCEMENT, MEETING_DAY, minutes_pdf, resolution_data
 
 pytestmark = pytest.mark.django_db
 MICROSECOND = datetime.timedelta(microseconds=1)
@@ -36,9 +36,11 @@ def late(settings, client, secretariat):
 
 @pytest.fixture
 def ready(secretariat, item, django_capture_on_commit_callbacks):
-    resolution = services.record_resolution(secretariat, item, minutes=minutes_pdf(), **resolution_data())
+    resolution = services.record_resolution(
+        secretariat, item, at=MEETING_DAY, minutes=minutes_pdf(), **resolution_data()
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        notice = services.confirm_resolution(secretariat, resolution)
+        notice = services.confirm_resolution(secretariat, resolution, at=MEETING_DAY)
     return DecisionNotice.objects.get(pk=notice.pk)
 
 
@@ -73,7 +75,9 @@ def test_recording_is_dated_at_arrival(late, item):
 
 
 def test_a_notice_confirmed_before_midnight_is_issued_that_day(late, secretariat, item):
-    resolution = services.record_resolution(secretariat, item, minutes=minutes_pdf(), **resolution_data())
+    resolution = services.record_resolution(
+        secretariat, item, at=MEETING_DAY, minutes=minutes_pdf(), **resolution_data()
+    )
     url = reverse("committee:confirm", args=[resolution.pk])
     late(url, {"language": "ko", "understood": "on"}, arrived=BEFORE_MIDNIGHT, handled=AFTER_MIDNIGHT)
     resolution.refresh_from_db()
@@ -87,3 +91,10 @@ def test_a_correction_is_dated_at_arrival(late, secretariat, ready):
     late(url, data, arrived=BEFORE_MIDNIGHT, handled=AFTER_MIDNIGHT)
     new = Resolution.objects.get(supersedes=ready.resolution_id)
     assert new.confirmed_at == BEFORE_MIDNIGHT and new.notice.issued_on == datetime.date(2026, 7, 15)
+
+
+def test_an_agenda_item_is_added_at_arrival(late, meeting, plan):
+    url = reverse("committee:add_agenda_item", args=[meeting.pk])
+    late(url, {"application": plan.pk}, arrived=BEFORE_MIDNIGHT, handled=AFTER_MIDNIGHT)
+    assert AgendaItem.objects.get(meeting=meeting, application=plan).added_at == BEFORE_MIDNIGHT
+    assert AuditEvent.objects.get(action="agenda_item_added", application=plan).created_at == BEFORE_MIDNIGHT

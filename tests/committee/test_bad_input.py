@@ -7,7 +7,7 @@ from django.utils import translation
 from committee import selectors, services
 from committee.models import AgendaItem, Meeting
 
-from .conftest import minutes_pdf, resolution_data
+from .conftest import MEETING_DAY, minutes_pdf, resolution_data
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -61,18 +61,22 @@ def test_non_numeric_notice_ids_sent_are_a_message(logged_in, meeting, value):
 
 
 def test_retrying_a_notice_never_sent_is_refused_with_a_message(logged_in, secretariat, item):
-    resolution = services.record_resolution(secretariat, item, minutes=minutes_pdf(), **resolution_data())
-    notice = services.confirm_resolution(secretariat, resolution)
+    resolution = services.record_resolution(
+        secretariat, item, at=MEETING_DAY, minutes=minutes_pdf(), **resolution_data()
+    )
+    notice = services.confirm_resolution(secretariat, resolution, at=MEETING_DAY)
     response = logged_in.post(reverse("committee:retry", args=[notice.pk]), follow=True, **EN)
     assert response.status_code == 200
     assert "has not been sent" in response.content.decode()
 
 
 def test_a_deferred_plan_cannot_go_back_on_the_same_meeting(logged_in, secretariat, meeting, item, plan):
-    resolution = services.record_resolution(secretariat, item, minutes=minutes_pdf(), **resolution_data("deferred"))
-    services.confirm_resolution(secretariat, resolution)
+    resolution = services.record_resolution(
+        secretariat, item, at=MEETING_DAY, minutes=minutes_pdf(), **resolution_data("deferred")
+    )
+    services.confirm_resolution(secretariat, resolution, at=MEETING_DAY)
     with pytest.raises(services.CommitteeRefusal):
-        services.add_to_agenda(secretariat, meeting, plan)
+        services.add_to_agenda(secretariat, meeting, plan, at=MEETING_DAY)
     response = logged_in.post(
         reverse("committee:add_agenda_item", args=[meeting.pk]), {"application": plan.pk}, follow=True, **EN
     )

@@ -11,7 +11,7 @@ from committee.models import DecisionNotice
 from committee.tasks import sweep_notices
 from tests.faults.conftest import broker, wait_for, worker_process  # noqa: F401 - fixtures
 
-from .conftest import minutes_pdf, resolution_data
+from .conftest import MEETING_DAY, minutes_pdf, resolution_data
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
@@ -20,8 +20,12 @@ pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 def test_a_worker_killed_mid_notice_leaves_exactly_one_notice(worker_process, secretariat, item, settings, kill_after):  # noqa: F811
     media = settings.MEDIA_ROOT
     worker = worker_process(MEDIA_ROOT=str(media))
-    resolution = services.record_resolution(secretariat, item, minutes=minutes_pdf(), **resolution_data())
-    notice = services.confirm_resolution(secretariat, resolution)  # autocommit: queued through the broker
+    resolution = services.record_resolution(
+        secretariat, item, at=MEETING_DAY, minutes=minutes_pdf(), **resolution_data()
+    )
+    notice = services.confirm_resolution(
+        secretariat, resolution, at=MEETING_DAY
+    )  # autocommit: queued through the broker
     time.sleep(kill_after)
     worker.kill()
 

@@ -13,7 +13,7 @@ from core import signing
 from core.pdf import render_pdf
 from tests import pdfcheck
 
-from .conftest import minutes_pdf, resolution_data
+from .conftest import MEETING_DAY, minutes_pdf, resolution_data
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +22,12 @@ def _notice(secretariat, item, capture, language):
     resolution = services.record_resolution(
         secretariat,
         item,
+        at=MEETING_DAY,
         minutes=minutes_pdf(),
         **resolution_data("designated_with_conditions", conditions="산업용수 공급계획을 2027년까지 확정할 것"),
     )
     with capture(execute=True):
-        notice = services.confirm_resolution(secretariat, resolution, language=language)
+        notice = services.confirm_resolution(secretariat, resolution, at=MEETING_DAY, language=language)
     return DecisionNotice.objects.get(pk=notice.pk)
 
 
@@ -93,8 +94,10 @@ def test_the_link_and_qr_code_use_the_configured_public_address(secretariat, ite
     from committee.documents import qr_data_uri, verification_url
 
     settings.PORTAL_BASE_URL = "http://127.0.0.1:8765"
-    resolution = services.record_resolution(secretariat, item, minutes=minutes_pdf(), **resolution_data())
-    notice = services.confirm_resolution(secretariat, resolution)
+    resolution = services.record_resolution(
+        secretariat, item, at=MEETING_DAY, minutes=minutes_pdf(), **resolution_data()
+    )
+    notice = services.confirm_resolution(secretariat, resolution, at=MEETING_DAY)
     context = notice_context(notice)
     assert context["verification_url"] == f"http://127.0.0.1:8765/verify/{notice.display_code}/"
     assert context["qr"] == qr_data_uri(context["verification_url"])
@@ -107,9 +110,9 @@ def test_a_score_table_is_never_split_across_pages(secretariat, item, plan, line
     table moves to the next page whole (its header with all its rows), never leaving a row behind."""
     reasons = "\n".join(f"{n}. 투자 확실성과 생태계 연계가 우수함" for n in range(1, lines + 2))
     resolution = services.record_resolution(
-        secretariat, item, minutes=minutes_pdf(), **resolution_data(reasons=reasons)
+        secretariat, item, at=MEETING_DAY, minutes=minutes_pdf(), **resolution_data(reasons=reasons)
     )
-    notice = services.confirm_resolution(secretariat, resolution)
+    notice = services.confirm_resolution(secretariat, resolution, at=MEETING_DAY)
     context = notice_context(notice)
     assert context["stages"], "the fixture's plan has a recommendation with stage results"
     data = render_pdf(NOTICE_TEMPLATE, context, language="ko")

@@ -10,7 +10,7 @@ from committee.models import DecisionNotice
 from committee.tasks import generate_notice
 from core.models import OutboxMessage
 
-from .conftest import AFTER_ANNOUNCEMENT, minutes_pdf, resolution_data
+from .conftest import AFTER_ANNOUNCEMENT, MEETING_DAY, minutes_pdf, resolution_data
 from .test_notices import pdf_text
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -27,8 +27,12 @@ def wait_for(predicate, what, seconds=60):
 
 def test_confirming_produces_exactly_one_notice_on_a_real_worker(celery_worker, secretariat, item, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    resolution = services.record_resolution(secretariat, item, minutes=minutes_pdf(), **resolution_data())
-    notice = services.confirm_resolution(secretariat, resolution)  # autocommit: queued through the broker
+    resolution = services.record_resolution(
+        secretariat, item, at=MEETING_DAY, minutes=minutes_pdf(), **resolution_data()
+    )
+    notice = services.confirm_resolution(
+        secretariat, resolution, at=MEETING_DAY
+    )  # autocommit: queued through the broker
     wait_for(lambda: DecisionNotice.objects.get(pk=notice.pk).is_ready, "render the notice")
     notice = DecisionNotice.objects.get(pk=notice.pk)
     data = notice.pdf.open("rb").read()
@@ -37,7 +41,7 @@ def test_confirming_produces_exactly_one_notice_on_a_real_worker(celery_worker, 
     first = (notice.pdf.name, notice.sha256)
 
     with time_machine.travel(AFTER_ANNOUNCEMENT, tick=True):
-        assert services.send_notices(secretariat, [notice]) == 1
+        assert services.send_notices(secretariat, [notice], at=AFTER_ANNOUNCEMENT) == 1
     reference = f"committee.notice:{notice.pk}"
     wait_for(
         lambda: OutboxMessage.objects.filter(reference=reference, status=OutboxMessage.Status.SENT).exists(),
@@ -48,7 +52,7 @@ def test_confirming_produces_exactly_one_notice_on_a_real_worker(celery_worker, 
     generate_notice.delay(notice.pk)
     generate_notice.delay(notice.pk)
     with time_machine.travel(AFTER_ANNOUNCEMENT, tick=True):
-        assert services.send_notices(secretariat, [notice]) == 0
+        assert services.send_notices(secretariat, [notice], at=AFTER_ANNOUNCEMENT) == 0
     time.sleep(2)
     notice.refresh_from_db()
     assert (notice.pdf.name, notice.sha256) == first

@@ -10,7 +10,7 @@ from committee.models import DecisionNotice
 from committee.models.notices import format_code, new_verification_code, normalise_code
 from committee.tasks import generate_notice
 
-from .conftest import minutes_pdf, resolution_data
+from .conftest import MEETING_DAY, minutes_pdf, resolution_data
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +27,12 @@ def notice(secretariat, item, django_capture_on_commit_callbacks, settings):
     resolution = services.record_resolution(
         secretariat,
         item,
+        at=MEETING_DAY,
         minutes=minutes_pdf(),
         **resolution_data("designated_with_conditions", conditions="산업용수 공급계획을 2027년까지 확정할 것"),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        notice = services.confirm_resolution(secretariat, resolution)
+        notice = services.confirm_resolution(secretariat, resolution, at=MEETING_DAY)
     return DecisionNotice.objects.get(pk=notice.pk)
 
 
@@ -55,9 +56,11 @@ def test_the_notice_shows_stage_results_never_a_reviewer(notice, plan):
 
 
 def test_english_on_request(secretariat, item, django_capture_on_commit_callbacks):
-    resolution = services.record_resolution(secretariat, item, minutes=minutes_pdf(), **resolution_data())
+    resolution = services.record_resolution(
+        secretariat, item, at=MEETING_DAY, minutes=minutes_pdf(), **resolution_data()
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        notice = services.confirm_resolution(secretariat, resolution, language="en")
+        notice = services.confirm_resolution(secretariat, resolution, at=MEETING_DAY, language="en")
     text = pdf_text(DecisionNotice.objects.get(pk=notice.pk).pdf.open("rb").read())
     assert "Recipient" in text and "Designated" in text and "Test Metropolitan City" in text
 

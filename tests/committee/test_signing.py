@@ -35,9 +35,11 @@ def own_authority(settings, tmp_path):
 
 @pytest.fixture
 def notice(secretariat, item, django_capture_on_commit_callbacks):
-    resolution = services.record_resolution(secretariat, item, minutes=minutes_pdf(), **resolution_data())
+    resolution = services.record_resolution(
+        secretariat, item, at=MEETING_DAY, minutes=minutes_pdf(), **resolution_data()
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        notice = services.confirm_resolution(secretariat, resolution)
+        notice = services.confirm_resolution(secretariat, resolution, at=MEETING_DAY)
     return DecisionNotice.objects.get(pk=notice.pk)
 
 
@@ -45,7 +47,7 @@ def notice(secretariat, item, django_capture_on_commit_callbacks):
 def sent(notice, secretariat, django_capture_on_commit_callbacks, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with time_machine.travel(AFTER_ANNOUNCEMENT, tick=False), django_capture_on_commit_callbacks(execute=True):
-        services.send_notices(secretariat, [notice])
+        services.send_notices(secretariat, [notice], at=AFTER_ANNOUNCEMENT)
     notice.refresh_from_db()
     return notice
 

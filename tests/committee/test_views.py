@@ -26,9 +26,11 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 @pytest.fixture
 def confirmed(secretariat, item, django_capture_on_commit_callbacks):
-    resolution = services.record_resolution(secretariat, item, minutes=minutes_pdf(), **resolution_data())
+    resolution = services.record_resolution(
+        secretariat, item, at=MEETING_DAY, minutes=minutes_pdf(), **resolution_data()
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        notice = services.confirm_resolution(secretariat, resolution)
+        notice = services.confirm_resolution(secretariat, resolution, at=MEETING_DAY)
     return DecisionNotice.objects.get(pk=notice.pk)
 
 
@@ -36,7 +38,7 @@ def confirmed(secretariat, item, django_capture_on_commit_callbacks):
 def sent(confirmed, secretariat, django_capture_on_commit_callbacks, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with time_machine.travel(AFTER_ANNOUNCEMENT, tick=False), django_capture_on_commit_callbacks(execute=True):
-        services.send_notices(secretariat, [confirmed])
+        services.send_notices(secretariat, [confirmed], at=AFTER_ANNOUNCEMENT)
     confirmed.refresh_from_db()
     return confirmed
 
@@ -110,7 +112,7 @@ def test_a_meeting_without_quorum_refuses_on_the_page(client, secretariat, call,
     from tests.factories import make_meeting
 
     meeting = make_meeting(call, members=5, present=2, created_by=secretariat, number=9)
-    item = services.add_to_agenda(secretariat, meeting, plan)
+    item = services.add_to_agenda(secretariat, meeting, plan, at=MEETING_DAY)
     client.force_login(secretariat)
     response = client.post(
         reverse("committee:record", args=[item.pk]),
@@ -153,8 +155,8 @@ def test_the_meeting_page_does_not_grow_with_its_agenda(
     client, secretariat, call, meeting, count, django_assert_max_num_queries
 ):
     for _ in range(count):
-        item = services.add_to_agenda(secretariat, meeting, referred_plan(call))
-        services.record_resolution(secretariat, item, minutes=minutes_pdf(), **resolution_data())
+        item = services.add_to_agenda(secretariat, meeting, referred_plan(call), at=MEETING_DAY)
+        services.record_resolution(secretariat, item, at=MEETING_DAY, minutes=minutes_pdf(), **resolution_data())
     referred_plan(call)  # one waiting to be added
     client.force_login(secretariat)
     with django_assert_max_num_queries(16):
@@ -242,7 +244,9 @@ def test_verification_accepts_a_real_code_and_rejects_a_forged_one(client, sent,
 
 def test_a_superseded_notice_says_so(client, secretariat, sent, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.correct_resolution(secretariat, sent.resolution, reason="정정", **resolution_data("not_designated"))
+        services.correct_resolution(
+            secretariat, sent.resolution, at=MEETING_DAY, reason="정정", **resolution_data("not_designated")
+        )
     with time_machine.travel(AFTER_ANNOUNCEMENT, tick=False):
         page = client.get(reverse("committee:verify", args=[sent.display_code]), **EN).content.decode()
     assert "replaced by a corrected notice" in page
@@ -306,7 +310,9 @@ def test_a_failed_resolution_shows_a_focused_summary_tied_to_the_decision_group(
 
 
 def test_confirming_needs_the_box_that_says_what_happens(client, secretariat, item, plan):
-    resolution = services.record_resolution(secretariat, item, minutes=minutes_pdf(), **resolution_data())
+    resolution = services.record_resolution(
+        secretariat, item, at=MEETING_DAY, minutes=minutes_pdf(), **resolution_data()
+    )
     client.force_login(secretariat)
     response = client.post(reverse("committee:confirm", args=[resolution.pk]), {"language": "ko"}, **EN)
     assert response.status_code == 400
@@ -320,7 +326,7 @@ def test_a_superseded_notice_is_not_preselected_for_sending(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.correct_resolution(
-            secretariat, confirmed.resolution, reason="정정", **resolution_data("not_designated")
+            secretariat, confirmed.resolution, at=MEETING_DAY, reason="정정", **resolution_data("not_designated")
         )
     corrected = DecisionNotice.objects.exclude(pk=confirmed.pk).get()
     client.force_login(secretariat)

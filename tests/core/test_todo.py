@@ -99,7 +99,7 @@ def test_the_secretariat_confirms_resolutions(client, call):
     secretariat = UserFactory(roles=[roles.SECRETARIAT])
     meeting = make_meeting(call, created_by=secretariat)
     plan = referred_plan(call)
-    item = services.add_to_agenda(secretariat, meeting, plan)
+    item = services.add_to_agenda(secretariat, meeting, plan, at=NOW)
     page = my_page(client, secretariat)
     assert f"Record the resolution: {plan.title}" in page and reverse("committee:record", args=[item.pk]) in page
     services.record_resolution(
@@ -112,6 +112,7 @@ def test_the_secretariat_confirms_resolutions(client, call):
         votes_for=3,
         votes_against=0,
         votes_abstaining=0,
+        at=NOW,
     )
     page = my_page(client, secretariat)
     assert f"Confirm the resolution: {plan.title}" in page and "Record the resolution" not in page

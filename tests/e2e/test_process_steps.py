@@ -106,7 +106,7 @@ def test_consultation_announcement_conditions_and_a_self_proving_notice(page, li
 
     # 4. The committee designates with conditions; the notice is rendered and signed.
     meeting = make_meeting(Call.objects.get(pk=call.pk), created_by=secretariat)
-    item = committee.add_to_agenda(secretariat, meeting, Application.objects.get(pk=plan.pk))
+    item = committee.add_to_agenda(secretariat, meeting, Application.objects.get(pk=plan.pk), at=MEETING_DAY)
     resolution = committee.record_resolution(
         secretariat, item, minutes=SimpleUploadedFile("m.pdf", PDF, content_type="application/pdf"),
         decision="designated_with_conditions", conditions="용수 공급계획 확정", reasons="우수",

@@ -331,7 +331,7 @@ def build_dataset():
     meeting = make_meeting(call, created_by=users["secretariat"])
     from committee import services as committee
 
-    item = committee.add_to_agenda(users["secretariat"], meeting, decided)
+    item = committee.add_to_agenda(users["secretariat"], meeting, decided, at=NOW)
     resolution = committee.record_resolution(
         users["secretariat"],
         item,
@@ -342,8 +342,9 @@ def build_dataset():
         votes_for=3,
         votes_against=0,
         votes_abstaining=0,
+        at=NOW,
     )
-    notice = committee.confirm_resolution(users["secretariat"], resolution)
+    notice = committee.confirm_resolution(users["secretariat"], resolution, at=NOW)
     # A condition followed up on the decided plan, answered with a file (rows made directly: the matrix only
     # needs them to exist).
     condition = Condition.objects.create(
