@@ -58,9 +58,9 @@ def _digest(event: AuditEvent) -> str:
 
 def _locked_head(key: str) -> AuditChainHead:
     head = AuditChainHead.objects.select_for_update().filter(key=key).first()
-    if head is None:  # the chain's first event (get_or_create: a concurrent first append finds the other's row)
-        head, _ = AuditChainHead.objects.get_or_create(key=key)
-        head = AuditChainHead.objects.select_for_update().get(pk=head.pk)
+    if head is None:  # the chain's first event: a concurrent first append's row wins (its insert waits for it)
+        AuditChainHead.objects.bulk_create([AuditChainHead(key=key)], ignore_conflicts=True)
+        head = AuditChainHead.objects.select_for_update().get(key=key)
     return head
 
 
