@@ -79,10 +79,12 @@ class PlanRows:
 
 
 def read_rows(application: Application) -> PlanRows:
-    """The plan's rows as they are now (three queries, in the order the snapshot lists them)."""
+    """The plan's rows as they are now (three queries, in the order the snapshot lists them). The rows' own
+    ordering starts with their plan's (a join to the plans' table); all are this plan's, so position and pk
+    give the same order without it."""
     return PlanRows(
-        anchor_companies=list(application.anchor_companies.all()),
-        infrastructure_needs=list(application.infrastructure_needs.all()),
+        anchor_companies=list(application.anchor_companies.order_by("position", "pk")),
+        infrastructure_needs=list(application.infrastructure_needs.order_by("position", "pk")),
         attachments=list(application.attachments.filter(removed_at__isnull=True).order_by("kind", "uploaded_at")),
     )
 

@@ -48,6 +48,8 @@ def test_a_submit_asks_a_fixed_number_of_statements(client, complete, applicant,
         ('FROM "applications_application"', 2),
     ):
         assert sum(s.startswith("SELECT") and table in s for s in statements) == times, table
+    rows = [s for s in statements if 'FROM "applications_anchorcompany"' in s or "infrastructureneed" in s]
+    assert not [s for s in rows if "JOIN" in s]  # one plan's rows: no join to order them by their plan
 
 
 @pytest.mark.parametrize("links", [False, True])
