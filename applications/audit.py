@@ -59,9 +59,11 @@ def _digest(event: AuditEvent) -> str:
 
 
 def _locked_head(key: str) -> AuditChainHead:
-    # Read FOR UPDATE; the chain's first append creates the row (locked by its own insert), and a concurrent
-    # first append meets the unique key and reads the other's row FOR UPDATE, waiting for it.
-    return AuditChainHead.objects.select_for_update().get_or_create(key=key)[0]
+    head = AuditChainHead.objects.select_for_update().filter(key=key).first()
+    if head is None:  # the chain's first event: a concurrent first append's row wins (its insert waits for it)
+        AuditChainHead.objects.bulk_create([AuditChainHead(key=key)], ignore_conflicts=True)
+        head = AuditChainHead.objects.select_for_update().get(key=key)
+    return head
 
 
 def record(

@@ -73,9 +73,13 @@ class SiteForm(forms.ModelForm):
         self.fields["region"].queryset = Region.objects.current()
         if application.field.links_existing_complex:
             self.fields["linked_complex"].queryset = application.field.existing_complexes.all()
-        else:
-            del self.fields["linked_complex"]
-            del self.fields["value_chain_stage"]
+        for name in self.absent_fields(application):
+            del self.fields[name]
+
+    @staticmethod
+    def absent_fields(application: Application) -> tuple[str, ...]:
+        """The fields this plan's site form leaves out (the snapshot reads the same list without a form)."""
+        return () if application.field.links_existing_complex else ("linked_complex", "value_chain_stage")
 
 
 def narrative_form(field_names):

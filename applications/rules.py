@@ -4,6 +4,9 @@ Each predicate is a plain function wrapped where it is registered (not decorated
 functions, and these are rules a test must pin.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import rules
 
 from accounts.models import Membership
@@ -11,12 +14,34 @@ from accounts.rules import is_ministry_staff
 
 EDIT_ROLES = (Membership.Role.OWNER, Membership.Role.EDITOR)
 
+# Answers of _edits_for kept for the length of one `edits_asked_once` block (None: outside one, nothing is kept).
+_edits_memo: ContextVar[dict | None] = ContextVar("applications_edits_memo", default=None)
+
+
+@contextmanager
+def edits_asked_once():
+    """Within the block, whether a user edits for an organisation is asked of the database once: the submit page
+    checks it before calling the service, and the workflow checks it again on the locked plan (issue 12). A
+    membership that changes in between is no more a race than before: neither check ever locked it."""
+    token = _edits_memo.set({})
+    try:
+        yield
+    finally:
+        _edits_memo.reset(token)
+
 
 def _edits_for(user, organization_id) -> bool:
     """The one rule behind the editor predicates: an owner or editor of that organisation."""
     if not user.is_authenticated or organization_id is None:
         return False
-    return Membership.objects.filter(user=user, organization_id=organization_id, role__in=EDIT_ROLES).exists()
+    memo = _edits_memo.get()
+    key = (user.pk, organization_id)
+    if memo is not None and key in memo:
+        return memo[key]
+    answer = Membership.objects.filter(user=user, organization_id=organization_id, role__in=EDIT_ROLES).exists()
+    if memo is not None:
+        memo[key] = answer
+    return answer
 
 
 def _is_lead_editor(user, application):

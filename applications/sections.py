@@ -69,14 +69,51 @@ def _site_missing(application):
     return _missing_fields(site, names, messages)
 
 
+@dataclass(frozen=True)
+class PlanRows:
+    """The rows of a plan that the completeness check and the snapshot both read, each set read once."""
+
+    anchor_companies: list
+    infrastructure_needs: list
+    attachments: list  # the current ones (not removed), by kind and upload time
+
+
+def read_rows(application: Application) -> PlanRows:
+    """The plan's rows as they are now (three queries, in the order the snapshot lists them). The rows' own
+    ordering starts with their plan's (a join to the plans' table); all are this plan's, so position and pk
+    give the same order without it."""
+    return PlanRows(
+        anchor_companies=list(application.anchor_companies.order_by("position", "pk")),
+        infrastructure_needs=list(application.infrastructure_needs.order_by("position", "pk")),
+        attachments=list(application.attachments.filter(removed_at__isnull=True).order_by("kind", "uploaded_at")),
+    )
+
+
+def load_rows(application: Application) -> PlanRows:
+    """Read the plan's rows once and keep them on this instance: the completeness check and the snapshot then
+    use them instead of asking again. Only for an instance whose rows can no longer change while it is used:
+    a submission's, read under the plan's lock (a section save or an upload takes that lock first)."""
+    rows = loaded_rows(application)
+    if rows is None:
+        rows = application._plan_rows = read_rows(application)
+    return rows
+
+
+def loaded_rows(application: Application) -> PlanRows | None:
+    """The rows `load_rows` kept on this instance, or None (then each reader asks the database itself)."""
+    return getattr(application, "_plan_rows", None)
+
+
 def _anchors_missing(application):
-    if not application.anchor_companies.exists():
+    rows = loaded_rows(application)
+    if not (rows.anchor_companies if rows else application.anchor_companies.exists()):
         return [str(_("Name at least one anchor company with its planned investment."))]
     return []
 
 
 def _infrastructure_missing(application):
-    if not application.infrastructure_needs.exists():
+    rows = loaded_rows(application)
+    if not (rows.infrastructure_needs if rows else application.infrastructure_needs.exists()):
         return [str(_("List at least one infrastructure need (power, water, roads...) with its cost."))]
     return []
 
@@ -99,11 +136,29 @@ def _no_requirement(application):
     return []
 
 
-def _model_form(form_class, instance_getter, **extra):
-    def build(application, data=None):
-        return form_class(data, instance=instance_getter(application), **{k: application for k in extra})
+@dataclass(frozen=True)
+class _ModelFormBuilder:
+    """Builds a section's form; also says, without building it, which instance and fields the form holds (the
+    snapshot reads those: building ten forms per submission cost more than the rest of the snapshot)."""
 
-    return build
+    form_class: type
+    instance: Callable  # (application) -> the model instance the form edits
+    with_application: bool = False
+
+    def __call__(self, application, data=None):
+        extra = {"application": application} if self.with_application else {}
+        return self.form_class(data, instance=self.instance(application), **extra)
+
+    def field_names(self, application) -> list[str]:
+        """The names of the built form's fields, in its order: the class's fields less those its __init__ drops
+        for this plan (`absent_fields`)."""
+        absent = getattr(self.form_class, "absent_fields", None)
+        dropped = absent(application) if absent else ()
+        return [name for name in self.form_class.base_fields if name not in dropped]
+
+
+def _model_form(form_class, instance_getter, *, application=False):
+    return _ModelFormBuilder(form_class, instance_getter, with_application=application)
 
 
 def _formset(formset_class, prefix):
@@ -215,7 +270,11 @@ SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 
 
 def attachments_missing(application) -> list[str]:
-    present = set(application.attachments.filter(removed_at__isnull=True).values_list("kind", flat=True))
+    rows = loaded_rows(application)
+    if rows is not None:
+        present = {attachment.kind for attachment in rows.attachments}
+    else:
+        present = set(application.attachments.filter(removed_at__isnull=True).values_list("kind", flat=True))
     labels = dict(Attachment.Kind.choices)
     return [
         korean.resolve(str(_("Upload the %(kind)s.") % {"kind": labels[kind]}))  # 을(를) by the kind's last sound

@@ -8,7 +8,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -222,25 +222,29 @@ def respond_to_invitation(actor, participation: Participation, *, accept: bool, 
 
 def _next_receipt_number(application: Application) -> str:
     """The next number of the plan's call and field, without gaps: the counter row is updated in the submit's
-    transaction (a rolled-back submit gives its number back). Its row lock is held from this update to the
-    commit, so `submit` numbers the plan as its last step: a few writes, not the whole submission (issue 12).
+    transaction (a rolled-back submit gives its number back). Its row lock is held from its read (FOR UPDATE;
+    or the insert of a call and field's first counter) to the commit, so `submit` numbers the plan as its last
+    step: a few writes, not the whole submission (issue 12). Two statements: the locked read and the write.
     On SQLite (`make run`) the database takes one writer at a time anyway; the code is the same."""
-    counter, _created = ReceiptCounter.objects.get_or_create(call=application.call, field=application.field)
-    ReceiptCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)  # takes the row lock
-    last = ReceiptCounter.objects.values_list("last", flat=True).get(pk=counter.pk)
-    return f"{application.call.receipt_prefix}-{application.field.code}-{last:03d}"
+    counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(
+        call=application.call, field=application.field
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{application.call.receipt_prefix}-{application.field.code}-{counter.last:03d}"
 
 
 def _freeze(application: Application, actor, at, *, number: bool = False) -> PlanVersion:
     """The plan's new frozen version; `number`: give the plan its receipt number first (a first submission).
 
+    `application` is the plan `workflow.perform` read under its lock, with what the snapshot reads joined and
+    the rows the completeness check read kept on it (sections.load_rows): nothing is read twice.
     The content is read before the number is taken, so the receipt counter stays locked only for the writes
     after it; the number goes into the content as `snapshot.serialize` would have put it there."""
-    fresh = snapshot.load(application)
-    content = snapshot.serialize(fresh)
-    version_number = (fresh.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    content = snapshot.serialize(application)
+    version_number = (application.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     if number:
-        application.receipt_number = _next_receipt_number(fresh)
+        application.receipt_number = _next_receipt_number(application)
         application.submitted_at = at
         application.save(update_fields=["receipt_number", "submitted_at", "updated_at"])
         content = snapshot.with_receipt_number(content, application.receipt_number)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.numbers import grouped
 
 from .models import Application
-from .sections import SECTIONS
+from .sections import SECTIONS, loaded_rows, read_rows
 
 ROW_FIELDS = {
     "anchors": (
@@ -64,19 +64,23 @@ def _serialize(application: Application) -> dict:
         },
         "sections": {},
     }
+    # The rows the completeness check read under the plan's lock (a submission), else read now.
+    rows = loaded_rows(application) or read_rows(application)
     for section in SECTIONS:
         if section.key in ROW_FIELDS:
             related, names = ROW_FIELDS[section.key]
             content["sections"][section.key] = [
-                {name: _value(row, name) for name in names} for row in getattr(application, related).all()
+                {name: _value(row, name) for name in names} for row in getattr(rows, related)
             ]
             continue
-        form = section.build(application)
-        instance = form.instance
-        content["sections"][section.key] = {name: _value(instance, name) for name in form.fields if name != "revision"}
+        # What the section's form holds, read without building the form.
+        instance = section.build.instance(application)
+        content["sections"][section.key] = {
+            name: _value(instance, name) for name in section.build.field_names(application) if name != "revision"
+        }
     content["attachments"] = [
         {"kind": a.kind, "name": a.original_name, "size": a.size, "sha256": a.sha256, "type": a.content_type}
-        for a in application.attachments.filter(removed_at__isnull=True).order_by("kind", "uploaded_at")
+        for a in rows.attachments
     ]
     return content
 

@@ -38,8 +38,9 @@ def organization_approved(application, at):
 
 
 def plan_complete(application, at):
-    from .sections import missing_items
+    from .sections import load_rows, missing_items
 
+    load_rows(application)  # under the plan's lock: the snapshot of the submission reuses these rows
     if missing_items(application):
         return _("The plan is not complete yet. The completeness check lists what is missing.")
     return None

@@ -21,7 +21,7 @@ from core.paging import paginate
 from .. import deadline, extensions, selectors, services, snapshot, workflow
 from ..forms import AttachmentForm, NewApplicationForm, ParticipantForm, ReasonForm
 from ..models import Application, Attachment, Call, PlanSection
-from ..rules import EDIT_ROLES
+from ..rules import EDIT_ROLES, edits_asked_once
 from ..sections import SECTIONS, SECTIONS_BY_KEY, completeness
 from ..uploads import download_response
 from ..workflow import State
@@ -353,6 +353,11 @@ def preview(request, pk):
 @login_required
 def submit(request, pk):
     application = load_application(request, pk)
+    with edits_asked_once():  # this check and the workflow's on the locked plan ask the database once (issue 12)
+        return _submit(request, application)
+
+
+def _submit(request, application):
     if not request.user.has_perm("applications.edit_application", application):
         raise PermissionDenied
     if request.method == "POST":
@@ -373,7 +378,7 @@ def submit(request, pk):
                     "receipt": version.application.receipt_number,
                 },
             )
-            return redirect("applications:detail", pk=pk)
+            return redirect("applications:detail", pk=application.pk)
     rows = completeness(application)
     return render(
         request,

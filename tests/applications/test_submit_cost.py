@@ -1,0 +1,114 @@
+"""What one submit costs the database (issue 12: the deadline surge). The bound is the count the submit asks now;
+a change that adds a statement to every submit fails here and has to say why."""
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from applications import rules, sections, snapshot
+from applications.models import Application, ExistingComplex
+from applications.workflow import State
+from tests.factories import ApplicationFactory, FieldFactory, attach_required_files, complete_plan
+
+from .conftest import BEFORE
+
+pytestmark = pytest.mark.django_db
+
+# Statements of one submit through the page, the session's and user's reads included, once the call and field
+# have a receipt counter (the first submission of each creates it). Savepoints count: in a test the request's
+# transaction is one.
+SUBMIT_STATEMENTS = 27  # 36 before issue 12's cuts
+
+
+def test_a_submit_asks_a_fixed_number_of_statements(client, complete, applicant, settings):
+    settings.PORTAL_IDLE_TIMEOUT_APPLICANT = 2 * 60 * 60  # as deployed: the session notes activity
+    other = ApplicationFactory(call=complete.call, organization=complete.organization, created_by=applicant)
+    complete_plan(other)
+    attach_required_files(other, applicant)
+    client.force_login(applicant)
+    with time_machine.travel(BEFORE, tick=False):
+        assert client.post(reverse("applications:submit", args=[other.pk])).status_code == 302
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(reverse("applications:submit", args=[complete.pk]))
+    assert response.status_code == 302
+    complete.refresh_from_db()
+    assert complete.status == State.SUBMITTED and complete.receipt_number == "2026-BAT-002"
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert len(statements) <= SUBMIT_STATEMENTS, "\n".join(statements)
+    assert not [s for s in statements if "django_session" in s and not s.startswith("SELECT")], "session written"
+    # Each set the completeness check and the snapshot both read is read once; the page's permission check and
+    # the workflow's (on the locked plan) ask once; the plan is read twice (the page's read, the locked one).
+    for table, times in (
+        ('FROM "applications_anchorcompany"', 1),
+        ('FROM "applications_infrastructureneed"', 1),
+        ('FROM "applications_attachment"', 1),
+        ('FROM "accounts_membership" WHERE', 1),
+        ('FROM "applications_application"', 2),
+    ):
+        assert sum(s.startswith("SELECT") and table in s for s in statements) == times, table
+    rows = [s for s in statements if 'FROM "applications_anchorcompany"' in s or "infrastructureneed" in s]
+    assert not [s for s in rows if "JOIN" in s]  # one plan's rows: no join to order them by their plan
+
+
+@pytest.mark.parametrize("links", [False, True])
+def test_the_snapshot_reads_the_fields_each_section_form_holds(plan, links):
+    """serialize no longer builds the forms: what it reads instead must be what the built form holds."""
+    if links:
+        field = FieldFactory(code="SEM", links_existing_complex=True)
+        ExistingComplex.objects.create(field=field, name_ko="청주", name_en="Cheongju")
+        Application.objects.filter(pk=plan.pk).update(field=field)
+    fresh = snapshot.load(plan)
+    for section in sections.SECTIONS:
+        if section.formset:
+            continue
+        form = section.build(fresh)
+        assert section.build.field_names(fresh) == list(form.fields), section.key
+        assert section.build.instance(fresh) is form.instance or section.build.instance(fresh) == form.instance
+    site_fields = sections.SECTIONS_BY_KEY["site"].build.field_names(fresh)
+    assert ("linked_complex" in site_fields) is links and ("value_chain_stage" in site_fields) is links
+
+
+def test_rows_loaded_once_serve_the_check_and_the_snapshot(complete, django_assert_num_queries):
+    fresh = snapshot.load(complete)
+    with django_assert_num_queries(3):  # anchors, infrastructure needs, current attachments
+        rows = sections.load_rows(fresh)
+    with django_assert_num_queries(0):
+        assert sections.load_rows(fresh) is rows
+        assert sections.missing_items(fresh) == []
+        content = snapshot.serialize(fresh)
+    assert content == snapshot.serialize(snapshot.load(complete))  # the same as read afresh
+    assert sections.loaded_rows(snapshot.load(complete)) is None  # kept only where asked
+
+
+def test_an_incomplete_plan_is_judged_on_loaded_rows_as_on_fresh_ones(plan):
+    fresh = snapshot.load(plan)
+    expected = sections.missing_items(fresh)
+    sections.load_rows(fresh)
+    assert sections.missing_items(fresh) == expected
+    assert len(expected) > 3  # the anchors, the needs and the three required files among them
+
+
+def test_the_editor_rule_is_asked_once_only_inside_the_block(plan, applicant, django_assert_num_queries):
+    with django_assert_num_queries(2):  # outside the block, each check asks
+        assert applicant.has_perm("applications.edit_application", plan)
+        assert applicant.has_perm("applications.edit_application", plan)
+    with rules.edits_asked_once(), django_assert_num_queries(1):
+        assert applicant.has_perm("applications.edit_application", plan)
+        assert applicant.has_perm("applications.edit_application", plan)
+    with django_assert_num_queries(1):  # nothing kept after it
+        assert applicant.has_perm("applications.edit_application", plan)
+
+
+def test_the_memo_keeps_each_user_and_organisation_apart(plan, applicant, editor_of):
+    from tests.factories import UserFactory
+
+    stranger = UserFactory()
+    editor = editor_of(plan)
+    with rules.edits_asked_once():
+        assert applicant.has_perm("applications.edit_application", plan)
+        assert not stranger.has_perm("applications.edit_application", plan)
+        assert editor.has_perm("applications.edit_application", plan)
+        other = ApplicationFactory(call=plan.call)  # another organisation's plan
+        assert not applicant.has_perm("applications.edit_application", other)
