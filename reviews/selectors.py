@@ -86,7 +86,17 @@ def _sqlite_non_null(counted: str):
 def with_review_summary(queryset, rubric: Rubric, prefix: str = "", field=None):
     """Annotate plans with the submitted-review statistics of `rubric`'s stage (`field`: the plans are all of
     that field, so only its reviews need reading)."""
-    counted_ids = counted_reviews(call_id=rubric.call_id, stage=rubric.stage)
+    queryset = with_counted_figures(queryset, call_id=rubric.call_id, stage=rubric.stage, prefix=prefix, field=field)
+    return with_derived_figures(queryset, rubric, prefix)
+
+
+FIGURES = ("review_count", "score_sum", "score_max", "score_min", "score_mean", "score_median", "score_stddev")
+
+
+def with_counted_figures(queryset, *, call_id: int, stage: str, prefix: str = "", field=None):
+    """Annotate plans with the figures of their counted reviews of a call's stage that no rubric setting
+    changes (FIGURES): what reviews.standings stores, and what with_derived_figures reads."""
+    counted_ids = counted_reviews(call_id=call_id, stage=stage)
     if field is not None:
         counted_ids = counted_ids.filter(assignment__application__field=field)
     # The counted reviews are joined once (the rule in the join's ON clause, a hashed subquery PostgreSQL
@@ -102,10 +112,9 @@ def with_review_summary(queryset, rubric: Rubric, prefix: str = "", field=None):
         }
     )
     total = Cast(f"{counted}__total", FloatField())
-    n = f"{prefix}review_count"
-    queryset = queryset.annotate(
+    return queryset.annotate(
         **{
-            n: Count(f"{counted}__pk"),
+            f"{prefix}review_count": Count(f"{counted}__pk"),
             f"{prefix}score_sum": Sum(total),
             f"{prefix}score_max": Max(total),
             f"{prefix}score_min": Min(total),
@@ -114,6 +123,13 @@ def with_review_summary(queryset, rubric: Rubric, prefix: str = "", field=None):
             f"{prefix}score_stddev": StdDev(total, filter=_sqlite_non_null(counted)),
         }
     )
+
+
+def with_derived_figures(queryset, rubric: Rubric, prefix: str = ""):
+    """Add what the rubric's settings make of FIGURES (annotations or stored columns of those names): the
+    trimmed mean, the spread, the disagreement flag and the ranking score. The one place these are computed,
+    for the live aggregation and the stored summary alike."""
+    n = f"{prefix}review_count"
     trimmed = Case(
         When(
             **{f"{n}__gte": max(rubric.trim_min_reviews, 3)},
@@ -217,9 +233,13 @@ def scores_by_field(rows: list[dict]) -> dict[int, list[float | None]]:
 
 def criterion_averages(rubric: Rubric, applications=None) -> dict[int, dict[int, float]]:
     """{application_id: {criterion_id: mean points}} over submitted reviews, in one query."""
-    rows = Score.objects.filter(
-        criterion__rubric=rubric, review__in=counted_reviews(call_id=rubric.call_id, stage=rubric.stage)
-    )
+    return criterion_means(call_id=rubric.call_id, stage=rubric.stage, applications=applications)
+
+
+def criterion_means(*, call_id: int, stage: str, applications=None) -> dict[int, dict[int, float]]:
+    """{application_id: {criterion_id: mean points}} of the counted reviews of a call's stage (their scores
+    are of that stage's rubric), in one query."""
+    rows = Score.objects.filter(review__in=counted_reviews(call_id=call_id, stage=stage))
     if applications is not None:
         rows = rows.filter(review__assignment__application__in=applications)
     result: dict[int, dict[int, float]] = {}
