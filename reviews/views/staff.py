@@ -214,12 +214,11 @@ def _averages_rows(plans, criteria):
 
 
 def _ranking_page(request, rubric, field, order, per_page, scores):
-    """One page of the stored ranking (standings.ranking): a COUNT-free paginator (the chart's scores already
-    counted the rows) over the sorted summaries, the page's plans carrying their figures."""
+    """One page of the stored ranking (standings.RankedRows): no COUNT query (the charts' scores counted the
+    rows), the page's plans carrying their figures."""
     count = sum(len(values) for values in scores.values())
-    rows = standings.page_rows(standings.ranking(rubric, field).order_by(*order, *standings.RANK_ORDER))
-    pages = paginate(request, rows, per_page, count=count)
-    return pages, standings.plans_of(pages["page"].object_list)
+    pages = paginate(request, standings.RankedRows(rubric, field, order, count), per_page, count=count)
+    return pages, list(pages["page"].object_list)
 
 
 @role_required(PERM)
