@@ -174,7 +174,8 @@ RANK_ORDER = (F("ranking_score").desc(nulls_last=True), F("receipt_number").asc(
 
 
 def ranking(rubric: Rubric, field=None):
-    """Plans of the rubric's call (and field) ranked by the stage's ranking score, best first.
+    """Plans of the rubric's call (and field) ranked by the stage's ranking score, best first, aggregated live
+    (the score sheet, the checks of reviews.standings; the pages read the stored summary, standings.ranking).
 
     `rank` is the plan's place within its field (1 = best), whatever order the caller then sorts or pages by;
     a plan without a counted review has a rank too (after every scored plan) but is shown without one."""
@@ -189,46 +190,6 @@ def ranking(rubric: Rubric, field=None):
         .annotate(rank=Window(RowNumber(), partition_by=[F("field_id")], order_by=RANK_ORDER))
         .order_by(*RANK_ORDER)
     )
-
-
-STATISTICS = (
-    "review_count",
-    "score_mean",
-    "score_median",
-    "trimmed_mean",
-    "score_stddev",
-    "spread",
-    "disagreement",
-    "ranking_score",
-    "rank",
-)
-
-
-def ranked_rows(rubric: Rubric, field=None, order=()) -> list[dict]:
-    """Every ranked plan's statistics as plain rows ({"pk", "field_id", *STATISTICS}), sorted by `order` then
-    by rank: the one pass over the reviews a ranking page needs (its page, its count and its charts)."""
-    queryset = ranking(rubric, field).order_by(*order, *RANK_ORDER)
-    return list(queryset.values("pk", "field_id", *STATISTICS))
-
-
-def ranked_plans(rows: list[dict]) -> list[Application]:
-    """The plans of `rows` (a page of `ranked_rows`) in the same order, each carrying its statistics."""
-    plans = Application.objects.select_related("organization", "field").in_bulk([row["pk"] for row in rows])
-    result = []
-    for row in rows:
-        plan = plans[row["pk"]]
-        for name in STATISTICS:
-            setattr(plan, name, row[name])
-        result.append(plan)
-    return result
-
-
-def scores_by_field(rows: list[dict]) -> dict[int, list[float | None]]:
-    """{field_id: [ranking score of each plan]}, for the one distribution chart per field."""
-    result: dict[int, list[float | None]] = {}
-    for row in rows:
-        result.setdefault(row["field_id"], []).append(row["ranking_score"])
-    return result
 
 
 def criterion_averages(rubric: Rubric, applications=None) -> dict[int, dict[int, float]]:
