@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from core.admin import BoundedInlineMixin
 
-from .models import Conflict, Criterion, ExpertProfile, Panel, Rubric
+from . import standings
+from .models import Assignment, Conflict, Criterion, ExpertProfile, Panel, Rubric
 from .models.rubrics import RUBRIC_TOTAL
 
 
@@ -98,6 +99,18 @@ class PanelAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        # A panel moved to another call, field or stage moves its plans in the stored rankings.
+        standings.refresh(obj.assignments.values_list("application_id", flat=True))
+
+    def delete_model(self, request, obj):
+        plans = list(obj.assignments.values_list("application_id", flat=True))
+        super().delete_model(request, obj)
+        standings.refresh(plans)  # its assignments went with it
+
+    def delete_queryset(self, request, queryset):
+        plans = list(Assignment.objects.filter(panel__in=queryset).values_list("application_id", flat=True))
+        super().delete_queryset(request, queryset)
+        standings.refresh(plans)
 
 
 @admin.register(Conflict)

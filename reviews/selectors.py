@@ -86,7 +86,17 @@ def _sqlite_non_null(counted: str):
 def with_review_summary(queryset, rubric: Rubric, prefix: str = "", field=None):
     """Annotate plans with the submitted-review statistics of `rubric`'s stage (`field`: the plans are all of
     that field, so only its reviews need reading)."""
-    counted_ids = counted_reviews(call_id=rubric.call_id, stage=rubric.stage)
+    queryset = with_counted_figures(queryset, call_id=rubric.call_id, stage=rubric.stage, prefix=prefix, field=field)
+    return with_derived_figures(queryset, rubric, prefix)
+
+
+FIGURES = ("review_count", "score_sum", "score_max", "score_min", "score_mean", "score_median", "score_stddev")
+
+
+def with_counted_figures(queryset, *, call_id: int, stage: str, prefix: str = "", field=None):
+    """Annotate plans with the figures of their counted reviews of a call's stage that no rubric setting
+    changes (FIGURES): what reviews.standings stores, and what with_derived_figures reads."""
+    counted_ids = counted_reviews(call_id=call_id, stage=stage)
     if field is not None:
         counted_ids = counted_ids.filter(assignment__application__field=field)
     # The counted reviews are joined once (the rule in the join's ON clause, a hashed subquery PostgreSQL
@@ -102,10 +112,9 @@ def with_review_summary(queryset, rubric: Rubric, prefix: str = "", field=None):
         }
     )
     total = Cast(f"{counted}__total", FloatField())
-    n = f"{prefix}review_count"
-    queryset = queryset.annotate(
+    return queryset.annotate(
         **{
-            n: Count(f"{counted}__pk"),
+            f"{prefix}review_count": Count(f"{counted}__pk"),
             f"{prefix}score_sum": Sum(total),
             f"{prefix}score_max": Max(total),
             f"{prefix}score_min": Min(total),
@@ -114,6 +123,13 @@ def with_review_summary(queryset, rubric: Rubric, prefix: str = "", field=None):
             f"{prefix}score_stddev": StdDev(total, filter=_sqlite_non_null(counted)),
         }
     )
+
+
+def with_derived_figures(queryset, rubric: Rubric, prefix: str = ""):
+    """Add what the rubric's settings make of FIGURES (annotations or stored columns of those names): the
+    trimmed mean, the spread, the disagreement flag and the ranking score. The one place these are computed,
+    for the live aggregation and the stored summary alike."""
+    n = f"{prefix}review_count"
     trimmed = Case(
         When(
             **{f"{n}__gte": max(rubric.trim_min_reviews, 3)},
@@ -158,7 +174,8 @@ RANK_ORDER = (F("ranking_score").desc(nulls_last=True), F("receipt_number").asc(
 
 
 def ranking(rubric: Rubric, field=None):
-    """Plans of the rubric's call (and field) ranked by the stage's ranking score, best first.
+    """Plans of the rubric's call (and field) ranked by the stage's ranking score, best first, aggregated live
+    (the score sheet, the checks of reviews.standings; the pages read the stored summary, standings.ranking).
 
     `rank` is the plan's place within its field (1 = best), whatever order the caller then sorts or pages by;
     a plan without a counted review has a rank too (after every scored plan) but is shown without one."""
@@ -175,51 +192,15 @@ def ranking(rubric: Rubric, field=None):
     )
 
 
-STATISTICS = (
-    "review_count",
-    "score_mean",
-    "score_median",
-    "trimmed_mean",
-    "score_stddev",
-    "spread",
-    "disagreement",
-    "ranking_score",
-    "rank",
-)
-
-
-def ranked_rows(rubric: Rubric, field=None, order=()) -> list[dict]:
-    """Every ranked plan's statistics as plain rows ({"pk", "field_id", *STATISTICS}), sorted by `order` then
-    by rank: the one pass over the reviews a ranking page needs (its page, its count and its charts)."""
-    queryset = ranking(rubric, field).order_by(*order, *RANK_ORDER)
-    return list(queryset.values("pk", "field_id", *STATISTICS))
-
-
-def ranked_plans(rows: list[dict]) -> list[Application]:
-    """The plans of `rows` (a page of `ranked_rows`) in the same order, each carrying its statistics."""
-    plans = Application.objects.select_related("organization", "field").in_bulk([row["pk"] for row in rows])
-    result = []
-    for row in rows:
-        plan = plans[row["pk"]]
-        for name in STATISTICS:
-            setattr(plan, name, row[name])
-        result.append(plan)
-    return result
-
-
-def scores_by_field(rows: list[dict]) -> dict[int, list[float | None]]:
-    """{field_id: [ranking score of each plan]}, for the one distribution chart per field."""
-    result: dict[int, list[float | None]] = {}
-    for row in rows:
-        result.setdefault(row["field_id"], []).append(row["ranking_score"])
-    return result
-
-
 def criterion_averages(rubric: Rubric, applications=None) -> dict[int, dict[int, float]]:
     """{application_id: {criterion_id: mean points}} over submitted reviews, in one query."""
-    rows = Score.objects.filter(
-        criterion__rubric=rubric, review__in=counted_reviews(call_id=rubric.call_id, stage=rubric.stage)
-    )
+    return criterion_means(call_id=rubric.call_id, stage=rubric.stage, applications=applications)
+
+
+def criterion_means(*, call_id: int, stage: str, applications=None) -> dict[int, dict[int, float]]:
+    """{application_id: {criterion_id: mean points}} of the counted reviews of a call's stage (their scores
+    are of that stage's rubric), in one query."""
+    rows = Score.objects.filter(review__in=counted_reviews(call_id=call_id, stage=stage))
     if applications is not None:
         rows = rows.filter(review__assignment__application__in=applications)
     result: dict[int, dict[int, float]] = {}

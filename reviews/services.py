@@ -19,7 +19,7 @@ from core.clock import kst_date
 from core.errors import Refused
 
 from . import conflicts as detection
-from . import due
+from . import due, standings
 from .models import (
     Assignment,
     Conflict,
@@ -86,6 +86,7 @@ def sync_detected_conflicts(panel: Panel) -> int:
         if (a, u) not in existing
     ]
     Conflict.objects.bulk_create(new, ignore_conflicts=True)
+    standings.refresh(conflict.application_id for conflict in new)  # a conflicted review stops counting
     return len(new)
 
 
@@ -101,6 +102,16 @@ def _blocking_conflict(application, user):
 def assign(actor, panel: Panel, application, reviewer, *, at) -> Assignment:
     """Assign one evaluator. Not atomic on purpose: a conflict detected here stays recorded when the
     assignment is refused (inside bulk_assign the whole batch, detection included, is rolled back)."""
+    try:
+        assignment = _assign(actor, panel, application, reviewer, at=at)
+    except ReviewRefused:
+        standings.refresh([application.pk])  # a conflict detected on the way stays recorded
+        raise
+    standings.refresh([application.pk])  # the plan is in the stage's ranking from its first assignment
+    return assignment
+
+
+def _assign(actor, panel: Panel, application, reviewer, *, at) -> Assignment:
     if application.call_id != panel.call_id or application.field_id != panel.field_id:
         raise ReviewRefused(_("This plan does not belong to the panel's call and field."))
     if application.status not in panel.stage_states():
@@ -140,8 +151,9 @@ def bulk_assign(actor, panel: Panel, pairs, *, at) -> int:
         created = 0
         for application, reviewer in pairs:
             before = Assignment.objects.filter(panel=panel, application=application, reviewer=reviewer).exists()
-            assign(actor, panel, application, reviewer, at=at)
+            _assign(actor, panel, application, reviewer, at=at)
             created += not before
+        standings.refresh(application.pk for application, _reviewer in pairs)  # once for the batch
         return created
 
 
@@ -167,6 +179,7 @@ def unassign(actor, assignment: Assignment) -> None:
             },
         )
         assignment.delete()
+        standings.refresh([assignment.application_id])  # its last assignment of a stage takes it off the ranking
 
 
 def propose_assignments(panel: Panel) -> list[tuple[int, int]]:
@@ -205,6 +218,7 @@ def pin_conflict(actor, application, user, reason: str) -> Conflict:
         audit.record(
             action="conflict_pinned", actor=actor, application=application, reason=reason, data={"user": user.pk}
         )
+        standings.refresh([application.pk])  # the evaluator's submitted reviews of the plan stop counting
         return conflict
 
 
@@ -239,6 +253,8 @@ def declare(actor, assignment: Assignment, *, conflict: bool, reason: str = "", 
             assignment.declaration = Assignment.Declaration.NO_CONFLICT
         assignment.declared_at = at
         assignment.save(update_fields=["declaration", "declared_at"])
+        if conflict:  # the declared conflict covers the evaluator's reviews of the plan at every stage
+            standings.refresh([assignment.application_id])
         return assignment
 
 
@@ -328,6 +344,7 @@ def submit_review(actor, assignment: Assignment, *, at) -> Review:
         # under the review's row lock, held here).
         total = Score.objects.filter(review=review).aggregate(t=Sum("points"))["t"]
         Review.objects.filter(pk=review.pk).update(status=review.status, submitted_at=at, total=total)
+        standings.refresh([assignment.application_id])
         review.refresh_from_db()
         return review
 
@@ -356,6 +373,7 @@ def reopen_review(actor, review: Review, *, until: datetime.datetime, reason: st
             data={"review": review.pk, "reviewer": review.assignment.reviewer_id, "was": was, "until": until},
             at=at,
         )
+        standings.refresh([review.assignment.application_id])
         review.refresh_from_db()
         return review
 

@@ -82,7 +82,12 @@ def plan_progress(panel: Panel):
 
 def submitted_totals(rubric: Rubric, applications=None) -> dict[int, list[float]]:
     """{application_id: [total, ...]} of the stage's submitted reviews, sorted (anonymous: no reviewer)."""
-    rows = counted_reviews(call_id=rubric.call_id, stage=rubric.stage)
+    return counted_totals(call_id=rubric.call_id, stage=rubric.stage, applications=applications)
+
+
+def counted_totals(*, call_id: int, stage: str, applications=None) -> dict[int, list[float]]:
+    """{application_id: [total, ...]} of the counted reviews of a call's stage, sorted (no reviewer)."""
+    rows = counted_reviews(call_id=call_id, stage=stage)
     if applications is not None:
         rows = rows.filter(assignment__application__in=applications)
     result: dict[int, list[float]] = defaultdict(list)

@@ -190,6 +190,7 @@ from decimal import Decimal as _D  # noqa: E402
 from applications import snapshot as _snapshot  # noqa: E402
 from applications.models import PlanVersion  # noqa: E402
 from applications.workflow import State as _State  # noqa: E402
+from reviews import standings as _standings  # noqa: E402
 from reviews.models import Assignment, Criterion, ExpertProfile, Panel, Review, Rubric, Score, Stage  # noqa: E402
 
 REVIEW_DUE = _dt.datetime(2026, 5, 29, 18, 0, tzinfo=KST)
@@ -263,13 +264,18 @@ def make_panel(call, *, field=None, stage=Stage.ADVISORY, members=(), reviewers_
 
 
 def assign(panel, application, reviewer, declaration=Assignment.Declaration.NO_CONFLICT):
-    return Assignment.objects.create(
+    """An assignment written directly (test setup); the stored ranking summary is refreshed as the services
+    do (reviews.standings), so the pages that read it see the plan. A conflict a test records by hand after
+    this is not in the summary until `_standings.refresh` (as in the app: only the services keep it)."""
+    assignment = Assignment.objects.create(
         panel=panel,
         application=application,
         reviewer=reviewer,
         declaration=declaration,
         assigned_by=panel.created_by,
     )
+    _standings.refresh([application.pk])
+    return assignment
 
 
 def submitted_review(assignment, points, *, comment="검토 의견", at=None):
@@ -289,6 +295,7 @@ def submitted_review(assignment, points, *, comment="검토 의견", at=None):
         total=sum((_D(str(p)) for p in points), _D(0)),
         submitted_at=at or REVIEW_DUE - _dt.timedelta(days=1),
     )
+    _standings.refresh([assignment.application_id])
     review.refresh_from_db()
     return review
 
@@ -352,6 +359,7 @@ def seed_submitted_reviews(panel, plan, reviewers, totals, *, at=None):
         )
         for assignment, total in zip(assignments, totals, strict=False)
     )
+    _standings.refresh([plan.pk])
     return assignments
 
 

@@ -188,6 +188,9 @@ def add_plans(world: World, count: int) -> None:
     )
     Conflict.objects.bulk_create(conflicts)
     world.plan_count += count
+    from reviews import standings
+
+    standings.rebuild(world.call)  # bulk inserts skip the services that keep the stored ranking summary
 
 
 def analyze() -> None:

@@ -2,6 +2,7 @@ from .consultations import Consultation
 from .evaluations import Recommendation, Review, ReviewPacket, Score, SubcommitteeNote
 from .panels import Assignment, Conflict, ExpertProfile, Panel
 from .rubrics import Criterion, Rubric, RubricLocked, Stage
+from .standings import RankingSummary
 
 __all__ = [
     "Assignment",
@@ -10,6 +11,7 @@ __all__ = [
     "Criterion",
     "ExpertProfile",
     "Panel",
+    "RankingSummary",
     "Recommendation",
     "Review",
     "ReviewPacket",

@@ -18,9 +18,8 @@ from core.paging import paginate
 from core.permissions import role_required
 from core.validators import int_or_none
 
-from .. import charts, conflicts, selectors, services, staff_selectors
+from .. import charts, conflicts, services, staff_selectors, standings
 from ..models import Assignment, Conflict, Panel, Rubric, Stage
-from ..selectors import criterion_averages
 from ..staff_forms import PanelForm, PanelMembersForm, PinConflictForm, parse_pairs
 
 PERM = "reviews.manage_panels"
@@ -191,13 +190,13 @@ def conflict_list(request, pk):
     return render(request, "reviews/staff/conflicts.html", context)
 
 
-def ranking_rows(rubric, rows, totals):
+def ranking_rows(rubric, rows):
     """Attach each plan's anonymous score distribution chart to its ranking row (the rows of one page)."""
     result = []
     for row in rows:
         row.rank = row.rank if row.review_count else None
         row.chart = charts.score_distribution(
-            totals.get(row.pk, []),
+            row.totals,
             mean=row.score_mean,
             trimmed_mean=row.trimmed_mean if row.review_count else None,
             chart_id=f"dist-{rubric.stage}-{row.pk}",
@@ -207,12 +206,21 @@ def ranking_rows(rubric, rows, totals):
     return result
 
 
-def _averages_rows(plans, averages, criteria):
+def _averages_rows(plans, criteria):
+    """The criterion means of the plans shown (stored with their summary), for the averages table."""
     return [
-        {"plan": plan, "values": [averages.get(plan.pk, {}).get(c.pk) for c in criteria]}
+        {"plan": plan, "values": [plan.criterion_means.get(c.pk) for c in criteria]}
         for plan in plans
-        if plan.pk in averages
+        if plan.criterion_means
     ]
+
+
+def _ranking_page(request, rubric, field, order, per_page, scores):
+    """One page of the stored ranking (standings.RankedRows): no COUNT query (the charts' scores counted the
+    rows), the page's plans carrying their figures."""
+    count = sum(len(values) for values in scores.values())
+    pages = paginate(request, standings.RankedRows(rubric, field, order, count), per_page, count=count)
+    return pages, list(pages["page"].object_list)
 
 
 @role_required(PERM)
@@ -230,20 +238,16 @@ def dashboard(request, pk):
         "screened": panel.plans().filter(status=workflow.State.SCREENED).count(),
     }
     if rubric is not None:
-        ranked = selectors.ranked_rows(rubric, panel.field)  # one pass: page, count and chart
-        scores = selectors.scores_by_field(ranked).get(panel.field_id, [])
-        pages = paginate(request, ranked, DASHBOARD_PAGE_SIZE)
-        rows = selectors.ranked_plans(pages["page"].object_list)
-        totals = staff_selectors.submitted_totals(rubric, [row.pk for row in rows])
+        scores = standings.scores_by_field(rubric, panel.field)
+        pages, rows = _ranking_page(request, rubric, panel.field, (), DASHBOARD_PAGE_SIZE, scores)
         criteria = staff_selectors.criteria_of(rubric)
-        averages = criterion_averages(rubric, [row.pk for row in rows])
         context.update(
             pages=pages,
-            ranking=ranking_rows(rubric, rows, totals),
+            ranking=ranking_rows(rubric, rows),
             criteria=criteria,
-            averages=_averages_rows(rows, averages, criteria),
+            averages=_averages_rows(rows, criteria),
             distribution=charts.score_histogram(
-                scores,
+                scores.get(panel.field_id, []),
                 chart_id=f"hist-{rubric.stage}-{panel.field_id}",
                 label=_("Ranking scores in %(field)s") % {"field": panel.field.name},
             ),
@@ -265,15 +269,16 @@ def start_all(request, pk):
     return redirect("reviews:staff_dashboard", pk=panel.pk)
 
 
-# The ranking's sortable columns: each sorts in its natural direction (best first), ties by receipt number.
+# The ranking's sortable columns (of standings.ranking): each sorts in its natural direction (best first), ties
+# by rank's order.
 RANKING_SORTS = {
-    "rank": ("field__sort_order", "field_id"),  # then rank (selectors.RANK_ORDER)
+    "rank": ("application__field__sort_order", "application__field_id"),  # then rank (standings.RANK_ORDER)
     "score": (F("ranking_score").desc(nulls_last=True),),
     "mean": (F("score_mean").desc(nulls_last=True),),
     "median": (F("score_median").desc(nulls_last=True),),
     "spread": (F("spread").desc(nulls_last=True),),
     "reviews": ("-review_count",),
-    "plan": ("receipt_number", "pk"),
+    "plan": ("application__receipt_number", "application_id"),
 }
 
 
@@ -288,12 +293,9 @@ def call_ranking(request, slug, stage):
     fields = list(call.fields.order_by("sort_order", "pk"))
     field = next((f for f in fields if f.pk == int_or_none(request.GET.get("field"))), None)
     sort = request.GET.get("sort") if request.GET.get("sort") in RANKING_SORTS else "rank"
-    rows = selectors.ranked_rows(rubric, field, RANKING_SORTS[sort])  # one pass: page, count and charts
-    scores = selectors.scores_by_field(rows)
-    pages = paginate(request, rows, PAGE_SIZE)
-    plans = selectors.ranked_plans(pages["page"].object_list)
+    scores = standings.scores_by_field(rubric, field)  # the charts, and the paginator's count
+    pages, plans = _ranking_page(request, rubric, field, RANKING_SORTS[sort], PAGE_SIZE, scores)
     criteria = staff_selectors.criteria_of(rubric)
-    averages = criterion_averages(rubric, [plan.pk for plan in plans])
     distributions = [
         {
             "field": item,
@@ -317,7 +319,7 @@ def call_ranking(request, slug, stage):
         "page": pages["page"],
         "rows": plans,
         "criteria": criteria,
-        "averages": _averages_rows(plans, averages, criteria),
+        "averages": _averages_rows(plans, criteria),
         "distributions": distributions,
     }
     return render(request, "reviews/staff/ranking.html", context)

@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -25,8 +27,8 @@ from tests.factories import (
 from .conftest import EN
 
 pytestmark = pytest.mark.django_db
-# session, user, groups, panel, rubric, progress (count, page), screened count, field scores, ranking page, totals,
-# criteria, averages, 2 for the nav
+# session, user, groups, panel, rubric, progress (count, page), screened count, the stored ranking (field scores,
+# page ids and ranks, page rows), criteria, 2 for the nav; a margin
 MAX_QUERIES = 15
 
 
@@ -147,6 +149,27 @@ def test_dashboard_queries_do_not_grow_with_plans(client, staff, call, rubric, d
     assert len(response.context["ranking"]) == min(n, 25)
     assert len(response.context["progress"]) == min(n, 25)
     assert response.content.decode().count("<svg") == min(n, 25) + 1  # a chart per row shown, one for the field
+
+
+@pytest.mark.parametrize("page", ["ranking", "dashboard"])
+def test_the_ranking_pages_take_as_many_queries_for_sixty_plans_as_for_one(client, staff, call, rubric, page):
+    """Exactly as many, not only under a ceiling: each reads the stored summary a fixed number of times."""
+    experts = ExpertFactory.create_batch(7)
+    panel = make_panel(call, members=experts, reviewers_per_plan=7)
+    url = {
+        "ranking": reverse("reviews:staff_ranking", args=[call.slug, "advisory"]),
+        "dashboard": reverse("reviews:staff_dashboard", args=[panel.pk]),
+    }[page]
+    client.force_login(staff)
+    counts = []
+    for batch in (1, 59):
+        for index, plan in enumerate(bulk_plans(call, batch)):
+            seed_submitted_reviews(panel, plan, experts, [40 + (index * 7 + r * 3) % 60 for r in range(7)])
+        client.get(url)  # the first request of a session does more (its caches)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
 
 
 def test_dashboard_pages_progress_and_ranking_separately(client, staff, call, rubric):

@@ -1,0 +1,260 @@
+"""The stored ranking summary (reviews.standings) against the live aggregation (reviews.selectors), after each
+kind of change a service makes to what it depends on (issue 12); its rebuild; the pages reading it.
+
+Every operation of the table goes through the service a user's action calls. After each, every rubric's stored
+ranking (figures, derived figures, rank, totals, criterion means) must equal the live one: a service that forgot
+to refresh the summary leaves a difference here (each operation changes a figure; `test_each_operation_changes_
+what_the_ranking_shows` checks that, so no row of the table compares two unchanged states).
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from applications.models import Application
+from applications.workflow import State
+from reviews import selectors, services, standings
+from reviews.models import Assignment, Conflict, Criterion, ExpertProfile, RankingSummary, Rubric, Stage
+from reviews.staff_selectors import submitted_totals
+from tests.factories import (
+    REVIEW_DUE,
+    CallFactory,
+    ExpertFactory,
+    FieldFactory,
+    make_panel,
+    make_rubric,
+    reviewable_plan,
+)
+
+pytestmark = pytest.mark.django_db
+
+DURING = REVIEW_DUE - datetime.timedelta(days=5)
+LIVE = ("review_count", "score_mean", "score_median", "score_stddev", "trimmed_mean", "spread", "ranking_score")
+
+
+def _review(assignment, fraction):
+    """Declare no conflict (if pending), score every criterion at `fraction` of its maximum, submit."""
+    reviewer = assignment.reviewer
+    if assignment.declaration == Assignment.Declaration.PENDING:
+        assignment = services.declare(reviewer, assignment, conflict=False, pledge=True, at=DURING)
+    criteria = Criterion.objects.filter(rubric__call=assignment.panel.call, rubric__stage=assignment.panel.stage)
+    scores = {c.pk: (c.max_points * Decimal(fraction), "의견") for c in criteria}
+    services.save_review(reviewer, assignment, scores=scores, opinion="종합 의견", at=DURING)
+    return services.submit_review(reviewer, assignment, at=DURING)
+
+
+@pytest.fixture
+def world(db, ministry_staff):
+    """Plans A and B with submitted advisory reviews (made through the services), plan C assigned only, plan D
+    not at all, a subcommittee panel; e3's review of A is scored but not submitted."""
+    call = CallFactory(fields=[FieldFactory(code="BAT")])
+    rubric = make_rubric(call, trim_min_reviews=3)
+    make_rubric(call, stage=Stage.SUBCOMMITTEE)
+    experts = ExpertFactory.create_batch(5)
+    panel = make_panel(call, members=experts, created_by=ministry_staff)
+    plans = {name: reviewable_plan(call) for name in "ABCD"}
+    staff = ministry_staff
+    assigned = {}
+    for name, people in (("A", experts[:4]), ("B", experts[:3]), ("C", experts[4:5])):
+        for expert in people:
+            assigned[(name, experts.index(expert))] = services.assign(staff, panel, plans[name], expert, at=DURING)
+    for (name, index), fraction in {
+        ("A", 0): "0.9",
+        ("A", 1): "0.5",
+        ("A", 2): "0.8",
+        ("B", 0): "0.6",
+        ("B", 1): "0.8",
+        ("B", 2): "0.7",
+    }.items():
+        _review(assigned[(name, index)], fraction)
+    third = services.declare(experts[3], assigned[("A", 3)], conflict=False, pledge=True, at=DURING)
+    criteria = Criterion.objects.filter(rubric=rubric)
+    services.save_review(
+        experts[3], third, scores={c.pk: (c.max_points, "의견") for c in criteria}, opinion="의견", at=DURING
+    )
+    return {
+        "call": call,
+        "rubric": rubric,
+        "experts": experts,
+        "panel": panel,
+        "plans": plans,
+        "staff": staff,
+        "assigned": assigned,
+    }
+
+
+def _stored(rubric):
+    return {
+        row["application_id"]: row
+        for row in standings.ranking(rubric).values("application_id", "rank", "totals", "criterion_means", *LIVE)
+    }
+
+
+def _live(rubric):
+    return {row["pk"]: row for row in selectors.ranking(rubric).values("pk", "rank", *LIVE)}
+
+
+def assert_consistent(call):
+    """Every rubric of the call: the stored ranking is the live one, row for row."""
+    for rubric in Rubric.objects.filter(call=call):
+        stored, live = _stored(rubric), _live(rubric)
+        assert set(stored) == set(live), rubric.stage
+        totals = submitted_totals(rubric)
+        means = selectors.criterion_averages(rubric)
+        for pk, row in live.items():
+            mine = stored[pk]
+            for name in LIVE:
+                assert mine[name] == pytest.approx(row[name]), (rubric.stage, pk, name)
+            assert mine["rank"] == row["rank"]
+            assert mine["totals"] == pytest.approx(totals.get(pk, []))
+            assert {int(k): v for k, v in mine["criterion_means"].items()} == pytest.approx(means.get(pk, {}))
+
+
+def _submit(w):
+    assignment = Assignment.objects.get(pk=w["assigned"][("A", 3)].pk)
+    services.submit_review(w["experts"][3], assignment, at=DURING)
+
+
+def _reopen(w):
+    review = w["assigned"][("A", 0)].review
+    services.reopen_review(
+        w["staff"], review, until=REVIEW_DUE + datetime.timedelta(days=3), reason="재검토", at=DURING
+    )
+
+
+def _pin(w):
+    services.pin_conflict(w["staff"], w["plans"]["A"], w["experts"][1], "친족 관계")
+
+
+def _declare(w):
+    """e0 sits on the subcommittee too and declares a conflict there: their advisory review of A stops counting."""
+    plan = w["plans"]["A"]
+    Application.objects.filter(pk=plan.pk).update(status=State.SUBCOMMITTEE)  # setup: the plan moved on
+    plan.refresh_from_db()
+    subcommittee = make_panel(w["call"], stage=Stage.SUBCOMMITTEE, members=[w["experts"][0]], created_by=w["staff"])
+    assignment = services.assign(w["staff"], subcommittee, plan, w["experts"][0], at=DURING)
+    services.declare(w["experts"][0], assignment, conflict=True, reason="전 소속 기관", at=DURING)
+
+
+def _affiliate(w, index, plan):
+    ExpertProfile.objects.filter(user=w["experts"][index]).update(affiliation=plan.organization)
+
+
+def _detect(w):
+    """e2 now works for B's lead organisation; saving the panel's members detects it."""
+    _affiliate(w, 2, w["plans"]["B"])
+    services.set_panel_members(w["staff"], w["panel"], w["experts"])
+
+
+def _detect_on_assigning(w):
+    """Assigning e1 to B again detects the conflict (and is refused): the detection stays recorded."""
+    _affiliate(w, 1, w["plans"]["B"])
+    with pytest.raises(services.ReviewRefused):
+        services.assign(w["staff"], w["panel"], w["plans"]["B"], w["experts"][1], at=DURING)
+    assert Conflict.objects.filter(application=w["plans"]["B"], user=w["experts"][1]).exists()
+
+
+def _bulk_assign(w):
+    services.bulk_assign(w["staff"], w["panel"], [(w["plans"]["D"], w["experts"][4])], at=DURING)
+
+
+def _unassign(w):
+    services.unassign(w["staff"], w["assigned"][("C", 4)])
+
+
+def _rubric_settings(w):
+    """The ranking rule is read from the rubric, not stored (staff change it in the admin; A's mean differs from
+    its trimmed mean)."""
+    Rubric.objects.filter(pk=w["rubric"].pk).update(ranking_rule=Rubric.RankingRule.MEAN)
+
+
+OPERATIONS = {
+    "submit a review": _submit,
+    "reopen a review": _reopen,
+    "pin a conflict": _pin,
+    "declare a conflict (at another stage)": _declare,
+    "detect a conflict (panel members saved)": _detect,
+    "detect a conflict (assigning, refused)": _detect_on_assigning,
+    "assign a plan's first evaluator": _bulk_assign,
+    "unassign a plan's last evaluator": _unassign,
+    "change the rubric's ranking settings": _rubric_settings,
+}
+
+
+def test_the_stored_summary_starts_as_the_live_aggregation(world):
+    assert_consistent(world["call"])
+    assert RankingSummary.objects.filter(stage=Stage.ADVISORY).count() == 3  # A, B, C (D has no assignment)
+
+
+@pytest.mark.parametrize("name", list(OPERATIONS))
+def test_each_operation_keeps_the_summary_equal_to_the_live_aggregation(world, name):
+    OPERATIONS[name](world)
+    assert_consistent(world["call"])
+
+
+@pytest.mark.parametrize("name", list(OPERATIONS))
+def test_each_operation_changes_what_the_ranking_shows(world, name):
+    """Each row of the table is a change the summary must follow (not a no-op the check could not catch)."""
+    before = {rubric.stage: _live(rubric) for rubric in Rubric.objects.filter(call=world["call"])}
+    OPERATIONS[name](world)
+    after = {rubric.stage: _live(rubric) for rubric in Rubric.objects.filter(call=world["call"])}
+    assert before != after
+
+
+def test_the_operations_one_after_another_keep_it_equal(world):
+    for operation in OPERATIONS.values():
+        operation(world)
+        assert_consistent(world["call"])
+
+
+def test_the_rebuild_command_repairs_rows_written_or_lost_outside_the_services(world):
+    plans = world["plans"]
+    RankingSummary.objects.filter(application=plans["A"]).update(review_count=0, score_mean=None, totals=[])
+    RankingSummary.objects.filter(application=plans["B"]).delete()
+    Conflict.objects.create(application=plans["B"], user=world["experts"][0], source=Conflict.Source.PINNED)
+    assert _stored(world["rubric"]) != _live(world["rubric"])
+    call_command("rebuild_ranking_summaries", "--call", world["call"].slug, stdout=open("/dev/null", "w"))
+    assert_consistent(world["call"])
+    other = CallFactory()
+    call_command("rebuild_ranking_summaries", stdout=open("/dev/null", "w"))  # every call, one without reviews
+    assert not RankingSummary.objects.filter(application__call=other).exists()
+    assert_consistent(world["call"])
+
+
+def test_the_rebuild_of_a_call_leaves_other_calls_alone(world):
+    row = RankingSummary.objects.get(application=world["plans"]["A"], stage=Stage.ADVISORY)
+    RankingSummary.objects.filter(pk=row.pk).update(review_count=99)
+    standings.rebuild(CallFactory())
+    assert RankingSummary.objects.get(pk=row.pk).review_count == 99
+
+
+def test_the_summary_leaves_out_a_conflicted_review_as_the_one_rule_says(world):
+    """The rule has one owner (aggregates.counted_reviews); the stored count follows it, not a copy."""
+    _pin(world)
+    row = RankingSummary.objects.get(application=world["plans"]["A"], stage=Stage.ADVISORY)
+    assert row.review_count == 2  # e0 and e2; e1 is conflicted, e3 not submitted
+    assert row.totals == [80.0, 90.0]
+
+
+def test_the_pages_read_the_summary_not_the_scores(client, world):
+    """The ranking and the dashboard read the stored rows: no query of theirs reads a score (the dashboard's
+    progress table counts submitted reviews per plan of its page; the call ranking reads no review at all)."""
+    from tests.fixtures import pass_second_factor
+
+    client.force_login(world["staff"])
+    pass_second_factor(client, world["staff"])
+    for url, reads_reviews in (
+        (reverse("reviews:staff_ranking", args=[world["call"].slug, "advisory"]), False),
+        (reverse("reviews:staff_dashboard", args=[world["panel"].pk]), True),
+    ):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        sql = " ".join(q["sql"] for q in captured.captured_queries)
+        assert '"reviews_score"' not in sql, url
+        assert ('"reviews_review"' in sql) == reads_reviews, url
+        assert '"reviews_rankingsummary"' in sql
