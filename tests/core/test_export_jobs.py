@@ -282,7 +282,8 @@ def test_the_preparing_page_refreshes_itself_and_counts_rows_in_both_languages(c
     client.force_login(staff)
     english = client.get(page(job), **EN).content.decode()
     assert "Preparing your file…" in english and "1,500 of 30,000 rows" in english
-    assert '<meta http-equiv="refresh" content="2">' in english
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in english  # without JavaScript
+    assert "js/export-job.js" in english  # with it: polled in place, reloaded once finished
     assert 'max="30000" value="1500"' in english and "numbers.xlsx" in english
     korean = client.get(page(job), **KO).content.decode()
     assert "파일을 준비하고 있습니다…" in korean and "30,000행 중 1,500행" in korean
@@ -302,7 +303,7 @@ def test_the_ready_page_offers_the_file_and_stops_refreshing(client, staff, seen
     client.force_login(staff)
     english = client.get(page(job), **EN).content.decode()
     assert "Your file is ready" in english and "Download numbers.xlsx" in english and "3 rows" in english
-    assert download(job) in english and "http-equiv" not in english
+    assert download(job) in english and "http-equiv" not in english and "export-job.js" not in english
     korean = client.get(page(job), **KO).content.decode()
     assert "파일이 준비되었습니다" in korean and "numbers.xlsx 내려받기" in korean and "3행" in korean
 
