@@ -211,11 +211,13 @@ def _fail(job: ExportJob, error: str, now) -> None:
 # --- the sweep -----------------------------------------------------------------------------------------------
 
 
-def sweep(*, now=None, lost_after_seconds: int = 300) -> tuple[int, int]:
+def sweep(*, now=None, lost_after_seconds: int = 300, stale_after_seconds: int | None = None) -> tuple[int, int]:
     """Delete expired jobs with their files; queue again the jobs whose task was lost: waiting ones never
-    picked up, running ones with no progress for longer than the task's hard time limit (their worker died).
-    Returns (deleted, queued)."""
+    picked up, running ones with no progress for longer than the task's hard time limit (their worker died;
+    a live one has been stopped by that limit by then). Returns (deleted, queued)."""
     now = now or timezone.now()
+    if stale_after_seconds is None:
+        stale_after_seconds = settings.EXPORT_TASK_TIME_LIMIT + 60
     deleted = 0
     for job in ExportJob.objects.filter(expires_at__lte=now).iterator():
         name, storage = job.file.name, job.file.storage
@@ -226,7 +228,7 @@ def sweep(*, now=None, lost_after_seconds: int = 300) -> tuple[int, int]:
     waiting = ExportJob.objects.live(now).filter(
         status=Status.PENDING, created_at__lt=now - datetime.timedelta(seconds=lost_after_seconds)
     )
-    stale = now - datetime.timedelta(seconds=settings.EXPORT_TASK_TIME_LIMIT + 60)
+    stale = now - datetime.timedelta(seconds=stale_after_seconds)
     abandoned = ExportJob.objects.live(now).filter(status=Status.RUNNING, heartbeat_at__lt=stale)
     ids = list(waiting.values_list("pk", flat=True)[:200]) + list(abandoned.values_list("pk", flat=True)[:200])
     for job_id in ids:
