@@ -315,3 +315,14 @@ def test_a_failed_job_says_so_in_both_languages(client, staff, seen):
     english = client.get(page(job), **EN).content.decode()
     assert "The file could not be prepared" in english and "http-equiv" not in english
     assert "파일을 만들지 못했습니다" in client.get(page(job), **KO).content.decode()
+
+
+def test_the_admin_lists_jobs_read_only_without_the_file(client, staff, seen):
+    job = start(staff, fail=True)
+    export_jobs.build(job.pk)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    listing = client.get(reverse("admin:core_exportjob_changelist"))
+    assert listing.status_code == 200 and "numbers.xlsx" in listing.content.decode()
+    detail = client.get(reverse("admin:core_exportjob_change", args=[job.pk])).content.decode()
+    assert "ValueError: the object went away" in detail and 'name="_save"' not in detail
+    assert client.get(reverse("admin:core_exportjob_add")).status_code == 403
