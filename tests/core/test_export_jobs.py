@@ -219,6 +219,8 @@ def test_only_the_user_who_asked_sees_the_page_and_the_file(client, staff, other
     response = client.get(download(job))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="numbers.xlsx"'
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"PK\x03\x04") and int(response["Content-Length"]) == len(content)
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
