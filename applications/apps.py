@@ -12,6 +12,7 @@ class ApplicationsConfig(AppConfig):
 
         register_all()
 
-        from . import dashboard
+        from . import dashboard, exports
 
         dashboard.register()
+        exports.register()

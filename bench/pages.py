@@ -284,28 +284,46 @@ def _peak_rss_mb() -> float:
 
 
 def export_only(panel_pk: int) -> None:
+    """The score sheet built as the export task builds it (core/export_jobs.py: claim, rows with progress saved,
+    the workbook written to a temporary file, stored under MEDIA), in this fresh process."""
     setup_django()
+    from django.conf import settings
     from django.utils import timezone
 
-    from reviews.exports import score_sheet_response
-    from reviews.models import Panel, Rubric
+    from core import export_jobs
+    from core.models import ExportJob
+    from reviews.exports import SCORE_SHEET
+    from reviews.models import Panel
 
+    settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-bench-media-"))
     panel = Panel.objects.get(pk=panel_pk)
-    rubric = Rubric.objects.get(call=panel.call, stage=panel.stage)
+    staff = panel.created_by
     plans = panel.plans().count()
+    now = timezone.now()
+    job = ExportJob.objects.create(  # as export_jobs.start makes it, without queueing it (the build is measured)
+        owner=staff,
+        builder=SCORE_SHEET,
+        params={"panel": panel.pk},
+        language="ko",
+        filename="bench.xlsx",
+        expires_at=now + export_jobs.lifetime(),
+    )
     import openpyxl  # noqa: F401 - imported before the baseline, as in a warm worker
 
     before = _peak_rss_mb()
     started, cpu = time.perf_counter(), time.process_time()
-    response = score_sheet_response(panel, rubric, at=timezone.now())
-    size = sum(len(chunk) for chunk in response.streaming_content)
+    outcome = export_jobs.build(job.pk)
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     grown = _peak_rss_mb() - before
+    job.refresh_from_db()
+    size = job.file.size if job.file else 0
     print(
-        f"score sheet XLSX, panel of {plans} plans: {wall:.2f} s wall, {cpu:.2f} s CPU, "
-        f"peak RSS +{grown:.1f} MB, {size / 1024:.0f} KB (synchronous, in one process)",
+        f"score sheet XLSX, panel of {plans} plans, {job.rows_done} rows ({outcome}): {wall:.2f} s wall, "
+        f"{cpu:.2f} s CPU, peak RSS +{grown:.1f} MB, {size / 1024:.0f} KB (the export task's code, one process)",
         flush=True,
     )
+    job.file.delete(save=False)
+    ExportJob.objects.filter(pk=job.pk).delete()
 
 
 def _size(port: int, path: str, cookie: str) -> int:

@@ -241,6 +241,13 @@ OUTBOX_SENDING_LEASE = env.int("OUTBOX_SENDING_LEASE", default=OUTBOX_TASK_TIME_
 if OUTBOX_SENDING_LEASE <= OUTBOX_TASK_TIME_LIMIT:
     raise ImproperlyConfigured("OUTBOX_SENDING_LEASE must exceed the outbox task's hard time limit.")
 
+# Spreadsheet exports built by a task (core/export_jobs.py): progress saved every so many rows, the file kept
+# for a day, the task's own time limits (a large score sheet takes seconds, not minutes; the limit is a guard).
+EXPORT_PROGRESS_EVERY = env.int("EXPORT_PROGRESS_EVERY", default=500)
+EXPORT_JOB_LIFETIME = env.int("EXPORT_JOB_LIFETIME", default=24 * 60 * 60)
+EXPORT_TASK_SOFT_TIME_LIMIT = env.int("EXPORT_TASK_SOFT_TIME_LIMIT", default=300)
+EXPORT_TASK_TIME_LIMIT = env.int("EXPORT_TASK_TIME_LIMIT", default=EXPORT_TASK_SOFT_TIME_LIMIT + 30)
+
 # Celery: without a broker URL, tasks run in-process (same code, nothing else changes).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default=""))
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
@@ -284,6 +291,7 @@ CELERY_BEAT_SCHEDULE = {
     "review-packet-sweep": {"task": "reviews.tasks.sweep_review_packets", "schedule": 300.0},
     "committee-notice-sweep": {"task": "committee.tasks.sweep_notices", "schedule": 300.0},
     "condition-reminders": {"task": "committee.tasks.send_condition_reminders", "schedule": 3600.0},
+    "export-sweep": {"task": "core.tasks.sweep_exports", "schedule": 600.0},
     "orphan-file-sweep": {"task": "core.tasks.sweep_orphan_files", "schedule": 3600.0},
     "clear-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": 3600.0},  # issue 10
 }

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import OutboxMessage
+from .models import ExportJob, OutboxMessage
 from .outbox import redact
 
 
@@ -43,4 +43,22 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         return ", ".join(obj.to)
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """Read-only: who asked for which export, how far it got and why it failed. The files are served to
+    their owners only (core.views.export_download), not from here."""
+
+    list_display = ["filename", "owner", "builder", "status", "rows_done", "rows_total", "attempts", "created_at"]
+    list_filter = ["status", "builder"]
+    search_fields = ["filename", "owner__email"]
+    exclude = ["file"]
+    readonly_fields = [f.name for f in ExportJob._meta.fields if f.name != "file"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

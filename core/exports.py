@@ -1,10 +1,10 @@
 """Spreadsheet downloads shared by every room: cells a spreadsheet would run as formulas are kept as text
-(CSV/formula injection), and XLSX workbooks are written to a temporary file and streamed from there."""
+(CSV/formula injection). CSV streams from the request; XLSX workbooks are built by an export job
+(core/export_jobs.py) into a temporary file and stored for their owner to download."""
 
 import csv
-import tempfile
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.utils import translation
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,14 +68,6 @@ def text_row(sheet, values: list, number_formats: dict[int, str] | None = None) 
             cell.number_format = number_format
         cells.append(cell)
     sheet.append(cells)
-
-
-def xlsx_response(workbook, filename: str) -> FileResponse:
-    """Save the workbook to a temporary file (not into memory) and stream it as an attachment."""
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse when the download ends
-    workbook.save(spool)
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
 
 
 class _Echo:

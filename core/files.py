@@ -17,7 +17,7 @@ import logging
 import threading
 
 from django.apps import apps
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import models
 from django.utils import timezone
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 _local = threading.local()
 
 # Folders under the storage root that hold files of rows (call documents and uploads included).
-MANAGED_FOLDERS = ("applications", "calls", "receipts", "committee", "review-packets", "consultations")
+MANAGED_FOLDERS = ("applications", "calls", "receipts", "committee", "review-packets", "consultations", "exports")
 ORPHAN_GRACE = datetime.timedelta(hours=6)
 
 
@@ -58,12 +58,13 @@ def track(storage, name: str) -> None:
         stack[-1].append((storage, name))
 
 
-def store_generated(fieldfile, name: str, content: bytes) -> None:
-    """Save `content` to `fieldfile` under the name its row fixes (replacing a never-committed leftover)."""
+def store_generated(fieldfile, name: str, content) -> None:
+    """Save `content` (bytes, or a django File streamed in chunks) to `fieldfile` under the name its row fixes
+    (replacing a never-committed leftover)."""
     target = fieldfile.field.generate_filename(fieldfile.instance, name)
     if fieldfile.storage.exists(target):
         fieldfile.storage.delete(target)
-    fieldfile.save(name, ContentFile(content), save=False)
+    fieldfile.save(name, content if isinstance(content, File) else ContentFile(content), save=False)
     track(fieldfile.storage, fieldfile.name)
 
 

@@ -79,3 +79,76 @@ def new_message_id() -> str:
 
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "portal.invalid"
     return make_msgid(domain=domain)
+
+
+def _export_path(job, filename: str) -> str:
+    return f"exports/{job.pk}-{filename}"
+
+
+class ExportJobQuerySet(models.QuerySet):
+    def live(self, now):
+        """Jobs whose file is still offered (not past their expiry); the sweep deletes the others."""
+        return self.filter(expires_at__gt=now)
+
+
+class ExportJob(models.Model):
+    """One spreadsheet a user asked for, built by a Celery task (core/export_jobs.py) and kept for a day.
+
+    The room that offers the export registers a builder under a dotted name (core imports no room); the job
+    stores that name and the parameters the builder needs, never the rows themselves."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be prepared")
+        RUNNING = "running", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    # RUNNING -> RUNNING: the task delivered again after its worker was killed starts over.
+    TRANSITIONS = {
+        Status.PENDING: {Status.RUNNING, Status.FAILED},
+        Status.RUNNING: {Status.RUNNING, Status.READY, Status.FAILED},
+        Status.READY: set(),
+        Status.FAILED: set(),
+    }
+    # Deliveries of the task that may start building (a worker killed each time does not loop forever).
+    MAX_ATTEMPTS = 3
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    builder = models.CharField(_("export"), max_length=100)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=10)
+    filename = models.CharField(_("file name"), max_length=200)
+    # The page the export was asked from (a path on this site), offered as the way back.
+    back_url = models.CharField(_("back to"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows expected"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=_export_path, max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Written with the progress: a running job whose heartbeat is older than the task's hard time limit lost
+    # its worker.
+    heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"]), models.Index(fields=["expires_at"])]
+
+    def __str__(self):
+        return f"{self.filename} ({self.status})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("core:export_job", args=[self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.READY, self.Status.FAILED)

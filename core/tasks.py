@@ -66,3 +66,28 @@ def sweep_orphan_files() -> int:
 
 
 sweep_orphan_files = shared_task(soft_time_limit=300, time_limit=360)(sweep_orphan_files)
+
+
+def build_export(export_id: int) -> str:
+    """Build one export job's spreadsheet (core/export_jobs.py). Safe to run twice: one file is kept."""
+    from .export_jobs import build
+
+    return build(export_id)
+
+
+build_export = shared_task(
+    acks_late=True,
+    soft_time_limit=settings.EXPORT_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.EXPORT_TASK_TIME_LIMIT,
+)(build_export)
+
+
+def sweep_exports() -> int:
+    """Delete export files past their day; queue again the jobs whose task was lost."""
+    from .export_jobs import sweep
+
+    deleted, queued = sweep()
+    return deleted + queued
+
+
+sweep_exports = shared_task(soft_time_limit=120, time_limit=150)(sweep_exports)

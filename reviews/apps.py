@@ -10,7 +10,7 @@ class ReviewsConfig(AppConfig):
         from applications.extensions import register_call_dates, register_plan_panel
         from applications.models.audit import ACTION_LABELS
 
-        from . import aggregates, dashboard, tasks  # noqa: F401  (the SQLite median, the Celery tasks)
+        from . import aggregates, dashboard, exports, tasks  # noqa: F401  (the SQLite median, the Celery tasks)
         from .selectors import call_dates
         from .transitions import register_all
         from .views.packets import plan_panel
@@ -19,6 +19,7 @@ class ReviewsConfig(AppConfig):
         register_call_dates(call_dates)
         register_plan_panel(plan_panel)
         dashboard.register()
+        exports.register()
         ACTION_LABELS.update(
             {
                 "start_advisory_review": _("Expert review started"),

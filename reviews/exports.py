@@ -3,19 +3,23 @@ with the ranking statistics. Staff only: it names who gave which score."""
 
 from django.utils.translation import gettext as _
 
+from core import export_jobs
 from core.clock import file_stamp, naive_kst
-from core.exports import text_row, write_only_sheet, xlsx_response
+from core.exports import text_row, write_only_sheet
 
-from .models import Criterion
+from .models import Criterion, Panel, Rubric
 from .selectors import ranking
 from .staff_selectors import score_sheet_rows
+
+SCORE_SHEET = "reviews.score_sheet"
+PERM = "reviews.manage_panels"
 
 
 def _round(value):
     return None if value is None else round(float(value), 2)
 
 
-def _scores_sheet(workbook, panel):
+def _scores_sheet(workbook, panel, rows, progress):
     sheet = write_only_sheet(
         workbook,
         _("Scores"),
@@ -34,7 +38,7 @@ def _scores_sheet(workbook, panel):
     )
     # Plain values, not model instances: four objects per score made the ORM half of a 30,000-row export.
     criteria = {c.pk: (c.title, float(c.max_points)) for c in Criterion.objects.filter(rubric__call=panel.call)}
-    rows = score_sheet_rows(panel).values_list(
+    rows = rows.values_list(
         "review__assignment__application__receipt_number",
         "review__assignment__application__title",
         "review__assignment__reviewer__full_name",
@@ -63,9 +67,10 @@ def _scores_sheet(workbook, panel):
             ],
             {8: "yyyy-mm-dd hh:mm"},
         )
+        progress.step()
 
 
-def _summary_sheet(workbook, panel, rubric):
+def _summary_sheet(workbook, ranked, rubric, progress):
     sheet = write_only_sheet(
         workbook,
         _("Summary"),
@@ -85,7 +90,7 @@ def _summary_sheet(workbook, panel, rubric):
         ],
         [6, 16, 40, 28, 10, 10, 10, 12, 12, 12, 12, 12],
     )
-    for position, row in enumerate(ranking(rubric, panel.field), start=1):
+    for position, row in enumerate(ranked, start=1):
         text_row(
             sheet,
             [
@@ -103,6 +108,7 @@ def _summary_sheet(workbook, panel, rubric):
                 _round(row.ranking_score),
             ],
         )
+        progress.step()
     text_row(sheet, [])
     text_row(sheet, [_("Ranking score"), str(rubric.get_ranking_rule_display())])
     text_row(
@@ -115,11 +121,20 @@ def _summary_sheet(workbook, panel, rubric):
     text_row(sheet, [_("Disagreement threshold (points)"), float(rubric.disagreement_threshold)])
 
 
-def score_sheet_response(panel, rubric, *, at):
-    from openpyxl import Workbook
+def filename(panel, at) -> str:
+    return f"scores-panel-{panel.pk}-{file_stamp(at)}.xlsx"
 
-    workbook = Workbook(write_only=True)
-    _summary_sheet(workbook, panel, rubric)
-    _scores_sheet(workbook, panel)
-    stamp = file_stamp(at)
-    return xlsx_response(workbook, f"scores-panel-{panel.pk}-{stamp}.xlsx")
+
+def build_score_sheet(job, workbook, progress):
+    """params: {"panel": the panel's id}; the rubric of the panel's call and stage."""
+    panel = Panel.objects.select_related("call", "field").get(pk=job.params["panel"])
+    rubric = Rubric.objects.get(call=panel.call, stage=panel.stage)
+    ranked = ranking(rubric, panel.field)
+    scores = score_sheet_rows(panel)
+    progress.expect(len(ranked) + scores.count())
+    _summary_sheet(workbook, ranked, rubric, progress)
+    _scores_sheet(workbook, panel, scores, progress)
+
+
+def register() -> None:
+    export_jobs.register(SCORE_SHEET, perm=PERM, build=build_score_sheet)

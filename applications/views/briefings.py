@@ -4,20 +4,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core import exports
-from core.clock import format_kst, kst_date
+from core import export_jobs, exports
+from core.clock import kst_date
 from core.errors import Refused, refuse, show_on_form
 from core.permissions import get_permitted_object_or_404, role_required
 from core.validators import slug_or_404
 
 from .. import briefing_services as services
 from ..briefing_forms import AnswerForm, BriefingRegistrationForm, FaqForm, QuestionForm
+from ..exports import BRIEFING_XLSX, EXPORT_HEADER, MANAGE_CALLS, registration_rows
+from ..exports import registrations as briefing_registrations
 from ..models import BriefingRegistration, BriefingSession, Call, Question
 
 PAGE_SIZE = 50
@@ -92,15 +94,11 @@ def staff_briefings(request):
     return render(request, "applications/briefings/staff_list.html", {"page": page, "now": request.received_at})
 
 
-def _registrations(session):
-    return session.registrations.select_related("organization", "registered_by").order_by("created_at", "pk")
-
-
 @role_required("applications.manage_calls")
 def staff_briefing(request, pk):
     session = get_object_or_404(services.sessions_with_seats(BriefingSession.objects.select_related("call")), pk=pk)
     services.describe_session(session, request.received_at)
-    registrations = list(_registrations(session))
+    registrations = list(briefing_registrations(session))
     context = {
         "session": session,
         "active": [r for r in registrations if not r.cancelled_at],
@@ -109,52 +107,26 @@ def staff_briefing(request, pk):
     return render(request, "applications/briefings/staff_detail.html", context)
 
 
-def _cell(value):
-    return exports.safe_text("" if value is None else value)
-
-
-EXPORT_HEADER = (
-    gettext_lazy("Organisation (Korean)"),
-    gettext_lazy("Organisation (English)"),
-    gettext_lazy("Number of attendees"),
-    gettext_lazy("Attendee names"),
-    gettext_lazy("Registered by"),
-    gettext_lazy("E-mail"),
-    gettext_lazy("Phone"),
-    gettext_lazy("Registered at (KST)"),
-)
-
-
-def _export_rows(session):
-    for registration in _registrations(session).filter(cancelled_at__isnull=True):
-        organization, person = registration.organization, registration.registered_by
-        yield [
-            _cell(organization.name_ko),
-            _cell(organization.name_en),
-            registration.attendees,
-            _cell(registration.attendee_names),
-            _cell(person.full_name),
-            _cell(person.email),
-            _cell(person.phone),
-            format_kst(registration.created_at),
-        ]
-
-
-@role_required("applications.manage_calls")
+@role_required(MANAGE_CALLS)
 def staff_briefing_export(request, pk, fmt):
+    """CSV streams from here; XLSX (POST) starts an export job and shows its page."""
     session = get_object_or_404(BriefingSession.objects.select_related("call"), pk=pk)
     filename = f"briefing-{session.pk}-{kst_date(session.starts_at):%Y%m%d}-registrations.{fmt}"
     if fmt == "csv":
-        return exports.csv_response(EXPORT_HEADER, _export_rows(session), filename)
+        return exports.csv_response(EXPORT_HEADER, registration_rows(session), filename)
     if fmt != "xlsx":
         raise Http404
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = exports.write_only_sheet(workbook, _("Registrations"), EXPORT_HEADER)
-    for row in _export_rows(session):
-        exports.text_row(sheet, row)
-    return exports.xlsx_response(workbook, filename)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    job = export_jobs.start(
+        request.user,
+        BRIEFING_XLSX,
+        {"session": session.pk},
+        filename=filename,
+        at=request.received_at,
+        back_url=reverse("applications:staff_briefing", args=[session.pk]),
+    )
+    return redirect(job)
 
 
 # --- applicants: questions ------------------------------------------------------------------------------

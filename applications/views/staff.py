@@ -4,43 +4,27 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from accounts.models import Organization
-from core import exports
+from core import export_jobs, exports
 from core.clock import file_stamp, format_kst, naive_kst
 from core.errors import Refused, show_on_form
 from core.permissions import role_required
 
 from .. import embargo, selectors, services, snapshot, workflow
-from ..models import Attachment, Call, Site
-from ..staff_forms import AnnouncementForm, DeadlineExtensionForm, ScreeningForm, StaffApplicationFilterForm
+from ..exports import EXPORT_COLUMNS, MANAGE_APPLICATIONS, PLANS_XLSX, filtered_plans, plan_rows
+from ..models import Attachment, Call
+from ..staff_forms import AnnouncementForm, DeadlineExtensionForm, ScreeningForm
 from .common import load_application
 
 PAGE_SIZE = 25
 
-# Export columns: (header, width in characters for the XLSX sheet).
-EXPORT_COLUMNS = (
-    (gettext_lazy("Receipt number"), 16),
-    (gettext_lazy("Plan title"), 48),
-    (gettext_lazy("Applicant organisation"), 28),
-    (gettext_lazy("Call"), 40),
-    (gettext_lazy("Field"), 28),
-    (gettext_lazy("Region of the site"), 16),
-    (gettext_lazy("Status"), 22),
-    (gettext_lazy("Submitted at (KST)"), 18),
-    (gettext_lazy("Total planned investment (KRW)"), 24),
-    (gettext_lazy("Direct jobs"), 12),
-)
-INVESTMENT_COLUMN = 9  # 1-based, for the XLSX number format
-SUBMITTED_COLUMN = 8
-
 
 def _filtered(request):
-    form = StaffApplicationFilterForm(request.GET or None)
-    filters = form.filters() if form.is_bound else {}
-    return form, selectors.staff_application_list(request.user, filters)
+    return filtered_plans(request.user, request.GET)
 
 
 def _selected_call(form):
@@ -61,69 +45,31 @@ def application_list(request):
     return render(request, "applications/staff/list.html", context)
 
 
-def _organization_name(organization) -> str:
-    return organization.name or organization.name_ko
-
-
-def _region(application):
-    try:
-        region = application.site.region
-    except Site.DoesNotExist:
-        return None
-    return region
-
-
-def _export_rows(queryset):
-    """One list of plain values per plan: text, a naive KST datetime, integers."""
-    for application in queryset.iterator(chunk_size=500):
-        region = _region(application)
-        submitted = application.submitted_at
-        yield [
-            application.receipt_number or "",
-            application.title,
-            _organization_name(application.organization),
-            application.call.title,
-            application.field.name,
-            region.name if region else "",
-            str(application.get_status_display()),
-            naive_kst(submitted),
-            application.total_investment_krw,
-            application.total_direct_jobs,
-        ]
-
-
 def _filename(request, extension: str) -> str:
     stamp = file_stamp(request.received_at)
     return f"plans-{stamp}.{extension}"
 
 
-@role_required("applications.manage_applications")
+@role_required(MANAGE_APPLICATIONS)
 def export_csv(request):
     _form, queryset = _filtered(request)
     header = [label for label, _width in EXPORT_COLUMNS]
-    return exports.csv_response(header, _export_rows(queryset), _filename(request, "csv"))
+    return exports.csv_response(header, plan_rows(queryset), _filename(request, "csv"))
 
 
-@role_required("applications.manage_applications")
+@role_required(MANAGE_APPLICATIONS)
+@require_POST
 def export_xlsx(request):
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
-    _form, queryset = _filtered(request)
-    workbook = Workbook(write_only=True)
-    sheet = exports.write_only_sheet(
-        workbook,
-        _("Development plans"),
-        [label for label, _width in EXPORT_COLUMNS],
-        [width for _label, width in EXPORT_COLUMNS],
+    """Start building the XLSX of the plans the list's filters (the query string) select; its page follows."""
+    job = export_jobs.start(
+        request.user,
+        PLANS_XLSX,
+        {"query": request.GET.urlencode()},
+        filename=_filename(request, "xlsx"),
+        at=request.received_at,
+        back_url=reverse("applications:staff_applications") + (f"?{request.GET.urlencode()}" if request.GET else ""),
     )
-    formats = {INVESTMENT_COLUMN - 1: "#,##0", SUBMITTED_COLUMN - 1: "yyyy-mm-dd hh:mm"}
-    count = 0
-    for row in _export_rows(queryset):
-        exports.text_row(sheet, row, formats)
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_COLUMNS))}{count + 1}"
-    return exports.xlsx_response(workbook, _filename(request, "xlsx"))
+    return redirect(job)
 
 
 @role_required("applications.manage_applications")

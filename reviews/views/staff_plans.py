@@ -4,11 +4,13 @@ steps (start expert review, move to the subcommittee), the review packet PDF and
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import workflow
 from applications.models import Application
+from core import export_jobs
 from core.clock import format_kst
 from core.errors import Refused, refuse, show_on_form
 from core.permissions import role_required
@@ -168,7 +170,17 @@ def packet_download(request, pk, plan):
 
 
 @role_required(PERM)
+@require_POST
 def score_sheet(request, pk):
+    """Start building the panel's score sheet (an export job) and show its page."""
     panel = get_object_or_404(Panel.objects.select_related("call", "field"), pk=pk)
-    rubric = get_object_or_404(Rubric, call=panel.call, stage=panel.stage)
-    return exports.score_sheet_response(panel, rubric, at=request.received_at)
+    get_object_or_404(Rubric, call=panel.call, stage=panel.stage)
+    job = export_jobs.start(
+        request.user,
+        exports.SCORE_SHEET,
+        {"panel": panel.pk},
+        filename=exports.filename(panel, request.received_at),
+        at=request.received_at,
+        back_url=reverse("reviews:staff_dashboard", args=[panel.pk]),
+    )
+    return redirect(job)

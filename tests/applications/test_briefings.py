@@ -14,6 +14,9 @@ from django.utils import timezone
 from accounts.models import Membership
 from applications import briefing_services
 from applications.models import BriefingRegistration, BriefingSession
+from core import export_jobs
+from core.clock import kst_date
+from tests.exports import export_via_job
 from tests.factories import CallFactory, MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -290,10 +293,12 @@ def test_a_value_that_looks_like_a_formula_is_exported_as_text(client, briefing,
 def test_xlsx_export_keeps_korean_text(client, briefing, applicant, ministry_staff):
     register(briefing, applicant, 3, names="홍길동 과장")
     client.force_login(ministry_staff)
-    response = client.get(reverse("applications:staff_briefing_export", args=[briefing.pk, "xlsx"]), **EN)
-    assert response.status_code == 200
+    url = reverse("applications:staff_briefing_export", args=[briefing.pk, "xlsx"])
+    assert client.get(url).status_code == 405  # built by an export job, asked for with the form's POST
+    job, response, content = export_via_job(client, url, **EN)
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    workbook = openpyxl.load_workbook(io.BytesIO(response.getvalue()))
+    assert job.filename == f"briefing-{briefing.pk}-{kst_date(briefing.starts_at):%Y%m%d}-registrations.xlsx"
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0][0] == "Organisation (Korean)"
     assert rows[1][0] == organization_of(applicant).name_ko
@@ -325,7 +330,12 @@ def test_staff_session_page_query_count_does_not_grow(client, ministry_staff, dj
         response = client.get(reverse("applications:staff_briefing", args=[session.pk]))
     assert response.content.decode().count("<tr>") == rows + 1
     with django_assert_max_num_queries(6):
-        client.get(reverse("applications:staff_briefing_export", args=[session.pk, "xlsx"]))
+        b"".join(client.get(reverse("applications:staff_briefing_export", args=[session.pk, "csv"])).streaming_content)
+    job = export_jobs.start(
+        ministry_staff, "applications.briefing_xlsx", {"session": session.pk}, filename="b.xlsx", at=timezone.now()
+    )
+    with django_assert_max_num_queries(12):  # the claim, the session, the count, the rows, the file stored
+        assert export_jobs.build(job.pk) == "ready"
 
 
 @pytest.mark.parametrize("rows", [1, 30])

@@ -7,14 +7,17 @@ import io
 import openpyxl
 import pytest
 import time_machine
+from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import roles
 from accounts.models import Membership, Region
 from applications import snapshot
 from applications.models import Application, Call, DeadlineExtension, PlanVersion, Site
 from applications.workflow import State
-from core.models import OutboxMessage
+from core.models import ExportJob, OutboxMessage
+from tests.exports import export_via_job, workbook_via_job
 from tests.factories import (
     DEADLINE_2026,
     KST,
@@ -289,8 +292,16 @@ def test_exports_queries_do_not_grow_with_rows(client, ministry_staff, call, dja
     with django_assert_max_num_queries(5):  # session, user, roles, second-factor device, the rows
         lines = b"".join(client.get(CSV).streaming_content).decode("utf-8-sig").splitlines()
     assert len(lines) == n + 1
-    with django_assert_max_num_queries(5):
-        workbook = openpyxl.load_workbook(io.BytesIO(client.get(XLSX).getvalue()))
+    from core import export_jobs
+
+    job = export_jobs.start(
+        ministry_staff, "applications.plans_xlsx", {"query": ""}, filename="p.xlsx", at=timezone.now()
+    )
+    # the claim (lock, save), the count, the rows, the progress saved, the file stored (lock, save), savepoints
+    with django_assert_max_num_queries(13):
+        assert export_jobs.build(job.pk) == "ready"
+    job.refresh_from_db()
+    workbook = openpyxl.load_workbook(job.file.open("rb"))
     assert workbook.active.max_row == n + 1
 
 
@@ -341,13 +352,13 @@ def test_csv_export_headers_in_english_and_formulas_neutralised(client, ministry
 
 def test_xlsx_export_has_a_bold_header_widths_and_numbers(client, ministry_staff, export_plans):
     client.force_login(ministry_staff)
-    english = openpyxl.load_workbook(io.BytesIO(client.get(XLSX, **EN).getvalue())).active
+    english = workbook_via_job(client, XLSX, **EN).active
     header = [cell.value for cell in english[1]]
     assert header[0] == "Receipt number" and header[8] == "Total planned investment (KRW)"
-    response = client.get(XLSX)
-    assert response.status_code == 200
+    _job, response, content = export_via_job(client, XLSX)
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
+    assert response["Content-Disposition"].startswith('attachment; filename="plans-')
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.column_dimensions["B"].width > sheet.column_dimensions["A"].width
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
@@ -366,8 +377,31 @@ def test_xlsx_export_has_a_bold_header_widths_and_numbers(client, ministry_staff
 
 def test_xlsx_export_follows_the_filters(client, ministry_staff, export_plans, robots):
     client.force_login(ministry_staff)
-    sheet = openpyxl.load_workbook(io.BytesIO(client.get(XLSX, {"field": robots.pk}).getvalue())).active
+    sheet = workbook_via_job(client, XLSX, {"field": robots.pk}).active
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["2026-ROB-001"]
+
+
+def test_the_xlsx_button_shows_a_page_that_offers_the_file_once_it_is_built(client, ministry_staff, export_plans):
+    """The flow a staff user sees, with the task run on commit as the eager in-process Celery runs it."""
+    client.force_login(ministry_staff)
+    listing = client.get(LIST, {"q": "울산", "page": 1}).content.decode()
+    assert f'<form method="post" action="{XLSX}?q=%EC%9A%B8%EC%82%B0">' in listing  # the filters, not the page
+    assert client.get(XLSX).status_code == 405  # a link prefetched or crawled starts nothing
+    with TestCase.captureOnCommitCallbacks(execute=True) as callbacks:
+        waiting = client.post(f"{XLSX}?q=%EC%9A%B8%EC%82%B0", follow=True)
+    assert len(callbacks) == 1
+    assert "파일을 준비하고 있습니다…" in waiting.content.decode()  # rendered before the commit queued the task
+    job = ExportJob.objects.get()
+    assert waiting.redirect_chain == [(reverse("core:export_job", args=[job.pk]), 302)]
+    assert job.params == {"query": "q=%EC%9A%B8%EC%82%B0"} and job.back_url == f"{LIST}?q=%EC%9A%B8%EC%82%B0"
+    assert job.filename.startswith("plans-") and job.filename.endswith(".xlsx")
+    ready = client.get(waiting.redirect_chain[0][0]).content.decode()
+    assert "파일이 준비되었습니다" in ready and "http-equiv" not in ready
+    download = client.get(reverse("core:export_download", args=[job.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["2026-BAT-001"]
+    client.force_login(UserFactory(roles=[roles.MINISTRY_STAFF]))  # a colleague with the same role
+    assert client.get(reverse("core:export_download", args=[job.pk])).status_code == 404
 
 
 # --- screening ----------------------------------------------------------------------------------------

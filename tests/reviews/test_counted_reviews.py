@@ -2,23 +2,22 @@
 ranking, the mean, the criterion averages, the score chart, the stage summary, the score-sheet export and the
 "other reviews" page agree on a plan one of whose evaluators was found conflicted after submitting."""
 
-import datetime
-import io
-
 import openpyxl
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
+from accounts import roles
 from applications.models import Application
+from core import export_jobs
 from reviews.aggregates import conflicted, counted_reviews
-from reviews.exports import score_sheet_response
+from reviews.exports import SCORE_SHEET
 from reviews.models import Assignment, Conflict, Review
 from reviews.selectors import criterion_averages, open_advisory_assignments, ranking, stage_summary
 from reviews.staff_selectors import score_sheet_rows, submitted_totals
 from tests.factories import (
-    KST,
     CallFactory,
     ExpertFactory,
+    UserFactory,
     assign,
     make_panel,
     make_rubric,
@@ -101,9 +100,12 @@ def test_the_export_agrees_with_the_ranking(plan_with_a_conflicted_review):
         "김하나",
         "이두리",
     }
+    staff = UserFactory(roles=[roles.MINISTRY_STAFF])
     with translation.override("en"):
-        response = score_sheet_response(s["panel"], s["rubric"], at=datetime.datetime(2026, 6, 1, 10, 0, tzinfo=KST))
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        job = export_jobs.start(staff, SCORE_SHEET, {"panel": s["panel"].pk}, filename="s.xlsx", at=timezone.now())
+    assert export_jobs.build(job.pk) == "ready"
+    job.refresh_from_db()
+    workbook = openpyxl.load_workbook(job.file.open("rb"))
     summary = list(workbook["Summary"].iter_rows(values_only=True))
     assert summary[1][4] == 2 and summary[1][5] == pytest.approx(88.5)
     scores = list(workbook["Scores"].iter_rows(values_only=True))[1:]

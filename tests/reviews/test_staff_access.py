@@ -66,7 +66,6 @@ def pages(w):
         reverse("reviews:staff_members", args=[p]),
         reverse("reviews:staff_assignments", args=[p]),
         reverse("reviews:staff_conflicts", args=[p]),
-        reverse("reviews:staff_score_sheet", args=[p]),
         reverse("reviews:staff_plan", args=[p, a]),
         reverse("reviews:staff_packet_download", args=[p, a]),
     ]
@@ -81,6 +80,7 @@ def actions(w):
         reverse("reviews:staff_start", args=[p, a]),
         reverse("reviews:staff_move", args=[p, a]),
         reverse("reviews:staff_packet", args=[p, a]),
+        reverse("reviews:staff_score_sheet", args=[p]),  # starts an export job
     ]
 
 

@@ -13,6 +13,7 @@ from applications.workflow import State
 from reviews import services
 from reviews.models import Review, ReviewPacket
 from reviews.services import ReviewRefused
+from tests.exports import export_via_job
 from tests.factories import (
     KST,
     CallFactory,
@@ -162,11 +163,14 @@ def test_score_sheet_has_one_row_per_score_and_a_summary(client, staff, setup):
     submitted_review(setup["assignments"][0], (20, 15, 10, 8, 8, 8, 8), comment='=HYPERLINK("http://x")')
     submitted_review(setup["assignments"][1], (25, 20, 15, 10, 10, 10, 10))
     client.force_login(staff)
-    response = client.get(reverse("reviews:staff_score_sheet", args=[setup["panel"].pk]), **EN)
-    assert response["Content-Disposition"].startswith("attachment;")
+    job, response, content = export_via_job(
+        client, reverse("reviews:staff_score_sheet", args=[setup["panel"].pk]), **EN
+    )
+    assert response["Content-Disposition"].startswith(f'attachment; filename="scores-panel-{setup["panel"].pk}-')
+    assert job.rows_done == job.rows_total == 1 + 2 * 7  # one ranked plan, fourteen scores
     import io
 
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
     assert workbook.sheetnames == ["Summary", "Scores"]
     scores = list(workbook["Scores"].iter_rows(values_only=True))
     assert scores[0][:3] == ("Receipt number", "Plan title", "Evaluator")

@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts import roles
 from accounts.models import Membership
@@ -36,6 +37,7 @@ from applications.models import (
 )
 from applications.workflow import State
 from committee.models import Condition, ConditionAnswer
+from core.models import ExportJob
 from reviews.models import Conflict, Consultation, Rubric, Stage
 from tests.factories import (
     KST,
@@ -186,7 +188,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "applications:staff_deadline": only(MINISTRY, 200, others=403),
     "applications:staff_timeline": only(MINISTRY, 200, others=403),
     "applications:staff_export_csv": only(MINISTRY, 200, others=403),
-    "applications:staff_export_xlsx": only(MINISTRY, 200, others=403),
+    "applications:staff_export_xlsx": only(MINISTRY, 302, others=403),  # POST: starts an export job
     "applications:staff_question": only(MINISTRY, 200, others=403),
     "applications:staff_questions": only(MINISTRY, 200, others=403),
     "applications:staff_screen": only(MINISTRY, 200, others=403),
@@ -225,6 +227,9 @@ EXPECTED: dict[str, dict[str, int]] = {
     "committee:verify_start": expect(200),
     "committee:verify_file": expect(400),  # public; an empty POST is a form error
     "core:dashboard": expect(200, anonymous=302),
+    # An export job (a ready file) ministry staff asked for: nobody else's, the superuser's neither.
+    "core:export_job": only(("ministry_staff",), 200, others=404),
+    "core:export_download": only(("ministry_staff",), 200, others=404),
     "core:home": expect(200),
     "health": expect(200),
     "health-live": expect(200),
@@ -248,7 +253,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "reviews:staff_plan": only(MINISTRY, 200, others=403),
     "reviews:staff_ranking": only(MINISTRY, 200, others=403),
     "reviews:staff_reopen": only(MINISTRY, 400, others=403),
-    "reviews:staff_score_sheet": only(MINISTRY, 200, others=403),
+    "reviews:staff_score_sheet": only(MINISTRY, 302, others=403),  # POST: starts an export job
     "reviews:staff_start": only(MINISTRY, 302, others=403),
     "reviews:staff_start_all": only(MINISTRY, 302, others=403),
     "reviews:staff_unassign": only(MINISTRY, 404, others=403),
@@ -395,8 +400,20 @@ def build_dataset():
         "consultation": consultation.pk,
         "answer_pk": answer.pk,
     }
+    export = ExportJob(
+        owner=users["ministry_staff"],
+        builder="applications.plans_xlsx",
+        language="ko",
+        filename="plans.xlsx",
+        status=ExportJob.Status.READY,
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    export.save()
+    export.file.save("plans.xlsx", ContentFile(b"PK"), save=True)
     # Which object a <pk> means, by the view's namespace and name.
     pks = {
+        "core:export_job": export.pk,
+        "core:export_download": export.pk,
         "accounts:organization": lead.pk,
         "accounts:approve": lead.pk,
         "accounts:reject": lead.pk,
