@@ -1,9 +1,13 @@
 """Shared fixtures: users per role, a real Celery worker, and a Chromium page with an axe-core check."""
 
 import json
+import os
 import re
+import weakref
+from urllib.parse import urlparse
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -58,6 +62,7 @@ def browser_log_in(page, email, password, *, landing=r"/dashboard/$"):
     """Log in through the login page, and through the second-factor page when the role asks for it."""
     from accounts.models import User
 
+    watch_navigations(page)
     user = User.objects.get(email__iexact=email)
     code = one_time_code(user) if needs_second_factor(user) else None
     page.goto("/accounts/login/")
@@ -153,26 +158,152 @@ def browser():
 def page(browser, live_server):
     # bypass_csp: axe-core is injected as an inline script; the policy itself is tested in tests/core/test_csp.py.
     context = browser.new_context(
-        locale="ko-KR", base_url=live_server.url, viewport={"width": 1280, "height": 900}, bypass_csp=True
+        locale="ko-KR", base_url=live_server.url, viewport={"width": DESKTOP, "height": 900}, bypass_csp=True
     )
     context.set_default_timeout(10_000)
     pg = context.new_page()
+    watch_navigations(pg)
     yield pg
     context.close()
 
 
-def assert_accessible(page, *, context: str = ""):
-    """Run axe-core (WCAG 2.1 A/AA and best practices) on the page and fail with what it found."""
+# What "accessible" means in every browser test: WCAG 2.1 A/AA and axe-core's best practices, at a desktop and a
+# phone width, in Korean and English, and nothing scrolling sideways at 320 px (WCAG 1.4.10, reflow).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+NARROW, PHONE, DESKTOP = 320, 390, 1366
+LANGUAGES = ("ko", "en")
+_navigations: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def watch_navigations(page) -> None:
+    """Remember the method of each request that loads a document into `page` (after redirects, the last one),
+    so assert_accessible knows whether the page shown can be requested again without side effects."""
+    if page in _navigations:
+        return
+    seen: list[tuple[str, str]] = []
+    _navigations[page] = seen
+
+    def on_request(request):
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            seen.append((request.url.split("#")[0], request.method))
+            del seen[:-20]
+
+    page.on("request", on_request)
+
+
+def shown_by_get(page) -> bool:
+    """Whether the document in `page` came from a GET (not the answer to a POST, which must not be sent again).
+    Unknown (no watcher, or the navigation was not seen) counts as not a GET."""
+    url = page.url.split("#")[0]
+    for seen_url, method in reversed(_navigations.get(page, [])):
+        if seen_url == url:
+            return method == "GET"
+    return False
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's violations on the page as it is now, with the number of nodes and the first few of them."""
     services.need("axe-core", services.AXE_JS.exists(), "node_modules/axe-core missing (npm install)")
-    page.add_script_tag(path=str(services.AXE_JS))
-    result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: 'tag',
-             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"""
-    )
-    violations = [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(services.AXE_JS))
+    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "n": len(v["nodes"]),
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
         for v in result["violations"]
     ]
-    assert not violations, f"axe-core found accessibility problems on {context or page.url}:\n" + json.dumps(
-        violations, ensure_ascii=False, indent=1
-    )
+
+
+def sideways_overflow(page) -> int:
+    """How many CSS pixels the page scrolls sideways (0 when it fits its viewport)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def _at_width(page, width: int, check):
+    page.set_viewport_size({"width": width, "height": page.viewport_size["height"] if page.viewport_size else 900})
+    return check(page)
+
+
+def _record(findings: dict) -> None:
+    """With A11Y_REPORT=path, append this check's findings as one JSON line (the issue's measurement)."""
+    path = os.environ.get("A11Y_REPORT")
+    if path:
+        with open(path, "a") as out:
+            out.write(json.dumps(findings, ensure_ascii=False) + "\n")
+
+
+def assert_accessible(page, *, context: str = ""):
+    """axe-core finds nothing on the page as shown, at the other of the two widths (390 and 1366 px), and
+    nothing scrolls sideways at 320 px; the page's own viewport is restored afterwards, so the flow goes on.
+
+    A page reached by GET is also requested again, in the other language, in a new page of the same browser
+    context (closed afterwards; the language cookie is put back as it was) and checked the same way. The
+    answer to a POST (a form with its errors, say) is not sent again, so it is checked in its own language only.
+    """
+    where = context or page.url
+    language = page.evaluate("document.documentElement.lang") or "ko"
+    viewport = page.viewport_size or {"width": 1280, "height": 720}
+    other_width = PHONE if viewport["width"] > PHONE else DESKTOP
+    findings: dict = {"context": where, "url": page.url, "get": shown_by_get(page), "checks": []}
+
+    def check(target, language, width, violations=None):
+        if violations is None:
+            violations = _at_width(target, width, axe_violations)
+        findings["checks"].append({"language": language, "width": width, "axe": violations})
+
+    def check_overflow(target, language):
+        findings["checks"].append(
+            {"language": language, "width": NARROW, "overflow": _at_width(target, NARROW, sideways_overflow)}
+        )
+
+    try:
+        check(page, language, viewport["width"], axe_violations(page))
+        check(page, language, other_width)
+        check_overflow(page, language)
+    finally:
+        page.set_viewport_size(viewport)
+    if findings["get"]:
+        other = next(code for code in LANGUAGES if code != language)
+        _in_other_language(page, other, check, check_overflow)
+    _record(findings)
+    problems = [
+        f"{c['language']} {c['width']} px: " + json.dumps(c["axe"], ensure_ascii=False, indent=1)
+        for c in findings["checks"]
+        if c.get("axe")
+    ] + [
+        f"{c['language']} {c['width']} px: scrolls sideways by {c['overflow']} px"
+        for c in findings["checks"]
+        if c.get("overflow", 0) > 0
+    ]
+    if os.environ.get("A11Y_REPORT_ONLY"):  # measuring: count everything, let the flow go on
+        return
+    assert not problems, f"accessibility problems on {where}:\n" + "\n".join(problems)
+
+
+def _in_other_language(page, language, check, check_overflow) -> None:
+    context = page.context
+    origin = "{0.scheme}://{0.netloc}".format(urlparse(page.url))
+    cookie = settings.LANGUAGE_COOKIE_NAME
+    before = [c for c in context.cookies(origin) if c["name"] == cookie]
+    again = context.new_page()
+    try:
+        context.add_cookies([{"name": cookie, "value": language, "url": origin}])
+        again.set_viewport_size({"width": DESKTOP, "height": 900})
+        response = again.goto(page.url)
+        assert response is not None and response.ok and again.url == page.url, (
+            f"{page.url} asked again in {language} answered {response and response.status} at {again.url}"
+        )
+        assert again.evaluate("document.documentElement.lang") == language, f"{page.url} is not in {language}"
+        check(again, language, DESKTOP)
+        check(again, language, PHONE)
+        check_overflow(again, language)
+    finally:
+        again.close()
+        context.clear_cookies(name=cookie)
+        if before:
+            context.add_cookies(before)

@@ -1,6 +1,6 @@
 """In Chromium: the score sheet adds the scores up while the evaluator types (the server still sums the stored
 scores on submitting), and the score sheet and a plan section warn before the page is left with changes not
-saved; saving clears the warning. Each page passes axe-core at 1366 and 390 px."""
+saved; saving clears the warning. Each page passes axe-core (assert_accessible: both widths, both languages)."""
 
 import re
 
@@ -25,12 +25,6 @@ from ..applications.conftest import BEFORE
 from ..reviews.conftest import DURING
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def accessible_at_both_widths(page, context):
-    for width in (1366, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        assert_accessible(page, context=f"{context} at {width} px")
 
 
 def leaving_asks(page, leave) -> bool:
@@ -75,7 +69,7 @@ def test_the_score_sheet_totals_as_you_type_and_warns_before_losing_scores(page,
         assert total.text_content() == "40.5"  # does not count; the server says why on saving
         page.locator(f"#id_score_{criteria[2].pk}").fill("12")
         assert total.text_content() == "52.5"
-        accessible_at_both_widths(page, "score sheet with a running total")
+        assert_accessible(page, context="score sheet with a running total")
 
         # typed but not saved: leaving asks first
         assert leaving_asks(page, lambda: page.get_by_role("link", name="계획서(제출본)").click())
@@ -142,7 +136,7 @@ def test_a_plan_section_warns_before_losing_what_was_typed(page, live_server, ap
         assert not leaving_asks(page, lambda: page.get_by_role("link", name="전체 항목으로", exact=True).click())
         page.go_back()
         page.locator("#id_summary").fill("원료부터 재활용까지 한 곳에서")
-        accessible_at_both_widths(page, "plan section being edited")
+        assert_accessible(page, context="plan section being edited")
         assert leaving_asks(page, lambda: page.get_by_role("link", name="전체 항목으로", exact=True).click())
         page.go_back()
         page.locator("#id_summary").fill("원료부터 재활용까지 한 곳에서")
