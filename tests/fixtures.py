@@ -129,8 +129,12 @@ def celery_worker(transactional_db):
         celery_app.conf.task_always_eager = True
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium, per test file: Playwright's sync API keeps its event loop set as running in this thread until it
+    stops, and a later test in the same process that calls asyncio.run (pyHanko's sync API does) would fail.
+    Browser tests run last in their file (live_server is transactional), and under pytest-xdist a process runs
+    the files it is handed one after another, so a file's browser is stopped before the next file's tests."""
     services.need(
         "Chromium", services.chromium_available(), f"{services.CHROMIUM} not found (apt-get install chromium)"
     )

@@ -90,6 +90,7 @@ INTERNAL_TEXT = {
     ("applications", "application", "status_reason"),
     ("core", "outboxmessage", "body"),
     ("core", "outboxmessage", "last_error"),
+    ("core", "exportjob", "last_error"),  # the builder's error, cut to 2,000 characters by core.export_jobs
 }
 
 
