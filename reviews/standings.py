@@ -46,11 +46,13 @@ def refresh(application_ids: Iterable[int]) -> None:
 
 def rebuild(call: Call | None = None) -> int:
     """Recompute every stored summary (of one call, or of all): the repair after a bulk load or a restore.
-    Returns the number of rows written."""
+    Each call's plans are locked first, as by `refresh`, so a review submitted meanwhile is not overwritten by
+    figures read before it. Returns the number of rows written."""
     written = 0
     with transaction.atomic():
         calls = [call.pk] if call is not None else list(Call.objects.order_by("pk").values_list("pk", flat=True))
         for call_id in calls:
+            list(Application.objects.select_for_update().filter(call_id=call_id).order_by("pk").values_list("pk"))
             for stage in Stage.values:
                 written += _store(call_id, stage, None)
     return written

@@ -258,3 +258,37 @@ def test_the_pages_read_the_summary_not_the_scores(client, world):
         assert '"reviews_score"' not in sql, url
         assert ('"reviews_review"' in sql) == reads_reviews, url
         assert '"reviews_rankingsummary"' in sql
+
+
+def test_a_refresh_locks_its_plans_before_reading_their_reviews(world):
+    """Two transactions changing one plan's reviews at once (two evaluators submitting) must not each write a
+    summary computed without the other's review: the plan's row is locked first, so the later one waits and
+    reads the earlier one's committed review."""
+    with CaptureQueriesContext(connection) as captured:
+        standings.refresh([world["plans"]["A"].pk])
+    first = next(q["sql"] for q in captured.captured_queries if not q["sql"].startswith("SAVEPOINT"))
+    assert '"applications_application"' in first and "FOR UPDATE" in first
+
+
+def test_a_panel_deleted_or_moved_in_the_admin_moves_its_plans_in_the_stored_ranking(world, rf):
+    from django.contrib import admin
+
+    from reviews.admin import PanelAdmin
+    from reviews.models import Panel
+
+    robots = FieldFactory(code="ROB", name_ko="로봇", name_en="Robots")
+    world["call"].fields.add(robots)
+    plan = reviewable_plan(world["call"], field=robots)
+    panel = make_panel(world["call"], field=robots, members=[world["experts"][0]], created_by=world["staff"])
+    services.assign(world["staff"], panel, plan, world["experts"][0], at=DURING)
+    assert RankingSummary.objects.filter(application=plan, stage=Stage.ADVISORY).exists()
+    request = rf.post("/")
+    request.user = world["staff"]
+    model_admin = PanelAdmin(Panel, admin.site)
+    panel.stage = Stage.SUBCOMMITTEE
+    model_admin.save_model(request, panel, None, change=True)
+    assert list(RankingSummary.objects.filter(application=plan).values_list("stage", flat=True)) == [Stage.SUBCOMMITTEE]
+    assert_consistent(world["call"])
+    model_admin.delete_model(request, Panel.objects.get(pk=panel.pk))
+    assert not RankingSummary.objects.filter(application=plan).exists()
+    assert_consistent(world["call"])
