@@ -67,16 +67,18 @@ def lifetime() -> datetime.timedelta:
 
 
 def start(user, name: str, params: dict, *, filename: str, at, back_url: str = "") -> ExportJob:
-    """The user's job for export `name` with `params`: a job of theirs still being prepared for the same
-    export (a double click, a reload of the form) is reused; otherwise a new one is queued after commit."""
+    """The user's job for export `name` with `params` in the active language: a job of theirs still being
+    prepared for the same export (a double click, a reload of the form) is reused; otherwise a new one is
+    queued after commit."""
     if not user.has_perm(builder(name).perm):
         raise PermissionDenied
     if not url_has_allowed_host_and_scheme(back_url, allowed_hosts=None):
         back_url = ""
+    language = translation.get_language() or settings.LANGUAGE_CODE
     with transaction.atomic():
         waiting = (
             ExportJob.objects.live(at)
-            .filter(owner=user, builder=name, params=params, status__in=ACTIVE)
+            .filter(owner=user, builder=name, params=params, language=language, status__in=ACTIVE)
             .order_by("-created_at")
             .first()
         )
@@ -86,7 +88,7 @@ def start(user, name: str, params: dict, *, filename: str, at, back_url: str = "
             owner=user,
             builder=name,
             params=params,
-            language=translation.get_language() or settings.LANGUAGE_CODE,
+            language=language,
             filename=filename,
             back_url=back_url,
             created_at=at,

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import TestCase
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import roles
 from config.celery import app as celery_app
@@ -172,6 +172,8 @@ def test_asking_again_while_it_is_prepared_reuses_the_job(staff, seen):
     first = start(staff)
     assert start(staff) == first
     assert start(staff, rows=5) != first  # other parameters: another file
+    with translation.override("en"):
+        assert start(staff) != first  # headers in another language: another file
     export_jobs.build(first.pk)
     assert start(staff) != first  # a finished file is not handed out again for a new request
 
