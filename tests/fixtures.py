@@ -58,19 +58,25 @@ def one_time_code(user) -> str:
     return token
 
 
-def browser_log_in(page, email, password, *, landing=r"/dashboard/$"):
-    """Log in through the login page, and through the second-factor page when the role asks for it."""
+def browser_log_in(page, email, password, *, landing=r"/dashboard/$", check=None):
+    """Log in through the login page, and through the second-factor page when the role asks for it.
+    `check(page, name)`, if given, is called on the login page and on the second-factor page."""
     from accounts.models import User
 
     watch_navigations(page)
     user = User.objects.get(email__iexact=email)
     code = one_time_code(user) if needs_second_factor(user) else None
     page.goto("/accounts/login/")
+    if check:
+        check(page, "login")
     page.get_by_label("이메일 주소").fill(email)
     page.get_by_label("비밀번호").fill(password)
     page.get_by_role("button", name="로그인").click()
     page.wait_for_url(re.compile(f"(?:{landing})|/accounts/two-factor/"))
     if code is not None:
+        if check:
+            page.wait_for_url(re.compile("/accounts/two-factor/"))
+            check(page, "second factor")
         page.locator("#id_code").fill(code)
         page.get_by_role("button", name="확인").click()
     page.wait_for_url(re.compile(landing))

@@ -63,7 +63,7 @@ def test_registration_page_with_errors_is_accessible(page, demo_data):
 
 
 def test_staff_approval_queue_is_accessible(page, demo_data):
-    browser_log_in(page, "staff@demo.kr", DEMO_PASSWORD)
+    browser_log_in(page, "staff@demo.kr", DEMO_PASSWORD, check=lambda page, name: assert_accessible(page, context=name))
     page.goto("/accounts/organizations/pending/")
     assert page.get_by_text("한빛이차전지소재 주식회사").first.is_visible()
     assert_accessible(page, context="approval queue")
