@@ -261,6 +261,7 @@ def _freeze(application: Application, actor, at, *, number: bool = False) -> Pla
 def submit(actor, application: Application, *, at) -> PlanVersion:
     """Submit (first time) or amend (later, before the deadline): a new frozen version and a receipt."""
     name = "submit" if application.status == workflow.State.DRAFT else "amend"
+    workflow.refuse_early(application, name, actor, at=at)  # after the deadline: no lock, no transaction
     with transaction.atomic():
         locked = workflow.perform(application, name, actor, at=at)
         version = _freeze(locked, actor, at, number=name == "submit")

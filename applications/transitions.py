@@ -61,6 +61,7 @@ def register_all():
             _("Submit"),
             _lead_editor,
             guards=(call_open_for_submission, organization_approved, plan_complete),
+            early=1,  # the call's dates: a late submit is refused before the plan is locked
         )
     )
     register(
@@ -71,6 +72,7 @@ def register_all():
             _("Submit an amended version"),
             _lead_editor,
             guards=(call_open_for_submission, organization_approved, plan_complete),
+            early=1,  # the call's dates: a late submit is refused before the plan is locked
         )
     )
     register(

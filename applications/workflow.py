@@ -81,6 +81,9 @@ class Transition:
     guards: tuple[Guard, ...] = ()
     effects: tuple[Effect, ...] = field(default=())
     requires_reason: bool = False
+    # How many of the first guards read nothing the plan's lock protects (the call's dates, the organisation):
+    # `refuse_early` asks them before locking, so a request refused anyway takes no lock (issue 12).
+    early: int = 0
 
 
 TRANSITIONS: dict[str, Transition] = {}
@@ -98,6 +101,37 @@ def reason_missing(name: str, reason: str | None) -> bool:
     return TRANSITIONS[name].requires_reason and not (reason or "").strip()
 
 
+def _ensure_possible(transition: Transition, application, actor, at, reason: str, guards) -> None:
+    """Raise the first reason `actor` may not take `transition` on `application` now (the order is the message:
+    the state, who acts, the reason, then each guard in turn)."""
+    from . import embargo
+
+    if application.status not in transition.sources:
+        # Say the state as the actor may know it: before the announcement a decision is not theirs to learn.
+        raise TransitionError(
+            _("This action is not possible while the plan is “%(status)s”.")
+            % {"status": embargo.shown_status(actor, application, at)}
+        )
+    if actor is not None and not transition.allowed(actor, application):
+        raise TransitionError(_("You may not do this."))
+    if reason_missing(transition.name, reason):
+        raise TransitionError(_("Please give a reason."))
+    for guard in guards:
+        problem = guard(application, at)
+        if problem:
+            raise TransitionError(problem)
+
+
+def refuse_early(application, name: str, actor, *, at: datetime.datetime, reason: str = "") -> None:
+    """Before any lock: when the transition's early guards already refuse `application` (a submit after the
+    deadline, the surge's tail), raise what `perform` would raise, in its order, and take no lock nor read the
+    plan again. Otherwise do nothing: `perform` decides, on the locked plan."""
+    transition = TRANSITIONS[name]
+    early = transition.guards[: transition.early]
+    if any(guard(application, at) for guard in early):
+        _ensure_possible(transition, application, actor, at, reason, early)
+
+
 def perform(
     application, name: str, actor, *, at: datetime.datetime | None = None, reason: str = "", data: dict | None = None
 ):
@@ -105,7 +139,7 @@ def perform(
 
     Returns the locked, updated application. Raises TransitionError with a user-facing message.
     """
-    from . import audit, embargo
+    from . import audit
     from .models import Application
 
     at = at or timezone.now()
@@ -125,20 +159,7 @@ def perform(
             )
             .get(pk=application.pk)
         )
-        if locked.status not in transition.sources:
-            # Say the state as the actor may know it: before the announcement a decision is not theirs to learn.
-            raise TransitionError(
-                _("This action is not possible while the plan is “%(status)s”.")
-                % {"status": embargo.shown_status(actor, locked, at)}
-            )
-        if actor is not None and not transition.allowed(actor, locked):
-            raise TransitionError(_("You may not do this."))
-        if reason_missing(name, reason):
-            raise TransitionError(_("Please give a reason."))
-        for guard in transition.guards:
-            problem = guard(locked, at)
-            if problem:
-                raise TransitionError(problem)
+        _ensure_possible(transition, locked, actor, at, reason, transition.guards)
         previous = locked.status
         locked.status = transition.target
         if reason:

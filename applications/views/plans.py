@@ -221,9 +221,9 @@ def _int(value, default):
 
 
 def _fresh(application):
-    return Application.objects.select_related("call", "field", "organization", "site", "narrative").get(
-        pk=application.pk
-    )
+    return Application.objects.select_related(
+        "call", "field", "organization", "site", "site__region", "site__linked_complex", "narrative"
+    ).get(pk=application.pk)
 
 
 @login_required
@@ -379,7 +379,7 @@ def _submit(request, application):
                 },
             )
             return redirect("applications:detail", pk=application.pk)
-    rows = completeness(application)
+    rows = completeness(_fresh(application))  # one query for the plan with its site and narrative, not three
     return render(
         request,
         "applications/plans/submit.html",

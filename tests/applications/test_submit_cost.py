@@ -1,16 +1,19 @@
 """What one submit costs the database (issue 12: the deadline surge). The bound is the count the submit asks now;
 a change that adds a statement to every submit fails here and has to say why."""
 
+import datetime
+
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
-from applications import rules, sections, snapshot
+from applications import deadline, rules, sections, services, snapshot, workflow
 from applications.models import Application, ExistingComplex
-from applications.workflow import State
-from tests.factories import ApplicationFactory, FieldFactory, attach_required_files, complete_plan
+from applications.workflow import State, TransitionError
+from tests.factories import ApplicationFactory, FieldFactory, UserFactory, attach_required_files, complete_plan
 
 from .conftest import BEFORE
 
@@ -102,8 +105,6 @@ def test_the_editor_rule_is_asked_once_only_inside_the_block(plan, applicant, dj
 
 
 def test_the_memo_keeps_each_user_and_organisation_apart(plan, applicant, editor_of):
-    from tests.factories import UserFactory
-
     stranger = UserFactory()
     editor = editor_of(plan)
     with rules.edits_asked_once():
@@ -112,3 +113,49 @@ def test_the_memo_keeps_each_user_and_organisation_apart(plan, applicant, editor
         assert editor.has_perm("applications.edit_application", plan)
         other = ApplicationFactory(call=plan.call)  # another organisation's plan
         assert not applicant.has_perm("applications.edit_application", other)
+
+
+def _late(call):
+    return call.deadline + datetime.timedelta(minutes=1)
+
+
+def test_a_late_submit_is_refused_without_a_lock(client, complete, applicant):
+    """After the deadline (the surge's tail) the refusal takes no lock and opens no transaction, and says what
+    it said when the locked plan decided it."""
+    client.force_login(applicant)
+    with time_machine.travel(_late(complete.call), tick=False), CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("applications:submit", args=[complete.pk]))
+    assert response.status_code == 200
+    assert deadline.deadline_passed_message(complete.call) in response.content.decode()
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert not [s for s in statements if "FOR UPDATE" in s or "SAVEPOINT" in s], statements
+    # The page's completeness: the plan with its site and narrative in one query, then its three row sets.
+    assert sum(s.startswith("SELECT") and 'FROM "applications_application"' in s for s in statements) == 2
+    assert not [s for s in statements if 'FROM "applications_site"' in s or 'FROM "applications_plannarrative"' in s]
+    complete.refresh_from_db()
+    assert complete.status == State.DRAFT and not complete.versions.exists()
+
+
+def test_an_early_refusal_says_what_the_locked_check_says_first(complete, applicant):
+    """The early refusal keeps perform's order: the plan's state, then who acts, then the deadline."""
+    late = _late(complete.call)
+    late_message = deadline.deadline_passed_message(complete.call)
+    stranger = UserFactory()
+    with translation.override("en"), pytest.raises(TransitionError, match="You may not do this"):
+        services.submit(stranger, complete, at=late)
+    Application.objects.filter(pk=complete.pk).update(status=State.WITHDRAWN)
+    complete.refresh_from_db()
+    with pytest.raises(TransitionError) as refused:
+        workflow.refuse_early(complete, "submit", applicant, at=late)
+    with pytest.raises(TransitionError) as decided:
+        workflow.perform(complete, "submit", applicant, at=late)
+    assert str(refused.value) == str(decided.value) != late_message  # the state, said first
+
+
+def test_an_early_check_that_passes_leaves_the_decision_to_the_lock(complete, applicant, django_assert_num_queries):
+    complete = Application.objects.select_related("call").get(pk=complete.pk)
+    with django_assert_num_queries(0):  # in time: nothing asked, nothing refused (the call is already read)
+        workflow.refuse_early(complete, "submit", applicant, at=BEFORE)
+    Application.objects.filter(pk=complete.pk).update(status=State.WITHDRAWN)  # the lock reads the new state
+    with pytest.raises(TransitionError):
+        services.submit(applicant, complete, at=BEFORE)
