@@ -442,3 +442,17 @@ def test_an_anchor_becomes_the_global_chain_s_head(two_plans):
     anchored = audit.anchor(at=BEFORE)
     head = AuditChainHead.objects.get(key="global")
     assert (head.last_hash, head.last_event_id) == (anchored.hash, anchored.pk)
+
+
+def test_anchored_heads_are_looked_up_a_batch_per_query(two_plans, applicant):
+    """Three anchored heads in batches of two: two lookups, not one per head (nor overlapping batches)."""
+    from django.test.utils import CaptureQueriesContext
+
+    complete, other, events = two_plans
+    audit.anchor(at=BEFORE)
+    audit.record(action="noted", actor=applicant, application=complete, at=BEFORE)
+    audit.anchor(at=BEFORE)
+    with CaptureQueriesContext(connection) as queries:
+        assert audit.verify_chain(batch_size=2) == (AuditEvent.objects.count(), None, "")
+    lookups = [q["sql"] for q in queries if 'WHERE "applications_auditevent"."id" IN' in q["sql"]]
+    assert len(lookups) == 2, lookups
