@@ -117,9 +117,10 @@ def perform(
         # Only the plan's row (`of`): without it PostgreSQL also locks the joined rows (the call's among them), and
         # every submission of the call waited for the one before it (issue 12). The joins are what the guards
         # read: the completeness check of a submit reads the field, site (with its region) and narrative.
+        # ("site__region" brings the site with it.)
         locked = (
             Application.objects.select_for_update(of=("self",))
-            .select_related("call", "organization", "field", "site", "site__region", "narrative")
+            .select_related("call", "organization", "field", "site__region", "narrative")
             .get(pk=application.pk)
         )
         if locked.status not in transition.sources:
