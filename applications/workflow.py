@@ -151,12 +151,11 @@ def perform(
         # Only the plan's row (`of`): without it PostgreSQL also locks the joined rows (the call's among them), and
         # every submission of the call waited for the one before it (issue 12). The joins are what the guards
         # read: the completeness check of a submit reads the field, site (with its region) and narrative; and
-        # what a submission's snapshot reads of the locked plan besides (the site's linked complex).
+        # what a submission's snapshot reads of the locked plan besides (the site's linked complex). ("site__region"
+        # and "site__linked_complex" bring the site with them.)
         locked = (
             Application.objects.select_for_update(of=("self",))
-            .select_related(
-                "call", "organization", "field", "site", "site__region", "site__linked_complex", "narrative"
-            )
+            .select_related("call", "organization", "field", "site__region", "site__linked_complex", "narrative")
             .get(pk=application.pk)
         )
         _ensure_possible(transition, locked, actor, at, reason, transition.guards)

@@ -433,3 +433,26 @@ def test_anchoring_skips_a_plan_chain_being_appended_to_and_takes_it_next_time()
     assert anchored.data == {"heads": {str(idle.pk): [idle_event.pk, idle_event.hash]}}
     assert audit.anchor(at=BEFORE).data == {"heads": {str(busy.pk): [busy_event.pk, busy_event.hash]}}
     assert audit.verify_chain() == (4, None, "")
+
+
+def test_an_anchor_becomes_the_global_chain_s_head(two_plans):
+    """The global head names the anchor as its newest event (as an append's head does), not only its hash."""
+    from applications.models import AuditChainHead
+
+    anchored = audit.anchor(at=BEFORE)
+    head = AuditChainHead.objects.get(key="global")
+    assert (head.last_hash, head.last_event_id) == (anchored.hash, anchored.pk)
+
+
+def test_anchored_heads_are_looked_up_a_batch_per_query(two_plans, applicant):
+    """Three anchored heads in batches of two: two lookups, not one per head (nor overlapping batches)."""
+    from django.test.utils import CaptureQueriesContext
+
+    complete, other, events = two_plans
+    audit.anchor(at=BEFORE)
+    audit.record(action="noted", actor=applicant, application=complete, at=BEFORE)
+    audit.anchor(at=BEFORE)
+    with CaptureQueriesContext(connection) as queries:
+        assert audit.verify_chain(batch_size=2) == (AuditEvent.objects.count(), None, "")
+    lookups = [q["sql"] for q in queries if 'WHERE "applications_auditevent"."id" IN' in q["sql"]]
+    assert len(lookups) == 2, lookups

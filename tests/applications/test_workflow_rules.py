@@ -207,3 +207,34 @@ def test_perform_s_other_refusals_say_why(plan, applicant):
         workflow.ensure_editable(plan)
     assert str(locked.value) == "이 계획서는 더 이상 수정할 수 없습니다."
     assert AuditEvent.objects.count() == 0
+
+
+# --- what perform locks and reads (issue 11: mutants of the locking query) -----------------------------------
+
+
+def test_perform_locks_only_the_plan_s_row_and_reads_what_the_guards_read_with_it(complete):
+    """Issue 12: the lock names the plan's table only (FOR UPDATE OF), so the call's row and the others joined
+    are not locked; and the joins the submit's guards read (call, organisation, field, site with its region,
+    narrative) come with the locked row, so a guard asks nothing more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    read = []
+
+    def reads_the_joins(application, at):
+        with CaptureQueriesContext(connection) as asked:
+            application.call.pk, application.organization.pk, application.field.pk
+            application.site.region.pk, application.narrative.pk
+        read.append(len(asked))
+
+    workflow.register(
+        Transition("test_lock", (State.DRAFT,), State.DRAFT, "Lock", lambda u, a: True, guards=(reads_the_joins,))
+    )
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            workflow.perform(complete, "test_lock", None, at=BEFORE)
+    finally:
+        del workflow.TRANSITIONS["test_lock"]
+    assert read == [0]
+    locks = [q["sql"] for q in queries if q["sql"].startswith('SELECT "applications_application"."id"')]
+    assert len(locks) == 1 and locks[0].endswith(' FOR UPDATE OF "applications_application"'), locks
