@@ -197,6 +197,16 @@ def test_only_the_secretariat_records_a_resolution(secretariat, item):
     assert not Resolution.objects.exists() and not AuditEvent.objects.filter(action="resolution_recorded").exists()
 
 
+def test_recording_locks_the_item_with_its_meeting_and_plan(secretariat, item):
+    # the agenda item is locked with its meeting and its plan: the attendance (saved through the meeting's row)
+    # and the plan's state cannot change under a recording (issue 11: a lost select_related was not noticed)
+    with CaptureQueriesContext(connection) as queries:
+        recorded(secretariat, item)
+    (lock,) = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"] and "agendaitem" in q["sql"]]
+    assert lock.endswith(" FOR UPDATE") and 'JOIN "committee_meeting"' in lock
+    assert 'JOIN "applications_application"' in lock
+
+
 def test_the_first_record_needs_minutes(secretariat, item):
     with pytest.raises(ValidationError) as exc:
         services.record_resolution(secretariat, item, at=MEETING_DAY, **resolution_data())
