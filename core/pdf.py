@@ -29,11 +29,16 @@ def authority_contact() -> dict:
 
 
 def render_pdf(template_name: str, context: dict, *, language: str = "ko") -> bytes:
-    from weasyprint import HTML  # imported here: importing WeasyPrint costs ~0.6 s, pages need it never
-
     with translation.override(language):
         html = render_to_string(
             template_name, {**context, "LANGUAGE_CODE": language, "authority_contact": authority_contact()}
         )
+    return html_to_pdf(html)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF/UA-1 file of a rendered template."""
+    from weasyprint import HTML  # imported here: importing WeasyPrint costs ~0.6 s, pages need it never
+
     base_url = str(settings.BASE_DIR / "static") + "/"
     return HTML(string=html, base_url=base_url).write_pdf(pdf_variant=PDF_VARIANT)
