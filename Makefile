@@ -82,7 +82,9 @@ beat:
 # Benchmarks (issue 12): bench/pages.py seeds its own database (portal_perf_bench by default, BENCH_DATABASE_URL)
 # and prints every page as a ratio to a bare-Django floor; BENCH_PLANS=200 BENCH_ROUNDS=1 for a quick look.
 # bench/surge.py replays a deadline surge (its own database portal_perf_surge, a real Celery worker on Redis db 13:
-# BENCH_SURGE_BROKER_URL); BENCH_SURGE_RATE / BENCH_SURGE_SECONDS set its size. Run one bench at a time.
+# BENCH_SURGE_BROKER_URL); BENCH_SURGE_RATE / BENCH_SURGE_SECONDS set its size. bench/pdfs.py times the decision
+# notice and receipt against a WeasyPrint floor, then K notices on a real worker -c 2 (portal_perf_pdfs, Redis db 9:
+# BENCH_PDF_BROKER_URL; BENCH_PDF_K=1000, BENCH_PDF_N=20; BENCH_PDF_PROFILE=1 for a cProfile). Run one bench at a time.
 bench: $(VENV)/.installed-dev
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
 

@@ -5,6 +5,8 @@ Every PDF is PDF/UA-1 (issue 14): tagged, with a structure tree in the HTML's or
 header cells, figures with their alt text), the document's language and title, and XMP metadata saying so.
 A template's <html lang> and <title> are therefore required, and images need alt text."""
 
+import threading
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -29,11 +31,32 @@ def authority_contact() -> dict:
 
 
 def render_pdf(template_name: str, context: dict, *, language: str = "ko") -> bytes:
-    from weasyprint import HTML  # imported here: importing WeasyPrint costs ~0.6 s, pages need it never
-
     with translation.override(language):
         html = render_to_string(
             template_name, {**context, "LANGUAGE_CODE": language, "authority_contact": authority_contact()}
         )
+    return html_to_pdf(html)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF/UA-1 file of a rendered template."""
+    from weasyprint import HTML  # imported here: importing WeasyPrint costs ~0.6 s, pages need it never
+
     base_url = str(settings.BASE_DIR / "static") + "/"
-    return HTML(string=html, base_url=base_url).write_pdf(pdf_variant=PDF_VARIANT)
+    return HTML(string=html, base_url=base_url).write_pdf(pdf_variant=PDF_VARIANT, font_config=font_config())
+
+
+_local = threading.local()
+
+
+def font_config():
+    """One WeasyPrint FontConfiguration per thread, kept for the process's life: its Pango font map (the fonts
+    found and loaded) is then built once instead of once per PDF (issue 12). Per thread, because a Pango font map
+    is not safe to share between threads (a Celery worker process renders on one thread; so does gunicorn's sync
+    worker). The templates declare no @font-face, so nothing document-specific accumulates in it."""
+    config = getattr(_local, "font_config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _local.font_config = FontConfiguration()
+    return config

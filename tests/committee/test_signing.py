@@ -208,3 +208,38 @@ def test_signing_and_checking_work_inside_a_running_event_loop():
         return signing.check_pdf(signed)
 
     assert asyncio.run(inside()).genuine
+
+
+def test_the_room_reserved_for_the_signature_is_pyhankos_own_estimate_made_once(notice):
+    """sign_pdf reserves the room pyHanko would estimate for each PDF (a dry-run signature, plus 50%), but
+    estimates it once per signer (issue 12): the same room, and the estimate is not made again."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    from committee.documents import notice_context
+    from committee.tasks import NOTICE_TEMPLATE
+    from core.pdf import render_pdf
+
+    unsigned = render_pdf(NOTICE_TEMPLATE, notice_context(notice), language="ko")
+    path, passphrase, _ = signing._authority()
+    meta = signers.PdfSignatureMetadata(
+        field_name=signing.SIGNATURE_FIELD, subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256"
+    )
+    by_pyhanko = (
+        signing._pdf_17_signer()(meta, signer=signing._signer(str(path), path.stat().st_mtime, passphrase))
+        .sign_pdf(IncrementalPdfFileWriter(io.BytesIO(unsigned)))
+        .getvalue()
+    )
+
+    def reserved(data: bytes) -> int:
+        (signature,) = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+        return len(signature.sig_object.raw_get("/Contents").original_bytes) * 2
+
+    signing._bytes_reserved.cache_clear()
+    ours = [signing.sign_pdf(unsigned, reason="test") for _ in range(3)]
+    sizes = {reserved(data) for data in ours}
+    assert len(sizes) == 1  # estimated once
+    # the same estimate, up to the dry run's own ECDSA signature, whose DER length varies by a byte or two
+    assert abs(sizes.pop() - reserved(by_pyhanko)) <= 8
+    assert signing._bytes_reserved.cache_info().misses == 1
+    assert all(signing.check_pdf(data).genuine for data in ours)
