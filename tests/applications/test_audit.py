@@ -456,3 +456,54 @@ def test_anchored_heads_are_looked_up_a_batch_per_query(two_plans, applicant):
         assert audit.verify_chain(batch_size=2) == (AuditEvent.objects.count(), None, "")
     lookups = [q["sql"] for q in queries if 'WHERE "applications_auditevent"."id" IN' in q["sql"]]
     assert len(lookups) == 2, lookups
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_appends_to_a_new_plan_chain_wait_for_each_other_and_both_land():
+    """The plan chain's head row is created by its first append. A second append that starts while the first
+    has inserted the head but not committed cannot see the row: its insert waits for the first's commit and then
+    takes the first's row (ON CONFLICT DO NOTHING, then read FOR UPDATE) instead of failing on the unique key."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from tests import services as test_services
+    from tests.factories import ApplicationFactory
+
+    test_services.need("PostgreSQL", connection.vendor == "postgresql", "row locks need PostgreSQL")
+    plan = ApplicationFactory()
+    assert not AuditEvent.objects.filter(application=plan).exists()
+    holding, release = threading.Event(), threading.Event()
+    outcome = {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                outcome["first"] = audit.record(action="first", application=plan, at=BEFORE)
+                holding.set()
+                assert release.wait(30)
+        finally:
+            connections.close_all()
+
+    def second():
+        try:
+            outcome["second"] = audit.record(action="second", application=plan, at=BEFORE)
+        except Exception as exc:  # noqa: BLE001 - the test reports it
+            outcome["error"] = exc
+        finally:
+            connections.close_all()
+
+    one, two = threading.Thread(target=first), threading.Thread(target=second)
+    one.start()
+    try:
+        assert holding.wait(30)
+        two.start()
+        two.join(1)
+        assert two.is_alive(), "the second append did not wait for the first's head row"
+    finally:
+        release.set()
+        one.join(30)
+        two.join(30)
+    assert "error" not in outcome, outcome.get("error")
+    assert outcome["second"].prev_hash == outcome["first"].hash
+    assert audit.verify_chain() == (2, None, "")
