@@ -58,7 +58,9 @@ def _report(label, cpu_ms, statements, profiler, verbose):
             print("    ", sql[:160])
     if profiler:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(
+            int(os.environ.get("BENCH_TOP", 45))
+        )
         print(out.getvalue())
 
 
