@@ -6,7 +6,7 @@
 Times N GETs of the public designations page with the Django test client, anonymous and signed in as an
 applicant and as (second-factor verified) staff, under the settings the bench runs gunicorn with (DEBUG off,
 so the cached template loader), and the floor app (bench/floor/app.py) the same way in a child process.
-CPU time (process_time), not wall time: the machine is shared. The database is migrated and seeded once
+CPU time (process_time), not wall time, the fastest of five batches: the machine is shared. The database is migrated and seeded once
 (a small world, kept: BENCH_DATABASE_URL, default portal_overhead_bench, is the script's own).
 """
 
@@ -40,22 +40,26 @@ def _measure(client, path: str, n: int, profile: bool):
         client.get(path)
     statements = [q["sql"] for q in captured.captured_queries]
     profiler = cProfile.Profile() if profile else None
-    started = time.process_time()
-    if profiler:
-        profiler.enable()
-    for _ in range(n):
-        client.get(path)
-    if profiler:
-        profiler.disable()
-    cpu_ms = (time.process_time() - started) * 1000 / n
+    # Five batches; the fastest is reported: on a shared machine the others measure the neighbours too.
+    batches = []
+    for _ in range(5):
+        started = time.process_time()
+        if profiler:
+            profiler.enable()
+        for _ in range(max(1, n // 5)):
+            client.get(path)
+        if profiler:
+            profiler.disable()
+        batches.append((time.process_time() - started) * 1000 / max(1, n // 5))
+    cpu_ms = min(batches)
     return cpu_ms, statements, profiler
 
 
 def _report(label, cpu_ms, statements, profiler, verbose):
-    print(f"{label:<22} {cpu_ms:7.2f} CPU ms/request  {len(statements):2d} statements")
+    print(f"{label:<22} {cpu_ms:7.2f} CPU ms/request (min of 5 batches)  {len(statements):2d} statements")
     if verbose:
         for sql in statements:
-            print("    ", sql[:160])
+            print("    ", sql[: int(os.environ.get("BENCH_SQL_WIDTH", 160))])
     if profiler:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(
