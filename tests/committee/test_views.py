@@ -334,3 +334,17 @@ def test_a_superseded_notice_is_not_preselected_for_sending(
     old_box = html.split(f'id="notice-{confirmed.pk}"', 1)[1].split(">", 1)[0]
     new_box = html.split(f'id="notice-{corrected.pk}"', 1)[1].split(">", 1)[0]
     assert "checked" not in old_box and "checked" in new_box
+
+
+def test_the_designations_page_asks_a_fixed_number_of_queries(client, sent, plan, django_assert_num_queries):
+    """Issue 12: the public list loads each row's relations in bulk; an attribute read lazily per row (the call,
+    say, no longer selected with the plan) would add a query here."""
+    with time_machine.travel(AFTER_ANNOUNCEMENT, tick=False):
+        client.get(reverse("committee:designations"))  # warm
+        # plans (with field, organisation, site and region), anchors, agenda items, their resolutions with
+        # notices, conditions
+        with django_assert_num_queries(5):
+            page = client.get(reverse("committee:designations")).content.decode()
+        with django_assert_num_queries(5):
+            client.get(reverse("committee:designations_csv"))
+    assert plan.organization.name_ko in page and sent.document_number in page
