@@ -141,5 +141,8 @@ def seed():
 
     from . import demo_plans
 
-    demo_plans.seed(call, User.objects.get(email="staff@demo.kr"))
+    staff = User.objects.get(email="staff@demo.kr")
+    demo_plans.seed(call, staff)
+    demo_plans.seed_practice_draft(practice)
+    demo_plans.seed_questions(call, practice, staff)
     return []

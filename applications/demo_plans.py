@@ -4,14 +4,24 @@ so that the review and committee rooms have real plans to work on. Idempotent: s
 import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Membership, Organization, Region, User
 from core import korean
 from core.clock import KST
 
-from . import deadline, services
-from .models import AnchorCompany, Application, Call, ExistingComplex, InfrastructureNeed, PlanNarrative, Site
+from . import briefing_services, deadline, services
+from .models import (
+    AnchorCompany,
+    Application,
+    Call,
+    ExistingComplex,
+    InfrastructureNeed,
+    PlanNarrative,
+    Question,
+    Site,
+)
 from .workflow import State
 
 SUBMITTED_AT = datetime.datetime(2026, 2, 25, 15, 0, tzinfo=KST)
@@ -216,3 +226,70 @@ def seed(call: Call, staff) -> list[Application]:
     for application in call.applications.filter(status=State.RECEIVED).exclude(title=LEFT_FOR_SCREENING):
         services.screen(staff, application, eligible=True, at=SCREENED_AT)
     return list(call.applications.all())
+
+
+PRACTICE_DRAFT = "[연습] 울산 이차전지 원료 특화단지 초안"
+
+
+def seed_practice_draft(practice: Call) -> Application | None:
+    """applicant@demo.kr has a draft in the practice call with its plan document uploaded: the draft's pages
+    (attachments, removing one, withdrawing) are there to try, and a new plan can still be started."""
+    user = User.objects.filter(email="applicant@demo.kr").first()
+    membership = user and Membership.objects.filter(user=user, role=Membership.Role.OWNER).first()
+    if membership is None:
+        return None
+    existing = practice.applications.filter(title=PRACTICE_DRAFT, organization=membership.organization).first()
+    if existing:
+        return existing
+    now = timezone.now()
+    draft = services.create_application(
+        user,
+        call=practice,
+        field=practice.fields.get(code="BAT"),
+        organization=membership.organization,
+        title=PRACTICE_DRAFT,
+        at=now,
+    )
+    upload = SimpleUploadedFile("plan_document.pdf", MINIMAL_PDF, content_type="application/pdf")
+    services.upload_attachment(user, draft, kind="plan_document", upload=upload, at=now)
+    return draft
+
+
+def seed_questions(call: Call, practice: Call, staff) -> None:
+    """Questions from applicant@demo.kr's organisation: one on the 2026 call, answered before the deadline and
+    published as a FAQ entry, and one on the practice call that waits for staff's answer."""
+    user = User.objects.filter(email="applicant@demo.kr").first()
+    membership = user and Membership.objects.filter(user=user, role=Membership.Role.OWNER).first()
+    if membership is None or Question.objects.filter(organization=membership.organization).exists():
+        return
+    organization = membership.organization
+    asked = datetime.datetime(2026, 1, 20, 10, 0, tzinfo=KST)
+    answered = briefing_services.ask_question(
+        user,
+        call,
+        organization=organization,
+        subject="투자 확약서(MOU)의 효력 기준",
+        body="앵커기업과 체결한 투자 양해각서(MOU)가 법적 구속력이 없는 경우에도 투자 확약으로 인정되는지 문의드립니다.",
+        at=asked,
+    )
+    answer = (
+        "구속력 있는 투자협약이 가장 높게 평가되나, 양해각서도 투자 규모·시기·자금 조달 계획이 구체적으로 "
+        "적혀 있으면 투자 확약으로 제출할 수 있습니다."
+    )
+    briefing_services.answer_question(staff, answered, answer=answer, at=asked + datetime.timedelta(days=2))
+    briefing_services.publish_faq(
+        staff,
+        answered,
+        published=True,
+        faq_question="법적 구속력이 없는 투자 양해각서(MOU)도 투자 확약으로 인정됩니까?",
+        faq_answer=answer,
+        at=asked + datetime.timedelta(days=2, hours=1),
+    )
+    briefing_services.ask_question(
+        user,
+        practice,
+        organization=organization,
+        subject="부지 면적 산정 방법",
+        body="기존 산업단지와 신규 조성 부지를 함께 신청하는 경우 부지 면적은 합산하여 적으면 됩니까?",
+        at=timezone.now(),
+    )
