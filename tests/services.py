@@ -32,16 +32,7 @@ def need(service: str, available: bool, how: str) -> None:
 
 
 def broker_url() -> str:
-    """The Redis broker the worker tests use. Under pytest-xdist (`make test` runs two processes) each process
-    gets its own database number, so one process's Celery worker never takes the other's tasks or purges its
-    queue: gw0 keeps the configured number, gwN adds N (modulo Redis's 16)."""
-    url = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    index = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-    if not index:
-        return url
-    parsed = urlparse(url)
-    number = int(parsed.path.lstrip("/") or 0)
-    return parsed._replace(path=f"/{(number + index) % 16}").geturl()
+    return os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
 @functools.cache
