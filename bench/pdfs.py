@@ -33,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.lib import procs  # noqa: E402 - after the path above
+
 GOAL_RENDER = 1.5  # notice render <= 1.5x the floor
 GOAL_BATCH = 1.5  # K notices on 2 worker processes <= 1.5x K x notice / 2
 
@@ -78,28 +80,6 @@ def setup_django(workdir: Path) -> None:
     import django
 
     django.setup()
-
-
-def _cpu_seconds(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _children(parent: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == parent:
-                        found.append(int(entry))
-            except OSError:
-                continue
-    return found
 
 
 def _p95(values: list[float]) -> float:
@@ -348,15 +328,15 @@ def batch_k(workdir: Path, ids: list[int], single_wall: float, single_cpu: float
         for pk in warm:  # both pool processes import WeasyPrint and load the signer before the clock starts
             generate_notice.delay(pk)
         _wait(warm, worker, WAIT)
-        pool = _children(worker.pid)
-        cpu_before = sum(_cpu_seconds(pid) for pid in [worker.pid, *pool])
+        pool = procs.children(worker.pid)
+        cpu_before = sum(procs.cpu_seconds(pid) for pid in [worker.pid, *pool])
         started = time.perf_counter()
         for pk in measured:
             generate_notice.delay(pk)
         _wait(measured, worker, WAIT)
         wall = time.perf_counter() - started
-        pool_after = _children(worker.pid)
-        cpu = sum(_cpu_seconds(pid) for pid in [worker.pid, *pool_after]) - cpu_before
+        pool_after = procs.children(worker.pid)
+        cpu = sum(procs.cpu_seconds(pid) for pid in [worker.pid, *pool_after]) - cpu_before
         k = len(measured)
         ideal_wall, ideal_cpu = k * single_wall / 2, k * single_cpu
         print(

@@ -42,6 +42,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.lib import procs  # noqa: E402 - after the path above
+
 RATE = float(os.environ.get("BENCH_SURGE_RATE", 75))
 SECONDS = float(os.environ.get("BENCH_SURGE_SECONDS", 16))
 AFTER = float(os.environ.get("BENCH_SURGE_AFTER", 2))
@@ -122,29 +124,6 @@ def session_cookies(owners) -> list[str]:
         client.force_login(user)
         cookies.append(f"sessionid={client.cookies['sessionid'].value}; csrftoken={CSRF}")
     return cookies
-
-
-def _cpu_seconds(pid: int) -> float:
-    """utime + stime of a process (0 once it is gone)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _children(parent: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == parent:
-                        found.append(int(entry))
-            except OSError:
-                continue
-    return found
 
 
 def _backends(name: str) -> list[int]:
@@ -259,14 +238,14 @@ def main() -> None:
 
             return ("POST", path, headers, b"")
 
-        web_pids = _children(web.pid)
-        web_cpu = {pid: _cpu_seconds(pid) for pid in web_pids}
-        db_cpu = {pid: _cpu_seconds(pid) for pid in _backends(name)}
+        web_pids = procs.children(web.pid)
+        web_cpu = {pid: procs.cpu_seconds(pid) for pid in web_pids}
+        db_cpu = {pid: procs.cpu_seconds(pid) for pid in _backends(name)}
         connection.close()
         results = load.offered(PORT, [request(p, c) for _m, p, c, _b in requests], rate=RATE, start=start)
         fired = time.time()
-        web_used = sum(_cpu_seconds(pid) - web_cpu[pid] for pid in web_pids)
-        db_used = sum(_cpu_seconds(pid) - db_cpu.get(pid, 0.0) for pid in _backends(name))
+        web_used = sum(procs.cpu_seconds(pid) - web_cpu[pid] for pid in web_pids)
+        db_used = sum(procs.cpu_seconds(pid) - db_cpu.get(pid, 0.0) for pid in _backends(name))
 
         accepted, refused, other = [], [], []
         for sent, ms, status, body in results:
