@@ -226,6 +226,7 @@ def main() -> None:
         from django.test.utils import CaptureQueriesContext
 
         from applications.models import PlanVersion
+        from committee import selectors
         from committee.documents import notice_context
         from committee.models import DecisionNotice
         from committee.tasks import NOTICE_TEMPLATE, generate_notice
@@ -243,13 +244,7 @@ def main() -> None:
         ).get(application=plan)
 
         def notice_unsigned():
-            notice = DecisionNotice.objects.select_related(
-                "call",
-                "resolution__agenda_item__meeting",
-                "resolution__agenda_item__application__organization",
-                "resolution__agenda_item__application__field",
-                "resolution__agenda_item__application__site__region",
-            ).get(pk=first.pk)
+            notice = selectors.notice_for_rendering(first.pk)
             render_pdf(NOTICE_TEMPLATE, notice_context(notice), language=notice.language)
 
         pending = iter(singles)

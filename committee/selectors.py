@@ -18,6 +18,17 @@ from .models import AgendaItem, DecisionNotice, Meeting, Resolution
 from .models.resolutions import DESIGNATIONS
 
 
+def notice_for_rendering(pk: int) -> DecisionNotice:
+    """A notice with every row its PDF reads (committee.documents.notice_context), in one query."""
+    return DecisionNotice.objects.select_related(
+        "call",
+        "resolution__agenda_item__meeting",
+        "resolution__agenda_item__application__organization",
+        "resolution__agenda_item__application__field",
+        "resolution__agenda_item__application__site__region",
+    ).get(pk=pk)
+
+
 def announcement_display(call: Call) -> str:
     if call.announcement_at is None:
         return "—"

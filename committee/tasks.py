@@ -24,16 +24,11 @@ def generate_notice(self, notice_id: int) -> str:
     from core.pdf import render_pdf
     from core.signing import sign_pdf
 
+    from . import selectors
     from .documents import notice_context
     from .models import DecisionNotice
 
-    notice = DecisionNotice.objects.select_related(
-        "call",
-        "resolution__agenda_item__meeting",
-        "resolution__agenda_item__application__organization",
-        "resolution__agenda_item__application__field",
-        "resolution__agenda_item__application__site__region",
-    ).get(pk=notice_id)
+    notice = selectors.notice_for_rendering(notice_id)
     if notice.is_ready:
         return "exists"
     try:
