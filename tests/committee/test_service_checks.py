@@ -389,6 +389,27 @@ def test_sending_starts_at_the_announcement_instant(secretariat, ready_notice, p
     assert event.data == {"notice": ready_notice.pk, "document_number": ready_notice.document_number}
 
 
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [
+        ("ko", "지정 결과 통지서 {}: 국가첨단전략산업 특화단지"),
+        ("en", "Decision notice {}: National Advanced Strategic Industry Specialized Complex"),
+    ],
+)
+def test_a_notice_s_e_mail_is_in_the_notice_s_language(
+    secretariat, item, django_capture_on_commit_callbacks, language, subject
+):
+    """The e-mail is written in the notice's language (without one, the English source text would go out)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = services.confirm_resolution(
+            secretariat, recorded(secretariat, item), at=MEETING_DAY, language=language
+        )
+    notice = DecisionNotice.objects.get(pk=notice.pk)
+    assert services.send_notices(secretariat, [notice], at=ANNOUNCEMENT) == 1
+    notice.refresh_from_db()
+    assert notice.message.subject == subject.format(notice.document_number)
+
+
 def test_sending_locks_the_notice_row_only(secretariat, ready_notice):
     # the notice is read with its call, plan and organisation, but only its own row is locked: the plan and the
     # call stay free for the other rooms while the e-mails are queued (issue 11: a lost `of=` was not noticed)
