@@ -45,7 +45,9 @@ def _refuse_problems(meeting: Meeting, data: dict) -> None:
 # --- meetings and the agenda -----------------------------------------------------------------------------
 
 
-def save_meeting(actor, *, meeting: Meeting | None = None, members, attendees, **fields) -> Meeting:
+def save_meeting(
+    actor, *, at: datetime.datetime, meeting: Meeting | None = None, members, attendees, **fields
+) -> Meeting:
     _require_secretariat(actor)
     with transaction.atomic():
         members, attendees = set(members), set(attendees)
@@ -64,6 +66,7 @@ def save_meeting(actor, *, meeting: Meeting | None = None, members, attendees, *
             actor=actor,
             call=meeting.call,
             data={"meeting": meeting.pk, "number": meeting.number, "members": len(members), "present": len(attendees)},
+            at=at,
         )
         return meeting
 
@@ -231,6 +234,7 @@ def send_notices(actor, notices, *, at: datetime.datetime) -> int:
     """Queue the e-mail (PDF attached) of each ready, unsent notice. Refused before the announcement."""
     from core.outbox import queue_email
 
+    _require_secretariat(actor)
     sent = 0
     for notice_id in [n.pk for n in notices]:
         with transaction.atomic():
@@ -269,8 +273,9 @@ def send_notices(actor, notices, *, at: datetime.datetime) -> int:
     return sent
 
 
-def retry_delivery(actor, notice: DecisionNotice) -> None:
+def retry_delivery(actor, notice: DecisionNotice, *, at: datetime.datetime) -> None:
     """Give a failed e-mail another round of attempts (the same outbox row: never a second message)."""
+    _require_secretariat(actor)
     with transaction.atomic():
         if notice.message_id is None:
             raise CommitteeRefusal(_("This notice has not been sent yet; send it from the list first."))
@@ -283,6 +288,7 @@ def retry_delivery(actor, notice: DecisionNotice) -> None:
             actor=actor,
             application=notice.resolution.application,
             data={"notice": notice.pk, "message": message.pk},
+            at=at,
         )
 
 

@@ -28,7 +28,9 @@ def meeting_form(request, pk=None):
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         members, attendees = data.pop("members"), data.pop("attendees")
         try:
-            meeting = services.save_meeting(request.user, meeting=meeting, members=members, attendees=attendees, **data)
+            meeting = services.save_meeting(
+                request.user, at=request.received_at, meeting=meeting, members=members, attendees=attendees, **data
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

@@ -61,7 +61,7 @@ def send(request, pk):
 def retry(request, pk):
     notice = get_object_or_404(DecisionNotice.objects.select_related("resolution__agenda_item"), pk=pk)
     try:
-        services.retry_delivery(request.user, notice)
+        services.retry_delivery(request.user, notice, at=request.received_at)
     except Refused as exc:
         refuse(request, exc)
     else:

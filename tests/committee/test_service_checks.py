@@ -50,12 +50,12 @@ def test_save_meeting_refuses_a_chair_who_is_not_a_member(call, secretariat):
     members = [UserFactory(roles=["committee_member"]) for _ in range(3)]
     with pytest.raises(ValidationError) as exc:
         services.save_meeting(
-            secretariat, members=members, attendees=members[:2], chair=UserFactory(), **meeting_fields(call)
+            secretariat, at=AT, members=members, attendees=members[:2], chair=UserFactory(), **meeting_fields(call)
         )
     assert exc.value.message_dict == {"chair": ["The chair must be one of the members."]}
     with pytest.raises(ValidationError) as exc:
         services.save_meeting(
-            secretariat, members=members[:2], attendees=members, chair=members[0], **meeting_fields(call)
+            secretariat, at=AT, members=members[:2], attendees=members, chair=members[0], **meeting_fields(call)
         )
     assert exc.value.message_dict == {"attendees": ["Only members of the committee can be present."]}
     assert not Meeting.objects.exists()
@@ -64,7 +64,7 @@ def test_save_meeting_refuses_a_chair_who_is_not_a_member(call, secretariat):
 def test_save_meeting_stores_the_people_and_is_audited(call, secretariat):
     members = [UserFactory(roles=["committee_member"]) for _ in range(3)]
     meeting = services.save_meeting(
-        secretariat, members=members, attendees=members, chair=members[1], **meeting_fields(call)
+        secretariat, at=AT, members=members, attendees=members, chair=members[1], **meeting_fields(call)
     )
     meeting = Meeting.objects.get(pk=meeting.pk)
     assert meeting.chair == members[1] and meeting.created_by == secretariat and meeting.place == "정부세종청사"
@@ -75,7 +75,13 @@ def test_save_meeting_stores_the_people_and_is_audited(call, secretariat):
     # editing keeps the row and its creator
     other = UserFactory(roles=["committee_secretariat"])
     services.save_meeting(
-        other, meeting=meeting, members=members, attendees=members[:1], chair=members[0], **meeting_fields(call, 9)
+        other,
+        at=AT,
+        meeting=meeting,
+        members=members,
+        attendees=members[:1],
+        chair=members[0],
+        **meeting_fields(call, 9),
     )
     meeting.refresh_from_db()
     assert Meeting.objects.count() == 1 and meeting.number == 9 and meeting.created_by == secretariat
@@ -86,7 +92,7 @@ def test_save_meeting_checks_the_model(call, secretariat):
     members = [UserFactory(roles=["committee_member"])]
     fields = {**meeting_fields(call), "held_at": datetime.datetime(1999, 1, 1, tzinfo=datetime.UTC)}
     with pytest.raises(ValidationError) as exc:
-        services.save_meeting(secretariat, members=members, attendees=members, chair=members[0], **fields)
+        services.save_meeting(secretariat, at=AT, members=members, attendees=members, chair=members[0], **fields)
     assert "held_at" in exc.value.message_dict
 
 
@@ -94,7 +100,9 @@ def test_only_the_secretariat_saves_a_meeting(call):
     members = [UserFactory(roles=["committee_member"]) for _ in range(3)]
     for actor in (UserFactory(roles=["ministry_staff"]), members[0]):
         with pytest.raises(services.CommitteeRefusal) as exc:
-            services.save_meeting(actor, members=members, attendees=members, chair=members[0], **meeting_fields(call))
+            services.save_meeting(
+                actor, at=AT, members=members, attendees=members, chair=members[0], **meeting_fields(call)
+            )
         assert refusal(exc) == "Only the committee secretariat prepares meetings and records resolutions."
     assert not Meeting.objects.exists() and not AuditEvent.objects.filter(action="committee_meeting_saved").exists()
 
@@ -468,23 +476,23 @@ def sent_notice(secretariat, ready_notice, settings, django_capture_on_commit_ca
 def test_an_email_that_has_not_failed_is_not_retried(secretariat, sent_notice):
     assert sent_notice.message.status == OutboxMessage.Status.SENT
     with pytest.raises(services.CommitteeRefusal) as exc:
-        services.retry_delivery(secretariat, sent_notice)
+        services.retry_delivery(secretariat, sent_notice, at=ANNOUNCEMENT)
     assert refusal(exc) == "Only a failed e-mail can be retried."
     OutboxMessage.objects.filter(pk=sent_notice.message_id).update(status=OutboxMessage.Status.PENDING)
     with pytest.raises(services.CommitteeRefusal):
-        services.retry_delivery(secretariat, sent_notice)
+        services.retry_delivery(secretariat, sent_notice, at=ANNOUNCEMENT)
     assert not AuditEvent.objects.filter(action="notice_delivery_retried").exists()
 
 
 def test_a_notice_never_sent_is_not_retried(secretariat, ready_notice):
     with pytest.raises(services.CommitteeRefusal) as exc:
-        services.retry_delivery(secretariat, ready_notice)
+        services.retry_delivery(secretariat, ready_notice, at=ANNOUNCEMENT)
     assert refusal(exc) == "This notice has not been sent yet; send it from the list first."
 
 
 def test_a_failed_email_is_retried_on_the_same_row(secretariat, sent_notice, plan):
     OutboxMessage.objects.filter(pk=sent_notice.message_id).update(status=OutboxMessage.Status.FAILED, attempts=5)
-    services.retry_delivery(secretariat, sent_notice)
+    services.retry_delivery(secretariat, sent_notice, at=ANNOUNCEMENT)
     message = OutboxMessage.objects.get()
     assert message.pk == sent_notice.message_id and message.attempts == 0
     assert message.status == OutboxMessage.Status.PENDING  # its new round runs after commit
