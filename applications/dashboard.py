@@ -27,7 +27,7 @@ def staff_todos(request) -> list:
 
     from core.dashboard import Todo
 
-    from .models import Application, Question
+    from .models import Application, PlanVersion, Question
     from .workflow import State
 
     todos = []
@@ -40,6 +40,21 @@ def staff_todos(request) -> list:
                 received,
             ) % {"count": received}
             todos.append(Todo(text, reverse("applications:staff_applications") + f"?status={State.RECEIVED}"))
+        # one query; such receipts are rare (a rendering bug), the list is bounded all the same
+        given_up = list(
+            PlanVersion.objects.receipt_given_up().order_by("pk").values_list("application_id", "number")[:500]
+        )
+        count = len(given_up)
+        if count:
+            oldest = {"application_id": given_up[0][0], "number": given_up[0][1]}
+            text = ngettext(
+                "%(count)s submission receipt could not be produced automatically: send it by hand, or have the "
+                "operators retry it once the cause in the worker log is fixed (manage.py retry_receipts).",
+                "%(count)s submission receipts could not be produced automatically: send them by hand, or have the "
+                "operators retry them once the cause in the worker log is fixed (manage.py retry_receipts).",
+                count,
+            ) % {"count": count}
+            todos.append(Todo(text, reverse("applications:version", args=[oldest["application_id"], oldest["number"]])))
     if request.user.has_perm("applications.answer_questions"):
         unanswered = Question.objects.filter(answered_at__isnull=True).count()
         if unanswered:

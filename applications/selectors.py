@@ -215,7 +215,7 @@ def unsubmitted_changes(application) -> dict | None:
 def receipts_ahead(version: PlanVersion) -> int | None:
     """While the version's receipt PDF is being prepared: how many receipts submitted before it are still
     waiting (the worker takes them in order; at a deadline surge receipts lag behind submissions, issue 12).
-    None once it exists."""
-    if version.receipt_pdf:
+    Receipts given up (PlanVersion.receipt_given_up) wait for nobody. None once it exists or is given up."""
+    if version.receipt_pdf or version.receipt_given_up:
         return None
-    return PlanVersion.objects.filter(receipt_pdf="", pk__lt=version.pk).count()
+    return PlanVersion.objects.receipt_waiting().filter(pk__lt=version.pk).count()

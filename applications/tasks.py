@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from core.files import store_generated, written_files
@@ -35,6 +36,12 @@ def generate_receipt(self, version_id: int) -> str:
         try:
             pdf = render_pdf("applications/pdf/receipt.html", {"version": version, "application": version.application})
         except Exception as exc:
+            if self.request.retries >= self.max_retries:
+                # The round is over: count it, so that the sweep gives the receipt up after RECEIPT_ROUNDS rounds
+                # instead of re-queueing it forever (ahead of receipts that would succeed).
+                PlanVersion.objects.filter(pk=version_id).update(receipt_failures=F("receipt_failures") + 1)
+                log.error("receipt of plan version %s could not be rendered: %r", version_id, exc)
+                raise
             raise self.retry(exc=exc, countdown=30 * 2**self.request.retries) from exc
     with written_files(), transaction.atomic():
         locked = (
@@ -87,7 +94,7 @@ def sweep_receipts(stale_after_seconds: int = 300) -> int:
 
     cutoff = timezone.now() - datetime.timedelta(seconds=stale_after_seconds)
     stale = PlanVersion.objects.filter(submitted_at__lt=cutoff)
-    ids = list(stale.filter(receipt_pdf="").values_list("pk", flat=True)[:200])
+    ids = list(stale.receipt_waiting().order_by("pk").values_list("pk", flat=True)[:200])
     for version_id in ids:
         generate_receipt.delay(version_id)
     reference = Concat(Value("applications.receipt:"), Cast(OuterRef("pk"), CharField()))

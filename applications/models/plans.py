@@ -330,6 +330,21 @@ class Attachment(models.Model):
         return self.original_name
 
 
+# A receipt whose rendering failed this many rounds (a round: the task and its retries) is given up: the sweep
+# stops re-queueing it, it no longer counts as waiting ahead of others, and staff see it on their to-do list.
+RECEIPT_ROUNDS = 3
+
+
+class PlanVersionQuerySet(models.QuerySet):
+    def receipt_waiting(self):
+        """Versions whose receipt is still to be produced (the worker or the sweep will try again)."""
+        return self.filter(receipt_pdf="", receipt_failures__lt=RECEIPT_ROUNDS)
+
+    def receipt_given_up(self):
+        """Versions whose receipt could not be produced in RECEIPT_ROUNDS rounds: staff must step in."""
+        return self.filter(receipt_pdf="", receipt_failures__gte=RECEIPT_ROUNDS)
+
+
 class PlanVersion(models.Model):
     """A frozen snapshot of the plan at a submission (or amendment): reviewers always read one of these."""
 
@@ -341,6 +356,11 @@ class PlanVersion(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     receipt_pdf = models.FileField(_("receipt"), max_length=255, blank=True)
     receipt_sha256 = models.CharField(max_length=64, blank=True)
+    receipt_failures = models.PositiveSmallIntegerField(
+        _("failed receipt rounds"), default=0, help_text=_("Rounds in which the receipt PDF could not be rendered.")
+    )
+
+    objects = PlanVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan version")
@@ -350,6 +370,10 @@ class PlanVersion(models.Model):
 
     def __str__(self):
         return f"{self.application} v{self.number}"
+
+    @property
+    def receipt_given_up(self) -> bool:
+        return not self.receipt_pdf and self.receipt_failures >= RECEIPT_ROUNDS
 
 
 class ReceiptCounter(models.Model):
