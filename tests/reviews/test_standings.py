@@ -292,3 +292,23 @@ def test_a_panel_deleted_or_moved_in_the_admin_moves_its_plans_in_the_stored_ran
     model_admin.delete_model(request, Panel.objects.get(pk=panel.pk))
     assert not RankingSummary.objects.filter(application=plan).exists()
     assert_consistent(world["call"])
+
+
+def test_the_rebuild_counts_the_rows_it_writes(world):
+    """What rebuild_ranking_summaries reports: A, B and C at the advisory stage (D has no assignment, the
+    subcommittee no panel); a call without assignments writes none."""
+    assert standings.rebuild(world["call"]) == 3
+    assert standings.rebuild(CallFactory()) == 0
+    assert standings.rebuild() == 3  # every call
+
+
+def test_a_rebuild_locks_the_call_s_plans_before_reading_their_reviews(world):
+    """As a refresh does (issue 12): a review submitted during a rebuild waits, and is not overwritten by
+    figures read before it."""
+    with CaptureQueriesContext(connection) as captured:
+        standings.rebuild(world["call"])
+    first = next(q["sql"] for q in captured.captured_queries if not q["sql"].startswith("SAVEPOINT"))
+    assert first == (  # in a fixed order, as a refresh takes them
+        'SELECT "applications_application"."id" AS "pk" FROM "applications_application" '
+        f'WHERE "applications_application"."call_id" = {world["call"].pk} ORDER BY 1 ASC FOR UPDATE'
+    )
