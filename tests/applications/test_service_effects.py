@@ -360,3 +360,31 @@ def test_a_frozen_version_s_digest_is_that_of_its_content(complete, applicant):
     version.refresh_from_db()
     assert version.content["application"]["receipt_number"] == "2026-BAT-001"
     assert version.sha256 == snapshot.digest(version.content) != snapshot.digest(None)
+
+
+# --- what an applicant's edit locks (issue 12; issue 11: `of=` of the locking query survived) -------------------
+
+
+def _plan_locks(queries):
+    return [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"] and "applications_call" in q["sql"]]
+
+
+@pytest.mark.parametrize("edit", ["save a section", "upload a file", "remove a file"])
+def test_an_applicant_s_edit_locks_the_plan_s_row_not_its_call_s(complete, applicant, edit):
+    """The plan is read with its call under the lock, but only the plan's row is locked (FOR UPDATE OF): a plain
+    FOR UPDATE also locks the call's row, and every edit and submit of the call's plans waits for the one before
+    it (issue 12: the deadline surge)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = complete.attachments.first()
+    with CaptureQueriesContext(connection) as queries:
+        if edit == "save a section":
+            services.save_section(applicant, complete, "overview", _NoForm(), expected_revision=0, at=BEFORE)
+        elif edit == "upload a file":
+            services.upload_attachment(applicant, complete, kind="other", upload=_pdf(), at=BEFORE)
+        else:
+            services.remove_attachment(applicant, first, at=BEFORE)
+    (lock,) = _plan_locks(queries)
+    assert lock.startswith('SELECT "applications_application"."id"') and 'JOIN "applications_call"' in lock
+    assert lock.endswith(' FOR UPDATE OF "applications_application"'), lock

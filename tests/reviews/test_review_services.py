@@ -588,11 +588,19 @@ def test_finalising_without_counted_scores_needs_the_override_reason(world, in_s
 # --- what each service stores, beyond its refusals
 
 
-def test_a_panel_is_advisory_with_five_evaluators_per_plan_unless_told(world):
+def test_a_panel_is_advisory_with_five_evaluators_per_plan_and_no_english_name_unless_told(world):
     field = FieldFactory(code="ROB")
     world["call"].fields.add(field)
     panel = services.create_panel(world["staff"], call=world["call"], field=field, name="로봇")
-    assert (panel.stage, panel.reviewers_per_plan) == (Stage.ADVISORY, 5)
+    assert (panel.stage, panel.reviewers_per_plan, Panel.objects.get(pk=panel.pk).name_en) == (Stage.ADVISORY, 5, "")
+
+
+def test_a_panel_s_english_name_is_stored_trimmed_by_the_service(world):
+    """Trimmed by the service, whoever calls it (the staff form trims too; the demo data and scripts do not)."""
+    field = FieldFactory(code="ROB")
+    world["call"].fields.add(field)
+    panel = services.create_panel(world["staff"], call=world["call"], field=field, name="로봇", name_en=" Robots ")
+    assert Panel.objects.get(pk=panel.pk).name_en == "Robots"
 
 
 def test_unassigning_removes_the_evaluators_draft_and_its_scores(world, sheet):

@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -292,3 +293,102 @@ def test_a_panel_deleted_or_moved_in_the_admin_moves_its_plans_in_the_stored_ran
     model_admin.delete_model(request, Panel.objects.get(pk=panel.pk))
     assert not RankingSummary.objects.filter(application=plan).exists()
     assert_consistent(world["call"])
+
+
+def test_the_rebuild_counts_the_rows_it_writes(world):
+    """What rebuild_ranking_summaries reports: A, B and C at the advisory stage (D has no assignment, the
+    subcommittee no panel); a call without assignments writes none."""
+    assert standings.rebuild(world["call"]) == 3
+    assert standings.rebuild(CallFactory()) == 0
+    assert standings.rebuild() == 3  # every call
+
+
+def test_a_rebuild_locks_the_call_s_plans_before_reading_their_reviews(world):
+    """As a refresh does (issue 12): a review submitted during a rebuild waits, and is not overwritten by
+    figures read before it."""
+    with CaptureQueriesContext(connection) as captured:
+        standings.rebuild(world["call"])
+    first = next(q["sql"] for q in captured.captured_queries if not q["sql"].startswith("SAVEPOINT"))
+    assert first == (  # in a fixed order, as a refresh takes them
+        'SELECT "applications_application"."id" AS "pk" FROM "applications_application" '
+        f'WHERE "applications_application"."call_id" = {world["call"].pk} ORDER BY 1 ASC FOR UPDATE'
+    )
+
+
+# --- reading the stored ranking (issue 11: standings.ranking, scores_by_field, RankedRows asked directly) --------
+
+
+@pytest.fixture
+def wider(world):
+    """The world, plus a plan R of a second field (one counted review, scored lowest), a plan of another call
+    (assigned, so it has a row) and A assigned at the subcommittee stage (a row of that stage)."""
+    call, staff, experts, plans = world["call"], world["staff"], world["experts"], world["plans"]
+    robots = FieldFactory(code="ROB", name_ko="로봇", name_en="Robots")
+    call.fields.add(robots)
+    plans["R"] = reviewable_plan(call, field=robots)
+    robot_panel = make_panel(call, field=robots, members=[experts[0]], created_by=staff)
+    _review(services.assign(staff, robot_panel, plans["R"], experts[0], at=DURING), "0.2")
+    other_call = CallFactory(fields=[FieldFactory(code="OTH")])
+    make_rubric(other_call)
+    other = reviewable_plan(other_call)
+    services.assign(staff, make_panel(other_call, members=[experts[1]], created_by=staff), other, experts[1], at=DURING)
+    Application.objects.filter(pk=plans["A"].pk).update(status=State.SUBCOMMITTEE)  # setup: A moved on
+    plans["A"].refresh_from_db()
+    subcommittee = make_panel(call, stage=Stage.SUBCOMMITTEE, members=[experts[4]], created_by=staff)
+    services.assign(staff, subcommittee, plans["A"], experts[4], at=DURING)
+    return {**world, "robots": robots, "other": other}
+
+
+def test_the_ranking_is_of_the_rubric_s_call_and_stage_ranked_within_each_field(wider):
+    plans, rubric = wider["plans"], wider["rubric"]
+    ranked = {row.application_id: row for row in standings.ranking(rubric)}
+    assert set(ranked) == {plans[name].pk for name in "ABCR"}  # not the other call's plan, not a subcommittee row
+    assert {ranked[plans[name].pk].stage for name in "ABCR"} == {Stage.ADVISORY}
+    assert ranked[plans["R"].pk].rank == 1  # the lowest score, first of its own field
+    assert sorted(ranked[plans[name].pk].rank for name in "ABC") == [1, 2, 3]
+    assert ranked[plans["C"].pk].rank == 3  # no counted review: after every scored plan
+    robots_only = list(standings.ranking(rubric, wider["robots"]))
+    assert [(row.application_id, row.rank) for row in robots_only] == [(plans["R"].pk, 1)]
+    assert_consistent(wider["call"])
+
+
+def test_the_scores_per_field_are_the_stored_ranking_scores_of_the_call_and_stage(wider):
+    plans, rubric, robots = wider["plans"], wider["rubric"], wider["robots"]
+    stored = {row.application_id: row.ranking_score for row in standings.ranking(rubric)}
+    battery = plans["A"].field_id
+
+    def ordered(values):
+        return sorted(values, key=lambda v: (v is None, v))
+
+    scores = standings.scores_by_field(rubric)
+    assert set(scores) == {battery, robots.pk}
+    assert ordered(scores[battery]) == ordered(stored[plans[name].pk] for name in "ABC")
+    assert scores[robots.pk] == [stored[plans["R"].pk]] and stored[plans["R"].pk] is not None
+    assert standings.scores_by_field(rubric, robots) == {robots.pk: [stored[plans["R"].pk]]}
+
+
+def test_ranked_rows_give_each_plan_its_stored_figures_in_the_asked_order(wider, django_assert_num_queries):
+    """What the ranking pages show: a slice costs two queries (ids and ranks, then the rows with their plan,
+    organisation and field); each plan carries its figures, rank, totals and criterion means; an index is the
+    same plan as the one-row slice."""
+    plans, rubric = wider["plans"], wider["rubric"]
+    stored = {row.application_id: row for row in standings.ranking(rubric)}
+    by_score = standings.RankedRows(rubric, None, (F("ranking_score").desc(nulls_last=True),), 4)
+    with django_assert_num_queries(2):
+        page = by_score[0:4]
+        names = [(plan.organization.name_ko, plan.field.code) for plan in page]
+    assert [plan.pk for plan in page] == sorted(
+        stored, key=lambda pk: (stored[pk].ranking_score is None, -(stored[pk].ranking_score or 0))
+    )
+    assert names[-1][1] == plans["C"].field.code
+    for plan in page:
+        row = stored[plan.pk]
+        for name in (*selectors.FIGURES, "trimmed_mean", "spread", "disagreement", "ranking_score", "totals", "rank"):
+            assert getattr(plan, name) == getattr(row, name), name
+        assert plan.criterion_means == {int(k): v for k, v in row.criterion_means.items()}
+        assert plan.criterion_means or plan.pk == plans["C"].pk
+    assert [plan.pk for plan in by_score[1:3]] == [plan.pk for plan in page[1:3]]
+    assert by_score[3].pk == page[3].pk and by_score[0].pk == page[0].pk
+    assert list(by_score)[-1].pk == page[-1].pk and len(list(by_score)) == 4
+    robots = standings.RankedRows(rubric, wider["robots"], (), 1)
+    assert [(plan.pk, plan.rank) for plan in robots[0:1]] == [(plans["R"].pk, 1)]
