@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
+# `make test` runs the suite in two processes (pytest-xdist, each file's tests in one process); TEST_WORKERS=0
+# runs it in this one process, TEST_WORKERS=auto in one per CPU.
+TEST_WORKERS ?= 2
 # The public address in e-mails, links and the QR codes of notices: where `make run` serves, unless set.
 PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
 export PORTAL_BASE_URL
@@ -20,7 +23,7 @@ run: setup migrate demo
 
 # pytest's exit 5 ("no tests collected") is a failure here, never a silent pass.
 test: setup-test
-	@$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS); rc=$$?; \
 	 if [ $$rc -eq 5 ]; then echo "make test: no tests were collected - failing." >&2; exit 1; fi; exit $$rc
 
 setup: system-deps $(VENV)/.installed messages

@@ -8,11 +8,15 @@ from django.apps import apps as django_apps
 from django.core.cache import cache
 
 from config.celery import app as celery_app
+from tests import services
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses that unless told.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytest_plugins = ["tests.fixtures"]
+
+# Before anything publishes or purges: Celery builds its queues (and its router) from this once, on first use.
+celery_app.conf.task_default_queue = services.task_queue()
 
 
 @pytest.fixture(autouse=True)

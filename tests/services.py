@@ -35,6 +35,16 @@ def broker_url() -> str:
     return os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 
+def task_queue() -> str:
+    """The queue this test process publishes to and its workers consume, on the one configured Redis database.
+
+    Each pytest-xdist process has its own (`tests-gw0`, `tests-gw1`; `tests-main` in one process), so one
+    process's worker never takes the other's tasks, and a purge empties only its own queue. Another Redis
+    database number per process would not do: nothing says database N+1 is free (on a shared machine it is
+    someone else's, whose worker then takes this process's tasks and runs them against the wrong database)."""
+    return f"tests-{os.environ.get('PYTEST_XDIST_WORKER') or 'main'}"
+
+
 @functools.cache
 def redis_answers(url: str) -> bool:
     parsed = urlparse(url)

@@ -108,10 +108,16 @@ def broker(request):
 class WorkerProcess:
     """`celery worker` as a real process (prefork, one child) on the shared test database."""
 
+    started = 0
+
     def __init__(self, broker_url: str, env: dict):
         self.broker_url = broker_url
         self.env = env
         self.process = None
+        WorkerProcess.started += 1
+        # Its own name, so the readiness ping asks this worker alone (under pytest-xdist another process's
+        # worker may answer on the same broker).
+        self.name = f"faults-{os.getpid()}-{WorkerProcess.started}@localhost"
 
     def start(self):
         env = {
@@ -140,7 +146,9 @@ class WorkerProcess:
                 "--without-mingle",
                 "--without-heartbeat",
                 "-n",
-                f"faults-{os.getpid()}@%h",
+                self.name,
+                "-Q",
+                services.task_queue(),  # the queue this test process publishes to (tests/services.py)
             ],
             cwd=ROOT,
             env=env,
@@ -153,9 +161,11 @@ class WorkerProcess:
         # A fresh app and connection: the test's own app may hold connections a frozen broker left desynced.
         from celery import Celery
 
-        probe = Celery(broker=self.broker_url)
+        # Not the current app: shared_task tasks publish through the current app, and a bare one (queue `celery`,
+        # no transport timeouts, not eager) would take over every later task of this test process.
+        probe = Celery(broker=self.broker_url, set_as_current=False)
         try:
-            return bool(probe.control.ping(timeout=2))  # a loaded machine answers late
+            return bool(probe.control.ping(destination=[self.name], timeout=2))  # a loaded machine answers late
         except Exception:  # noqa: BLE001
             return False
         finally:
