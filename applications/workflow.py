@@ -133,11 +133,21 @@ def refuse_early(application, name: str, actor, *, at: datetime.datetime, reason
 
 
 def perform(
-    application, name: str, actor, *, at: datetime.datetime | None = None, reason: str = "", data: dict | None = None
+    application,
+    name: str,
+    actor,
+    *,
+    at: datetime.datetime | None = None,
+    reason: str = "",
+    data: dict | None = None,
+    savepoint: bool = True,
 ):
     """Carry out transition `name` on `application` as `actor` (None: the system) at instant `at`.
 
-    Returns the locked, updated application. Raises TransitionError with a user-facing message.
+    Returns the locked, updated application, its audit event as `transition_event` (an append to the plan's
+    chain later in the same transaction may pass it as `after`). Raises TransitionError with a user-facing
+    message. `savepoint=False` inside the caller's transaction: no savepoint of its own (two statements fewer),
+    so a refusal fails the caller's whole transaction; for a caller that lets it propagate (services.submit).
     """
     from . import audit
     from .models import Application
@@ -147,7 +157,7 @@ def perform(
         transition = TRANSITIONS[name]
     except KeyError:
         raise TransitionError(_("This action does not exist.")) from None
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         # Only the plan's row (`of`): without it PostgreSQL also locks the joined rows (the call's among them), and
         # every submission of the call waited for the one before it (issue 12). The joins are what the guards
         # read: the completeness check of a submit reads the field, site (with its region) and narrative; and
@@ -164,7 +174,7 @@ def perform(
         if reason:
             locked.status_reason = reason
         locked.save(update_fields=["status", "status_reason", "updated_at"])
-        audit.record(
+        locked.transition_event = audit.record(
             action=transition.name,
             actor=actor,
             application=locked,
