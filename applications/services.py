@@ -261,7 +261,9 @@ def _freeze(application: Application, actor, at, *, number: bool = False) -> Pla
     `application` is the plan `workflow.perform` read under its lock, with what the snapshot reads joined and
     the rows the completeness check read kept on it (sections.load_rows): nothing is read twice.
     The content is read before the number is taken, so the receipt counter stays locked only for the writes
-    after it; the number goes into the content as `snapshot.serialize` would have put it there."""
+    after it; the number goes into the content as `snapshot.serialize` would have put it there. A first
+    submission's plan comes unsaved from the workflow (perform's save=False): its new state is saved here with
+    its number, in one UPDATE."""
     content = snapshot.serialize(application)
     if number:  # a draft has no versions (no transition leads back to draft; the unique number would refuse one)
         version_number = 1
@@ -270,7 +272,7 @@ def _freeze(application: Application, actor, at, *, number: bool = False) -> Pla
     if number:
         application.receipt_number = _next_receipt_number(application)
         application.submitted_at = at
-        application.save(update_fields=["receipt_number", "submitted_at", "updated_at"])
+        application.save(update_fields=[*workflow.STATE_FIELDS, "receipt_number", "submitted_at"])
         content = snapshot.with_receipt_number(content, application.receipt_number)
     return PlanVersion.objects.create(
         application=application,  # the caller's (locked) plan, with its receipt number
@@ -287,8 +289,10 @@ def submit(actor, application: Application, *, at) -> PlanVersion:
     name = "submit" if application.status == workflow.State.DRAFT else "amend"
     workflow.refuse_early(application, name, actor, at=at)  # after the deadline: no lock, no transaction
     with transaction.atomic():
-        locked = workflow.perform(application, name, actor, at=at, savepoint=False)  # a refusal ends it all
-        version = _freeze(locked, actor, at, number=name == "submit")
+        first = name == "submit"
+        # No savepoint (a refusal ends it all); a first submission's state is saved by _freeze, with its number.
+        locked = workflow.perform(application, name, actor, at=at, savepoint=False, save=not first)
+        version = _freeze(locked, actor, at, number=first)
         audit.record(
             action="version_frozen",
             actor=actor,

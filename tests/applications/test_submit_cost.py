@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 # have a receipt counter (the first submission of each creates it) and the plan has its audit chain (its
 # "created" event, as services.create_application leaves it). Savepoints count: in a test the request's
 # transaction is one (in production it is BEGIN and COMMIT, not counted here).
-SUBMIT_STATEMENTS = 19  # 36 before issue 12's cuts, 27 (26 here) in the third session
+SUBMIT_STATEMENTS = 18  # 36 before issue 12's cuts, 27 (26 here) in the third session
 
 
 def test_a_submit_asks_a_fixed_number_of_statements(client, complete, applicant, settings):
@@ -60,6 +60,7 @@ def test_a_submit_asks_a_fixed_number_of_statements(client, complete, applicant,
     ):
         assert sum(s.startswith("SELECT") and table in s for s in statements) == times, table
     assert sum(s.startswith("UPDATE") and '"applications_receiptcounter"' in s for s in statements) == 1
+    assert sum(s.startswith('UPDATE "applications_application"') for s in statements) == 1  # state and number
     assert sum(s.startswith("SAVEPOINT") for s in statements) == 1  # the test's stand-in for BEGIN
     # An editor's submit does not ask the visibility query (an editor of the plan's organisation sees it).
     assert not [s for s in statements if "applications_participation" in s]
@@ -200,5 +201,18 @@ def test_a_submit_by_someone_who_may_not_edit_is_refused_as_before(client, compl
     with time_machine.travel(BEFORE, tick=False):
         response = client.post(reverse("applications:submit", args=[complete.pk]))
     assert response.status_code == (403 if stranger_sees else 404)
+    complete.refresh_from_db()
+    assert complete.status == State.DRAFT
+
+
+def test_a_transition_with_effects_is_never_left_unsaved(complete, applicant, monkeypatch):
+    """perform(save=False) leaves the saving to its caller: refused for a transition whose effects would read the
+    plan's row before it is saved."""
+    import dataclasses
+
+    submit = workflow.TRANSITIONS["submit"]
+    monkeypatch.setitem(workflow.TRANSITIONS, "submit", dataclasses.replace(submit, effects=(lambda *args: None,)))
+    with pytest.raises(ValueError, match="has effects"):
+        workflow.perform(complete, "submit", applicant, at=BEFORE, save=False)
     complete.refresh_from_db()
     assert complete.status == State.DRAFT
