@@ -77,12 +77,25 @@ def record(
     reason: str = "",
     data: dict | None = None,
     at=None,
+    after: AuditEvent | None = None,
 ) -> AuditEvent:
+    """Append an event to the plan's chain (`application`) or the global one.
+
+    `after`: the event this same transaction appended last to that chain (a submit's transition, then its frozen
+    version): the chain's head is locked by this transaction since then and holds `after`'s hash, so it is
+    neither locked nor read again. An event of another chain is refused; one followed by another append would
+    break the chain (verify_chain finds that)."""
     # A block, not a decorator: the transaction is the same, and mutation testing (which skips decorated
     # functions) reaches the chain's append. No savepoint: an append that fails fails its caller's transaction.
+    in_plan_chain = application is not None
+    key = plan_chain_key(application.pk) if in_plan_chain else GLOBAL_CHAIN
+    if after is not None and after.chain_key != key:
+        raise ValueError(f"{after} is not an event of the chain {key}")
     with transaction.atomic(savepoint=False):
-        in_plan_chain = application is not None
-        head = _locked_head(plan_chain_key(application.pk) if in_plan_chain else GLOBAL_CHAIN)
+        if after is None:
+            head = _locked_head(key)
+        else:
+            head = AuditChainHead(key=key, last_hash=after.hash)  # locked since `after`'s append
         # Round-trip the details through JSON so the hash is computed over exactly what is stored.
         data = json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
         event = AuditEvent(
@@ -100,7 +113,7 @@ def record(
         )
         event.hash = _digest(event)
         event.save()
-        AuditChainHead.objects.filter(pk=head.pk).update(last_hash=event.hash, last_event=event)
+        AuditChainHead.objects.filter(key=key).update(last_hash=event.hash, last_event=event)
     return event
 
 

@@ -7,7 +7,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -222,16 +222,37 @@ def respond_to_invitation(actor, participation: Participation, *, accept: bool, 
 
 def _next_receipt_number(application: Application) -> str:
     """The next number of the plan's call and field, without gaps: the counter row is updated in the submit's
-    transaction (a rolled-back submit gives its number back). Its row lock is held from its read (FOR UPDATE;
-    or the insert of a call and field's first counter) to the commit, so `submit` numbers the plan as its last
-    step: a few writes, not the whole submission (issue 12). Two statements: the locked read and the write.
-    On SQLite (`make run`) the database takes one writer at a time anyway; the code is the same."""
-    counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(
-        call=application.call, field=application.field
+    transaction (a rolled-back submit gives its number back). Its row lock is held from its update (or the
+    insert of a call and field's first counter) to the commit, so `submit` numbers the plan as its last step: a
+    few writes, not the whole submission (issue 12). One statement, the increment that locks and returns the
+    new value; the first submission of a call and field creates the row. On SQLite (`make run`) the database
+    takes one writer at a time anyway; the code is the same."""
+    last = _increment_counter(application.call_id, application.field_id)
+    if last is None:  # the call and field's first submission: create the row (a concurrent first waits on it)
+        counter, _created = ReceiptCounter.objects.select_for_update().get_or_create(
+            call=application.call, field=application.field
+        )
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        last = counter.last
+    return f"{application.call.receipt_prefix}-{application.field.code}-{last:03d}"
+
+
+def _increment_counter(call_id: int, field_id: int) -> int | None:
+    """`last = last + 1` on the call and field's counter row, locking it; the new value (None: no row yet)."""
+    quote = connection.ops.quote_name
+    meta = ReceiptCounter._meta
+    # The names are the model's own, quoted; the values are parameters. (Django's update() returns no value.)
+    sql = "UPDATE {table} SET {last} = {last} + 1 WHERE {call} = %s AND {field} = %s RETURNING {last}".format(  # noqa: S608
+        table=quote(meta.db_table),
+        last=quote(meta.get_field("last").column),
+        call=quote(meta.get_field("call").column),
+        field=quote(meta.get_field("field").column),
     )
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{application.call.receipt_prefix}-{application.field.code}-{counter.last:03d}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [call_id, field_id])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _freeze(application: Application, actor, at, *, number: bool = False) -> PlanVersion:
@@ -240,13 +261,18 @@ def _freeze(application: Application, actor, at, *, number: bool = False) -> Pla
     `application` is the plan `workflow.perform` read under its lock, with what the snapshot reads joined and
     the rows the completeness check read kept on it (sections.load_rows): nothing is read twice.
     The content is read before the number is taken, so the receipt counter stays locked only for the writes
-    after it; the number goes into the content as `snapshot.serialize` would have put it there."""
+    after it; the number goes into the content as `snapshot.serialize` would have put it there. A first
+    submission's plan comes unsaved from the workflow (perform's save=False): its new state is saved here with
+    its number, in one UPDATE."""
     content = snapshot.serialize(application)
-    version_number = (application.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    if number:  # a draft has no versions (no transition leads back to draft; the unique number would refuse one)
+        version_number = 1
+    else:
+        version_number = (application.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     if number:
         application.receipt_number = _next_receipt_number(application)
         application.submitted_at = at
-        application.save(update_fields=["receipt_number", "submitted_at", "updated_at"])
+        application.save(update_fields=[*workflow.STATE_FIELDS, "receipt_number", "submitted_at"])
         content = snapshot.with_receipt_number(content, application.receipt_number)
     return PlanVersion.objects.create(
         application=application,  # the caller's (locked) plan, with its receipt number
@@ -263,14 +289,17 @@ def submit(actor, application: Application, *, at) -> PlanVersion:
     name = "submit" if application.status == workflow.State.DRAFT else "amend"
     workflow.refuse_early(application, name, actor, at=at)  # after the deadline: no lock, no transaction
     with transaction.atomic():
-        locked = workflow.perform(application, name, actor, at=at)
-        version = _freeze(locked, actor, at, number=name == "submit")
+        first = name == "submit"
+        # No savepoint (a refusal ends it all); a first submission's state is saved by _freeze, with its number.
+        locked = workflow.perform(application, name, actor, at=at, savepoint=False, save=not first)
+        version = _freeze(locked, actor, at, number=first)
         audit.record(
             action="version_frozen",
             actor=actor,
             application=locked,
             data={"version": version.number, "sha256": version.sha256},
             at=at,
+            after=locked.transition_event,  # its chain's head is locked by this transaction already
         )
         transaction.on_commit(lambda: _dispatch_receipt(version.pk))
     return version

@@ -54,6 +54,10 @@ class TransitionError(Refused):
 EDITABLE_STATES = (State.DRAFT, State.SUBMITTED)
 
 
+# What a transition changes on the plan's row (perform saves them, or its caller with save=False).
+STATE_FIELDS = ["status", "status_reason", "updated_at"]
+
+
 def is_editable(application) -> bool:
     """The plan's state lets its applicants change it (draft, or submitted and open to amendment)."""
     return application.status in EDITABLE_STATES
@@ -133,11 +137,25 @@ def refuse_early(application, name: str, actor, *, at: datetime.datetime, reason
 
 
 def perform(
-    application, name: str, actor, *, at: datetime.datetime | None = None, reason: str = "", data: dict | None = None
+    application,
+    name: str,
+    actor,
+    *,
+    at: datetime.datetime | None = None,
+    reason: str = "",
+    data: dict | None = None,
+    savepoint: bool = True,
+    save: bool = True,
 ):
     """Carry out transition `name` on `application` as `actor` (None: the system) at instant `at`.
 
-    Returns the locked, updated application. Raises TransitionError with a user-facing message.
+    Returns the locked, updated application, its audit event as `transition_event` (an append to the plan's
+    chain later in the same transaction may pass it as `after`). Raises TransitionError with a user-facing
+    message. `savepoint=False` inside the caller's transaction: no savepoint of its own (two statements fewer),
+    so a refusal fails the caller's whole transaction; for a caller that lets it propagate (services.submit).
+    `save=False`: the new state is set on the returned plan, still locked, and the caller saves it in the same
+    transaction with its own changes (a first submission, with its receipt number: one UPDATE, not two); only
+    for a transition without effects (they would read the plan's row unsaved).
     """
     from . import audit
     from .models import Application
@@ -147,7 +165,9 @@ def perform(
         transition = TRANSITIONS[name]
     except KeyError:
         raise TransitionError(_("This action does not exist.")) from None
-    with transaction.atomic():
+    if not save and transition.effects:
+        raise ValueError(f"{name} has effects: the plan is saved before them")
+    with transaction.atomic(savepoint=savepoint):
         # Only the plan's row (`of`): without it PostgreSQL also locks the joined rows (the call's among them), and
         # every submission of the call waited for the one before it (issue 12). The joins are what the guards
         # read: the completeness check of a submit reads the field, site (with its region) and narrative; and
@@ -163,8 +183,9 @@ def perform(
         locked.status = transition.target
         if reason:
             locked.status_reason = reason
-        locked.save(update_fields=["status", "status_reason", "updated_at"])
-        audit.record(
+        if save:
+            locked.save(update_fields=STATE_FIELDS)
+        locked.transition_event = audit.record(
             action=transition.name,
             actor=actor,
             application=locked,

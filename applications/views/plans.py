@@ -25,7 +25,7 @@ from ..rules import EDIT_ROLES, edits_asked_once
 from ..sections import SECTIONS, SECTIONS_BY_KEY, completeness
 from ..uploads import download_response
 from ..workflow import State
-from .common import load_application
+from .common import load_application, load_for_editing
 
 KEPT_FORM = "kept-form"
 PAGE_SIZE = 50  # plans per page of "my plans"
@@ -352,44 +352,48 @@ def preview(request, pk):
 
 @login_required
 def submit(request, pk):
-    application = load_application(request, pk)
     with edits_asked_once():  # this check and the workflow's on the locked plan ask the database once (issue 12)
-        return _submit(request, application)
-
-
-def _submit(request, application):
-    if not request.user.has_perm("applications.edit_application", application):
-        raise PermissionDenied
-    if request.method == "POST":
+        if request.method != "POST":
+            application = load_application(request, pk)
+            if not request.user.has_perm("applications.edit_application", application):
+                raise PermissionDenied
+            return _submit_page(request, application)
+        application = load_for_editing(request, pk)  # the surge's request: no visibility query for an editor
         try:
             version = services.submit(request.user, application, at=request.received_at)
         except Refused as exc:
             refuse(request, exc)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Version %(version)s was submitted at %(time)s (KST). Receipt number: %(receipt)s. The receipt PDF "
-                    "is being prepared and will be e-mailed to you."
-                )
-                % {
-                    "version": version.number,
-                    "time": format_kst(version.submitted_at),
-                    "receipt": version.application.receipt_number,
-                },
-            )
-            return redirect("applications:detail", pk=application.pk)
-    rows = completeness(_fresh(application))  # one query for the plan with its site and narrative, not three
+            return _submit_page(request, application)
+    messages.success(
+        request,
+        _(
+            "Version %(version)s was submitted at %(time)s (KST). Receipt number: %(receipt)s. The receipt PDF "
+            "is being prepared and will be e-mailed to you."
+        )
+        % {
+            "version": version.number,
+            "time": format_kst(version.submitted_at),
+            "receipt": version.application.receipt_number,
+        },
+    )
+    return redirect("applications:detail", pk=application.pk)
+
+
+def _submit_page(request, application):
+    # One query for the plan with its call, field, organisation, site and narrative: the page shows the plan as
+    # it is now (a refused submit's plan may have moved on).
+    fresh = _fresh(application)
+    rows = completeness(fresh)
     return render(
         request,
         "applications/plans/submit.html",
         _context(
             request,
-            application,
+            fresh,
             rows=rows,
             complete=not any(missing for _k, _t, missing in rows),
-            amending=application.status == State.SUBMITTED,
-            submittable=deadline.accepts_submissions(application.call, request.received_at),
+            amending=fresh.status == State.SUBMITTED,
+            submittable=deadline.accepts_submissions(fresh.call, request.received_at),
         ),
     )
 

@@ -23,6 +23,34 @@ def _copy_fields(row, skip=("id",)) -> dict:
     return {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if f.attname not in skip}
 
 
+def _created_chains(plans, *, at: dt.datetime) -> None:
+    """Each copied plan's audit chain as `services.create_application` leaves it: its "created" event and its
+    chain head. (A submit then locks the head it finds, as in production, rather than creating it.)"""
+    from applications import audit
+    from applications.models import AuditChainHead, AuditEvent
+    from applications.models.audit import plan_chain_key
+
+    events = []
+    for plan in plans:
+        event = AuditEvent(
+            application_id=plan.pk,
+            call_id=plan.call_id,
+            actor_id=plan.created_by_id,
+            action="created",
+            to_status=plan.status,
+            created_at=at,
+            prev_hash=audit.GENESIS,
+            in_plan_chain=True,
+        )
+        event.hash = audit._digest(event)
+        events.append(event)
+    events = AuditEvent.objects.bulk_create(events, batch_size=1000)
+    AuditChainHead.objects.bulk_create(
+        [AuditChainHead(key=plan_chain_key(e.application_id), last_hash=e.hash, last_event=e) for e in events],
+        batch_size=1000,
+    )
+
+
 def create(count: int, *, organizations: int = 20, deadline: dt.datetime, opens_at: dt.datetime) -> Drafts:
     from accounts.models import Membership
     from applications.models import Application, AuditEvent, PlanVersion
@@ -88,4 +116,5 @@ def create(count: int, *, organizations: int = 20, deadline: dt.datetime, opens_
             batch_size=2000,
         )
     everything = [template, *plans]
+    _created_chains(everything, at=opens_at)
     return Drafts(call=call, owners=owners, plans=[(p.pk, i % organizations) for i, p in enumerate(everything)])

@@ -507,3 +507,24 @@ def test_two_first_appends_to_a_new_plan_chain_wait_for_each_other_and_both_land
     assert "error" not in outcome, outcome.get("error")
     assert outcome["second"].prev_hash == outcome["first"].hash
     assert audit.verify_chain() == (2, None, "")
+
+
+def test_an_append_after_an_event_of_its_transaction_continues_that_event(complete, applicant):
+    """`after`: the head locked by the first append is neither locked nor read again, and the chain verifies."""
+    from django.db import transaction
+
+    from applications.models import AuditChainHead
+
+    with transaction.atomic():
+        first = audit.record(action="noted", actor=applicant, application=complete, at=BEFORE)
+        second = audit.record(action="noted", actor=applicant, application=complete, at=BEFORE, after=first)
+    assert second.prev_hash == first.hash
+    assert AuditChainHead.objects.get(key=first.chain_key).last_event_id == second.pk
+    assert audit.verify_chain()[1:] == (None, "")
+
+
+def test_an_append_after_an_event_of_another_chain_is_refused(complete, applicant):
+    other_chain = audit.record(action="noted", call=complete.call, at=BEFORE)  # the global chain
+    with pytest.raises(ValueError, match="not an event of the chain"):
+        audit.record(action="noted", actor=applicant, application=complete, at=BEFORE, after=other_chain)
+    assert audit.verify_chain()[1:] == (None, "")

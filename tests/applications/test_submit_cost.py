@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from applications import deadline, rules, sections, services, snapshot, workflow
+from accounts.models import Membership
+from applications import audit, deadline, rules, sections, services, snapshot, workflow
 from applications.models import Application, ExistingComplex
 from applications.workflow import State, TransitionError
 from tests.factories import ApplicationFactory, FieldFactory, UserFactory, attach_required_files, complete_plan
@@ -20,9 +21,10 @@ from .conftest import BEFORE
 pytestmark = pytest.mark.django_db
 
 # Statements of one submit through the page, the session's and user's reads included, once the call and field
-# have a receipt counter (the first submission of each creates it). Savepoints count: in a test the request's
-# transaction is one.
-SUBMIT_STATEMENTS = 27  # 36 before issue 12's cuts
+# have a receipt counter (the first submission of each creates it) and the plan has its audit chain (its
+# "created" event, as services.create_application leaves it). Savepoints count: in a test the request's
+# transaction is one (in production it is BEGIN and COMMIT, not counted here).
+SUBMIT_STATEMENTS = 18  # 36 before issue 12's cuts, 27 (26 here) in the third session
 
 
 def test_a_submit_asks_a_fixed_number_of_statements(client, complete, applicant, settings):
@@ -30,6 +32,7 @@ def test_a_submit_asks_a_fixed_number_of_statements(client, complete, applicant,
     other = ApplicationFactory(call=complete.call, organization=complete.organization, created_by=applicant)
     complete_plan(other)
     attach_required_files(other, applicant)
+    audit.record(action="created", actor=applicant, application=complete, to_status=State.DRAFT, at=BEFORE)
     client.force_login(applicant)
     with time_machine.travel(BEFORE, tick=False):
         assert client.post(reverse("applications:submit", args=[other.pk])).status_code == 302
@@ -39,18 +42,28 @@ def test_a_submit_asks_a_fixed_number_of_statements(client, complete, applicant,
     complete.refresh_from_db()
     assert complete.status == State.SUBMITTED and complete.receipt_number == "2026-BAT-002"
     statements = [q["sql"] for q in queries.captured_queries]
-    assert len(statements) <= SUBMIT_STATEMENTS, "\n".join(statements)
+    assert len(statements) == SUBMIT_STATEMENTS, "\n".join(statements)
     assert not [s for s in statements if "django_session" in s and not s.startswith("SELECT")], "session written"
     # Each set the completeness check and the snapshot both read is read once; the page's permission check and
-    # the workflow's (on the locked plan) ask once; the plan is read twice (the page's read, the locked one).
+    # the workflow's (on the locked plan) ask once; the plan is read twice (the page's read, the locked one); the
+    # chain head is locked once for the submit's two events; the receipt counter is one increment; the workflow
+    # opens no savepoint inside the submit's transaction.
     for table, times in (
         ('FROM "applications_anchorcompany"', 1),
         ('FROM "applications_infrastructureneed"', 1),
         ('FROM "applications_attachment"', 1),
         ('FROM "accounts_membership" WHERE', 1),
         ('FROM "applications_application"', 2),
+        ('FROM "applications_auditchainhead"', 1),
+        ('FROM "applications_receiptcounter"', 0),
+        ('FROM "applications_planversion"', 0),  # a first submission is version 1
     ):
         assert sum(s.startswith("SELECT") and table in s for s in statements) == times, table
+    assert sum(s.startswith("UPDATE") and '"applications_receiptcounter"' in s for s in statements) == 1
+    assert sum(s.startswith('UPDATE "applications_application"') for s in statements) == 1  # state and number
+    assert sum(s.startswith("SAVEPOINT") for s in statements) == 1  # the test's stand-in for BEGIN
+    # An editor's submit does not ask the visibility query (an editor of the plan's organisation sees it).
+    assert not [s for s in statements if "applications_participation" in s]
     rows = [s for s in statements if 'FROM "applications_anchorcompany"' in s or "infrastructureneed" in s]
     assert not [s for s in rows if "JOIN" in s]  # one plan's rows: no join to order them by their plan
 
@@ -159,3 +172,47 @@ def test_an_early_check_that_passes_leaves_the_decision_to_the_lock(complete, ap
     Application.objects.filter(pk=complete.pk).update(status=State.WITHDRAWN)  # the lock reads the new state
     with pytest.raises(TransitionError):
         services.submit(applicant, complete, at=BEFORE)
+
+
+def test_an_amendment_is_numbered_after_the_last_version(complete, applicant):
+    first = services.submit(applicant, complete, at=BEFORE)
+    complete.refresh_from_db()
+    second = services.submit(applicant, complete, at=BEFORE)
+    assert (first.number, second.number) == (1, 2)
+    complete.refresh_from_db()
+    assert complete.receipt_number == first.application.receipt_number  # numbered once
+
+
+def test_receipt_numbers_of_a_call_and_field_follow_each_other(complete, applicant):
+    other = ApplicationFactory(call=complete.call, organization=complete.organization, created_by=applicant)
+    complete_plan(other)
+    attach_required_files(other, applicant)
+    services.submit(applicant, complete, at=BEFORE)  # creates the counter
+    services.submit(applicant, other, at=BEFORE)  # increments it
+    numbers = sorted(Application.objects.values_list("receipt_number", flat=True))
+    assert numbers == ["2026-BAT-001", "2026-BAT-002"]
+
+
+@pytest.mark.parametrize("stranger_sees", [False, True])
+def test_a_submit_by_someone_who_may_not_edit_is_refused_as_before(client, complete, stranger_sees, editor_of):
+    """404 for a plan the user does not see, 403 for one they see but may not edit; nothing submitted."""
+    user = editor_of(complete, role=Membership.Role.VIEWER) if stranger_sees else UserFactory()
+    client.force_login(user)
+    with time_machine.travel(BEFORE, tick=False):
+        response = client.post(reverse("applications:submit", args=[complete.pk]))
+    assert response.status_code == (403 if stranger_sees else 404)
+    complete.refresh_from_db()
+    assert complete.status == State.DRAFT
+
+
+def test_a_transition_with_effects_is_never_left_unsaved(complete, applicant, monkeypatch):
+    """perform(save=False) leaves the saving to its caller: refused for a transition whose effects would read the
+    plan's row before it is saved."""
+    import dataclasses
+
+    submit = workflow.TRANSITIONS["submit"]
+    monkeypatch.setitem(workflow.TRANSITIONS, "submit", dataclasses.replace(submit, effects=(lambda *args: None,)))
+    with pytest.raises(ValueError, match="has effects"):
+        workflow.perform(complete, "submit", applicant, at=BEFORE, save=False)
+    complete.refresh_from_db()
+    assert complete.status == State.DRAFT
