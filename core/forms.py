@@ -7,6 +7,7 @@ import copy
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
 
@@ -54,7 +55,50 @@ def _resolved(message):
     return mark_safe(text) if isinstance(message, SafeData) else text  # noqa: S308 - only markers replaced
 
 
+_SELECT = "django/forms/widgets/select.html"
+_SELECT_OPTION = "django/forms/widgets/select_option.html"
+
+
+def _attrs(attrs) -> str:
+    """django/forms/widgets/attrs.html."""
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _select(widget) -> str:
+    """django/forms/widgets/select.html with its select_option.html, character for character, built without a
+    template: Django renders an include for every <option>, most of a filter form's cost (issue 12)."""
+    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        parts.extend(
+            f'\n  <option value="{conditional_escape(option["value"])}"{_attrs(option["attrs"])}>'
+            f"{conditional_escape(option['label'])}</option>\n"
+            for option in options
+        )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
 class FormRenderer(DjangoTemplates):
-    """Django's renderer (settings.FORM_RENDERER) with the one change every form of the project takes."""
+    """Django's renderer (settings.FORM_RENDERER) with the change every form of the project takes (particles),
+    and its <select> built in Python (the same markup)."""
 
     bound_field_class = ParticleBoundField
+
+    def render(self, template_name, context, request=None):
+        if template_name == _SELECT and all(
+            option["template_name"] == _SELECT_OPTION
+            for _group, options, _index in context["widget"]["optgroups"]
+            for option in options
+        ):
+            return _select(context["widget"])
+        return super().render(template_name, context, request)

@@ -6,8 +6,10 @@ disclosure (<details>) that needs no JavaScript.
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -91,11 +93,19 @@ def _visible(entry: Entry, user) -> bool:
     return entry.permission == SIGNED_IN or user.has_perm(entry.permission)
 
 
+@cache
+def _url(url_name: str, prefix: str, urlconf: str) -> str:
+    """An entry's address: the menu's URLs take no arguments, so each is reversed once per script prefix and
+    URL configuration (issue 12: a dozen reverse() calls on every page)."""
+    return reverse(url_name, urlconf=urlconf)
+
+
 def menu_for(user, path: str) -> list[Shown]:
     """The groups `user` sees, with the entry whose address is the longest prefix of `path` marked current."""
     shown = []
+    prefix, urlconf = get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
     for group in MENU:
-        links = [Link(str(e.label), reverse(e.url_name)) for e in group.entries if _visible(e, user)]
+        links = [Link(str(e.label), _url(e.url_name, prefix, urlconf)) for e in group.entries if _visible(e, user)]
         if links:
             shown.append(Shown(str(group.label), links))
     candidates = [link for group in shown for link in group.links if path.startswith(link.url)]
