@@ -8,7 +8,8 @@ The floor is WeasyPrint rendering a minimal one-page Korean document with the po
 makes one decision notice (test factories, as tests/committee make it) and a submitted plan's receipt, then
 times, in this process, BENCH_PDF_N renders each of: the floor, the notice unsigned (context + render), the
 notice task (core of committee.tasks.generate_notice: fetch, context, render, sign, store), the receipt. Each
-row gives wall p50/p95 and CPU p50 (this process's CPU time) and its ratio to the floor's.
+row gives wall p50/p95 and CPU p50 (this process's CPU time) and its ratio to the floor's. A reference row renders the
+floor's page holding the notice's own text as plain paragraphs: how much of the notice is its amount of text.
 
 Then the batch: BENCH_PDF_K notices (copies of the first one's resolution, marked superseded so the one-notice
 rule holds) queued to a real Celery worker (`celery -A config worker -c 2`, as docker-compose runs it) on Redis
@@ -174,6 +175,18 @@ def floor_render() -> bytes:
     return HTML(string=FLOOR_HTML, base_url=base_url).write_pdf(pdf_variant=PDF_VARIANT)
 
 
+def notice_text_as_paragraphs(html: str) -> str:
+    """The floor's page holding the notice's own text, line for line as plain paragraphs (no tables, borders,
+    QR code or page numbers): what WeasyPrint costs for that much Korean text, a reference, not the floor."""
+    import html as entities
+    import re
+
+    body = re.sub(r"<br\s*/?>|</(p|tr|div|h[1-6]|th|td)>", "\n", html.split("<body>", 1)[1])
+    lines = [" ".join(entities.unescape(re.sub(r"<[^>]+>", "", line)).split()) for line in body.splitlines()]
+    paragraphs = "".join(f"<p>{entities.escape(line)}</p>" for line in lines if line)
+    return re.sub(r"<body>.*</body>", lambda _: f"<body>{paragraphs}</body>", FLOOR_HTML, flags=re.S)
+
+
 def profile(notice_task, floor_render, rows: int) -> None:
     """cProfile of 3 notice tasks and 3 floor renders (BENCH_PDF_PROFILE=1; the batch is skipped)."""
     import cProfile
@@ -230,7 +243,7 @@ def main() -> None:
         from committee.documents import notice_context
         from committee.models import DecisionNotice
         from committee.tasks import NOTICE_TEMPLATE, generate_notice
-        from core.pdf import html_to_pdf, render_pdf
+        from core.pdf import PDF_VARIANT, html_to_pdf, render_pdf
         from core.signing import sign_pdf
 
         call_command("migrate", verbosity=0)
@@ -279,6 +292,16 @@ def main() -> None:
         row("  part: context (queries, QR code)", *timed(lambda: notice_context(notice), N), floor, False)
         html = _notice_html(NOTICE_TEMPLATE, context)
         row("  part: WeasyPrint of the notice's HTML", *timed(lambda: html_to_pdf(html), N), floor, False)
+        from weasyprint import HTML
+
+        reference = notice_text_as_paragraphs(html)
+        base_url = str(ROOT / "static") + "/"
+        row(
+            "  reference: its text as plain paragraphs",
+            *timed(lambda: HTML(string=reference, base_url=base_url).write_pdf(pdf_variant=PDF_VARIANT), N),
+            floor,
+            False,
+        )
         unsigned = render_pdf(NOTICE_TEMPLATE, context, language="ko")
         row("  part: signing (pyHanko)", *timed(lambda: sign_pdf(unsigned, reason="bench"), N), floor, False)
         print("goal: notice <= 1.5x the floor (judged on CPU: the machine is shared)")

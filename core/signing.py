@@ -190,7 +190,39 @@ def _signer(path: str, mtime: float, passphrase: bytes):
     signer = signers.SimpleSigner.load_pkcs12(path, passphrase=passphrase or None)
     if signer is None:
         raise ImproperlyConfigured(f"The signing key in {path} could not be read (wrong passphrase?).")
+    signer.signed_attr_prov_spec = _pades_signed_attributes(signer.signing_cert)
     return signer
+
+
+def _pades_signed_attributes(signing_cert):
+    """The signed attributes pyHanko gives a PAdES signature, with the one that depends on the signer alone made
+    once per signer instead of once per PDF (issue 12).
+
+    For PAdES, pyHanko signs three attributes: content-type and message-digest (which it adds itself) and
+    signing-certificate-v2, which binds the signature to the signer's certificate (ESSCertIDv2: the
+    certificate's SHA-256 and its issuer and serial number; ETSI EN 319 122-1). That last one is the same for
+    every notice, and building it anew (asn1crypto copying and re-encoding the issuer's name) was four fifths of a
+    signature's CPU time. Here it is encoded once, by pyHanko's own function, and each signature reads those bytes
+    back: the signed attributes are byte for byte what pyHanko makes (a test compares them). PAdES forbids the
+    signing-time attribute (the time is the signature dictionary's /M), and the portal uses no CAdES extras, so
+    nothing else is left out."""
+    from asn1crypto import tsp
+    from pyhanko.sign import attributes
+    from pyhanko.sign.general import as_signing_certificate_v2
+
+    encoded = as_signing_certificate_v2(signing_cert).dump()
+
+    class SigningCertificateV2(attributes.CMSAttributeProvider):
+        attribute_type = "signing_certificate_v2"
+
+        async def build_attr_value(self, dry_run=False):
+            return tsp.SigningCertificateV2.load(encoded)
+
+    class PadesSignedAttributes(attributes.SignedAttributeProviderSpec):
+        def signed_attr_providers(self, data_digest, digest_algorithm):
+            yield SigningCertificateV2()
+
+    return PadesSignedAttributes()
 
 
 def _load_certificate(path: Path):

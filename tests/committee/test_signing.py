@@ -243,3 +243,24 @@ def test_the_room_reserved_for_the_signature_is_pyhankos_own_estimate_made_once(
     assert abs(sizes.pop() - reserved(by_pyhanko)) <= 8
     assert signing._bytes_reserved.cache_info().misses == 1
     assert all(signing.check_pdf(data).genuine for data in ours)
+
+
+def test_the_signed_attributes_are_pyhankos_own_with_the_signers_part_made_once():
+    """The signing-certificate-v2 attribute depends on the signer alone, so core.signing encodes it once per
+    signer (issue 12: rebuilding it was most of a signature's CPU time); what is signed is byte for byte the
+    signed attributes pyHanko builds itself for a PAdES signature."""
+    import asyncio
+    import hashlib
+
+    from pyhanko.sign import signers
+
+    path, passphrase, _ = signing._authority()
+    ours = signing._signer(str(path), path.stat().st_mtime, passphrase)
+    pyhankos = signers.SimpleSigner.load_pkcs12(str(path), passphrase=passphrase)
+    assert ours.signed_attr_prov_spec is not None and pyhankos.signed_attr_prov_spec is None
+    for document in (b"one notice", b"another notice"):
+        digest = hashlib.sha256(document).digest()
+        signed = [
+            asyncio.run(signer.signed_attrs(digest, "sha256", use_pades=True)).dump() for signer in (ours, pyhankos)
+        ]
+        assert signed[0] == signed[1]

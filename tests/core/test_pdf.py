@@ -51,3 +51,15 @@ def test_korean_text_comes_back_out_of_the_pdf(korean_document, tmp_path):
     services.need("pdftotext", shutil.which("pdftotext") is not None, "apt-get install poppler-utils")
     out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
     assert "산업통상부" in out  # the header reads as a word, not as spaced letters (issue 14)
+
+
+def test_the_page_number_is_set_in_the_documents_typeface(korean_document):
+    """The page boxes (where "1 / 2" is) inherit from the root element, not the body: with the typeface on the
+    body only, the page number fell back to the serif default, NanumMyeongjo, a font file embedded in every PDF
+    for four characters (found by issue 12's profile of the decision notice)."""
+    from tests import pdfcheck
+
+    pdf = render_pdf(korean_document, {"authority": "산업통상부", "subject": "지정 결과 통지", "decision": "지정"})
+    assert "1/1" in pdfcheck.pdftext(pdf).replace(" ", "")
+    fonts = {font["name"].split("+")[-1] for font in pdfcheck.pdffonts(pdf)}
+    assert fonts <= {"NanumGothic", "NanumGothic-Bold"}, fonts
