@@ -23,7 +23,7 @@ run: setup migrate demo
 
 # pytest's exit 5 ("no tests collected") is a failure here, never a silent pass.
 test: setup-test
-	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS); rc=$$?; \
+	@$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS); rc=$$?; \
 	 if [ $$rc -eq 5 ]; then echo "make test: no tests were collected - failing." >&2; exit 1; fi; exit $$rc
 
 setup: system-deps $(VENV)/.installed messages

@@ -45,11 +45,52 @@ def transactional(item) -> bool:
     return bool(flagged) or "transactional_db" in item.fixturenames or "live_server" in item.fixturenames
 
 
+# The longest files, longest first (`--durations` of a full run): under `make test`'s two processes
+# (`--dist loadfile --no-loadscope-reorder`) files are handed out in collection order, so these start at once and
+# the short files fill the other process; last, one process ran the crawler alone for ten minutes.
+LONGEST_FIRST = [
+    "tests/e2e/test_every_page.py",
+    "tests/core/test_configuration.py",
+    "tests/reviews/test_staff_browser.py",
+    "tests/e2e/test_review_flow.py",
+    "tests/e2e/test_process_steps.py",
+    "tests/security/test_url_matrix.py",
+    "tests/reviews/test_standings.py",
+    "tests/applications/test_demo.py",
+    "tests/applications/test_staff.py",
+    "tests/e2e/test_committee_flow.py",
+    "tests/e2e/test_applicant_path.py",
+]
+DRIVES_PROCESSES = ("browser", "worker", "faults")
+
+
+def file_rank(item) -> int:
+    path = item.nodeid.split("::", 1)[0]
+    if path in LONGEST_FIRST:
+        return LONGEST_FIRST.index(path)
+    if any(item.get_closest_marker(name) for name in DRIVES_PROCESSES):
+        return len(LONGEST_FIRST)  # Chromium, a Celery worker, nginx: seconds each
+    return len(LONGEST_FIRST) + 1
+
+
+def _longest_files_first(items) -> None:
+    ranks: dict[str, int] = {}
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        ranks[path] = min(ranks.get(path, len(LONGEST_FIRST) + 1), file_rank(item))
+    items.sort(key=lambda item: ranks[item.nodeid.split("::", 1)[0]])  # stable: a file's own order is kept
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Under mutation testing (`make mutate`) the tests of one mutant stop at the first failure: run the fastest
+    """Under pytest-xdist (`make test`), the longest files first (LONGEST_FIRST).
+
+    Under mutation testing (`make mutate`) the tests of one mutant stop at the first failure: run the fastest
     first (their times from mutmut's stats run), keeping transactional tests after the others as pytest-django
     orders them. Ordinary runs are left alone."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        _longest_files_first(items)
+        return
     if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", "") or not Path("mutmut-stats.json").exists():
         return
     durations = json.loads(Path("mutmut-stats.json").read_text("utf-8")).get("duration_by_test", {})
