@@ -245,7 +245,11 @@ def main() -> None:
         results = load.offered(PORT, [request(p, c) for _m, p, c, _b in requests], rate=RATE, start=start)
         fired = time.time()
         web_used = sum(procs.cpu_seconds(pid) - web_cpu[pid] for pid in web_pids)
-        db_used = sum(procs.cpu_seconds(pid) - db_cpu.get(pid, 0.0) for pid in _backends(name))
+        backends_after = _backends(name)
+        db_used = sum(procs.cpu_seconds(pid) - db_cpu.get(pid, 0.0) for pid in backends_after)
+        # A backend that ended during the run (a web worker's connection older than CONN_MAX_AGE when its request
+        # finished: the surge queued for longer than that) took its CPU with it: the database figure is then low.
+        lost_backends = len(set(db_cpu) - set(backends_after))
 
         accepted, refused, other = [], [], []
         for sent, ms, status, body in results:
@@ -286,6 +290,12 @@ def main() -> None:
             f"{db_used / max(1, len(results)) * 1000:.1f} ms (all backends of the database, the worker's included) "
             f"-> {CORES / per_submit:.0f} submits/s on {CORES} otherwise idle cores"
         )
+        if lost_backends:
+            print(
+                f"  (database CPU incomplete: {lost_backends} of the {len(db_cpu)} backends open before the run ended "
+                f"during it, and any opened and closed within it, their CPU uncounted; a BENCH_SURGE_CONN_MAX_AGE "
+                f"longer than the run keeps them)"
+            )
         for status, body in other[:5]:
             print(f"  other answer: {status} {body!r}")
 

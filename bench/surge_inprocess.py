@@ -1,0 +1,124 @@
+"""The deadline surge's submit, in process (issue 12): CPU per accepted submit without gunicorn or a load generator.
+
+    .venv/bin/python bench/surge_inprocess.py                  # 300 submits measured
+    BENCH_SURGE_N=200 BENCH_SURGE_PROFILE=1 .venv/bin/python bench/surge_inprocess.py   # half measured, half profiled
+
+Seeds complete drafts as bench/surge.py does (bench/lib/drafts.py, its database BENCH_SURGE_DATABASE_URL, dropped
+at the end), then posts each plan's submit through Django's test client as the server runs it (DEBUG off, CSRF
+enforced, the X-Request-Start stamp from 127.0.0.1, the receipt task published to the real broker
+BENCH_SURGE_BROKER_URL, flushed first; nothing consumes it). Prints the statements of one submit and the CPU each
+accepted submit cost this process and its database backend (from /proc): on a shared machine the one figure that
+does not depend on what else runs, though contention inflates it too, so compare runs made back to back.
+BENCH_SURGE_PROFILE=1 adds a cProfile (CPU time) of the second half, by cumulative and by own time.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import datetime as dt
+import os
+import pstats
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import surge  # noqa: E402 - after the path above
+from bench.lib import procs  # noqa: E402
+
+N = int(os.environ.get("BENCH_SURGE_N", 300))
+PROFILE = os.environ.get("BENCH_SURGE_PROFILE") == "1"
+WARM = 20
+
+
+def main() -> None:
+    name = urllib.parse.urlparse(surge.DATABASE_URL).path.lstrip("/")
+    surge._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    surge._admin(f'CREATE DATABASE "{name}"')
+    try:
+        surge.setup_django(tempfile.mkdtemp(prefix="portal-surge-inprocess-"))
+        run()
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        surge._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run() -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from bench.lib import drafts
+    from config.celery import app
+
+    call_command("migrate", verbosity=0)
+    far = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    world = drafts.create(N + WARM + 1, deadline=far, opens_at=far - dt.timedelta(days=30))
+    cookies = surge.session_cookies(world.owners)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    # As the server runs: DEBUG off, the edge trusted, a real broker.
+    settings.DEBUG = False
+    settings.PORTAL_TRUSTED_PROXIES = ["127.0.0.1"]
+    app.conf.task_always_eager = False
+    app.conf.broker_url = surge.BROKER_URL
+    surge.flush_broker()
+    clients = []
+    for cookie in cookies:
+        client = Client(HTTP_ACCEPT_LANGUAGE="ko", enforce_csrf_checks=True)
+        client.cookies["sessionid"] = cookie.split(";")[0].split("=", 1)[1]
+        client.cookies["csrftoken"] = surge.CSRF
+        clients.append(client)
+
+    def post(pk: int, owner: int) -> None:
+        response = clients[owner].post(
+            reverse("applications:submit", args=[pk]),
+            HTTP_X_CSRFTOKEN=surge.CSRF,
+            HTTP_X_REQUEST_START=f"t={time.time():.3f}",
+            REMOTE_ADDR="127.0.0.1",
+        )
+        assert response.status_code == 302, (response.status_code, response.content[:300])
+
+    plans = world.plans
+    for pk, owner in plans[:WARM]:
+        post(pk, owner)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    with CaptureQueriesContext(connection) as queries:
+        post(*plans[WARM])
+    print(f"statements of one submit (BEGIN and COMMIT included): {len(queries.captured_queries)}")
+    rest = plans[WARM + 1 :]
+    measured = rest[: len(rest) // 2] if PROFILE else rest
+    cpu, db = time.process_time(), procs.cpu_seconds(backend)
+    for pk, owner in measured:
+        post(pk, owner)
+    cpu, db = time.process_time() - cpu, procs.cpu_seconds(backend) - db
+    per_submit = (cpu + db) / len(measured)
+    print(
+        f"{len(measured)} submits: web {cpu / len(measured) * 1000:.1f} ms + database {db / len(measured) * 1000:.1f} ms "
+        f"CPU per accepted submit -> {surge.CORES / per_submit:.0f} submits/s on {surge.CORES} otherwise idle cores "
+        f"(load average {os.getloadavg()[0]:.1f})"
+    )
+    if PROFILE:
+        profile = cProfile.Profile(time.process_time)
+        profile.enable()
+        for pk, owner in rest[len(measured) :]:
+            post(pk, owner)
+        profile.disable()
+        stats = pstats.Stats(profile)
+        stats.sort_stats("cumulative").print_stats(80)
+        stats.sort_stats("tottime").print_stats(40)
+
+
+if __name__ == "__main__":
+    main()
