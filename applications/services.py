@@ -234,7 +234,7 @@ def _next_receipt_number(application: Application) -> str:
     return f"{application.call.receipt_prefix}-{application.field.code}-{counter.last:03d}"
 
 
-def _freeze(application: Application, actor, at, *, number: bool = False) -> PlanVersion:
+def _freeze(application: Application, actor, at, *, number: bool) -> PlanVersion:
     """The plan's new frozen version; `number`: give the plan its receipt number first (a first submission).
 
     `application` is the plan `workflow.perform` read under its lock, with what the snapshot reads joined and
