@@ -255,7 +255,7 @@ def _increment_counter(call_id: int, field_id: int) -> int | None:
     return row[0] if row else None
 
 
-def _freeze(application: Application, actor, at, *, number: bool = False) -> PlanVersion:
+def _freeze(application: Application, actor, at, *, number: bool) -> PlanVersion:
     """The plan's new frozen version; `number`: give the plan its receipt number first (a first submission).
 
     `application` is the plan `workflow.perform` read under its lock, with what the snapshot reads joined and

@@ -373,22 +373,22 @@ def test_ranked_rows_give_each_plan_its_stored_figures_in_the_asked_order(wider,
     same plan as the one-row slice."""
     plans, rubric = wider["plans"], wider["rubric"]
     stored = {row.application_id: row for row in standings.ranking(rubric)}
-    by_score = standings.RankedRows(rubric, None, (F("ranking_score").desc(nulls_last=True),), 4)
+    by_plan = standings.RankedRows(rubric, None, ("application__receipt_number", "application_id"), 4)
     with django_assert_num_queries(2):
-        page = by_score[0:4]
+        page = by_plan[0:4]
         names = [(plan.organization.name_ko, plan.field.code) for plan in page]
-    assert [plan.pk for plan in page] == sorted(
-        stored, key=lambda pk: (stored[pk].ranking_score is None, -(stored[pk].ranking_score or 0))
-    )
-    assert names[-1][1] == plans["C"].field.code
+    assert [plan.pk for plan in page] == [plans[name].pk for name in "ABCR"]  # receipt order, not the rank's
+    assert names[-1][1] == "ROB"
     for plan in page:
         row = stored[plan.pk]
         for name in (*selectors.FIGURES, "trimmed_mean", "spread", "disagreement", "ranking_score", "totals", "rank"):
             assert getattr(plan, name) == getattr(row, name), name
         assert plan.criterion_means == {int(k): v for k, v in row.criterion_means.items()}
         assert plan.criterion_means or plan.pk == plans["C"].pk
-    assert [plan.pk for plan in by_score[1:3]] == [plan.pk for plan in page[1:3]]
-    assert by_score[3].pk == page[3].pk and by_score[0].pk == page[0].pk
-    assert list(by_score)[-1].pk == page[-1].pk and len(list(by_score)) == 4
+    assert [plan.pk for plan in by_plan[1:3]] == [plan.pk for plan in page[1:3]]
+    assert by_plan[3].pk == page[3].pk and by_plan[0].pk == page[0].pk
+    assert list(by_plan)[-1].pk == page[-1].pk and len(list(by_plan)) == 4
+    by_score = standings.RankedRows(rubric, None, (F("ranking_score").desc(nulls_last=True),), 4)
+    assert [plan.pk for plan in by_score[2:4]] == [plans["R"].pk, plans["C"].pk]  # the lowest, then no score
     robots = standings.RankedRows(rubric, wider["robots"], (), 1)
     assert [(plan.pk, plan.rank) for plan in robots[0:1]] == [(plans["R"].pk, 1)]
