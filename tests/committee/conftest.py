@@ -58,3 +58,17 @@ def item(meeting, plan, secretariat):
     from committee import services
 
     return services.add_to_agenda(secretariat, meeting, plan, at=MEETING_DAY)
+
+
+@pytest.fixture
+def notice(secretariat, item, django_capture_on_commit_callbacks):
+    """The item's resolution recorded and confirmed at the meeting: its decision notice, PDF made (the task ran)."""
+    from committee import services
+    from committee.models import DecisionNotice
+
+    resolution = services.record_resolution(
+        secretariat, item, at=MEETING_DAY, minutes=minutes_pdf(), **resolution_data()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = services.confirm_resolution(secretariat, resolution, at=MEETING_DAY)
+    return DecisionNotice.objects.get(pk=confirmed.pk)

@@ -10,21 +10,11 @@ from committee import services
 from committee.models import DecisionNotice
 from tests.factories import MembershipFactory, UserFactory
 
-from .conftest import ANNOUNCEMENT, MEETING_DAY, minutes_pdf, resolution_data
+from .conftest import ANNOUNCEMENT
 
 pytestmark = pytest.mark.django_db
 MICROSECOND = datetime.timedelta(microseconds=1)
 PERM = "committee.download_notice"
-
-
-@pytest.fixture
-def notice(secretariat, item, django_capture_on_commit_callbacks):
-    resolution = services.record_resolution(
-        secretariat, item, at=MEETING_DAY, minutes=minutes_pdf(), **resolution_data()
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        notice = services.confirm_resolution(secretariat, resolution, at=MEETING_DAY)
-    return DecisionNotice.objects.get(pk=notice.pk)
 
 
 @pytest.fixture

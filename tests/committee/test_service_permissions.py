@@ -16,7 +16,7 @@ from core.models import OutboxMessage
 from tests.arrival import late_client
 from tests.factories import KST, UserFactory
 
-from .conftest import ANNOUNCEMENT, MEETING_DAY, minutes_pdf, resolution_data
+from .conftest import ANNOUNCEMENT, MEETING_DAY
 
 pytestmark = pytest.mark.django_db
 ONLY_SECRETARIAT = "Only the committee secretariat prepares meetings and records resolutions."
@@ -30,21 +30,11 @@ def _english():
 
 
 @pytest.fixture
-def ready_notice(secretariat, item, django_capture_on_commit_callbacks):
-    resolution = services.record_resolution(
-        secretariat, item, at=MEETING_DAY, minutes=minutes_pdf(), **resolution_data()
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        notice = services.confirm_resolution(secretariat, resolution, at=MEETING_DAY)
-    return DecisionNotice.objects.get(pk=notice.pk)
-
-
-@pytest.fixture
-def failed_notice(secretariat, ready_notice, settings, django_capture_on_commit_callbacks):
+def failed_notice(secretariat, notice, settings, django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with django_capture_on_commit_callbacks(execute=True):
-        services.send_notices(secretariat, [ready_notice], at=ANNOUNCEMENT)
-    notice = DecisionNotice.objects.get(pk=ready_notice.pk)
+        services.send_notices(secretariat, [notice], at=ANNOUNCEMENT)
+    notice = DecisionNotice.objects.get(pk=notice.pk)
     OutboxMessage.objects.filter(pk=notice.message_id).update(status=OutboxMessage.Status.FAILED, attempts=5)
     return notice
 
@@ -54,14 +44,14 @@ def others(plan_owner):
     return [UserFactory(roles=["ministry_staff"]), UserFactory(roles=["committee_member"]), plan_owner]
 
 
-def test_only_the_secretariat_sends_the_notices(secretariat, ready_notice, plan_owner):
+def test_only_the_secretariat_sends_the_notices(secretariat, notice, plan_owner):
     for actor in others(plan_owner):
         with pytest.raises(services.CommitteeRefusal) as exc:
-            services.send_notices(actor, [ready_notice], at=ANNOUNCEMENT)
+            services.send_notices(actor, [notice], at=ANNOUNCEMENT)
         assert str(exc.value.message) == ONLY_SECRETARIAT
     assert not OutboxMessage.objects.exists() and not AuditEvent.objects.filter(action="notice_sent").exists()
-    assert DecisionNotice.objects.get(pk=ready_notice.pk).message is None
-    assert services.send_notices(secretariat, [ready_notice], at=ANNOUNCEMENT) == 1
+    assert DecisionNotice.objects.get(pk=notice.pk).message is None
+    assert services.send_notices(secretariat, [notice], at=ANNOUNCEMENT) == 1
 
 
 def test_only_the_secretariat_retries_a_failed_e_mail(secretariat, failed_notice, plan_owner):

@@ -15,10 +15,9 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
 from committee import services
-from committee.models import DecisionNotice
 from core import signing
 
-from .conftest import AFTER_ANNOUNCEMENT, MEETING_DAY, minutes_pdf, resolution_data
+from .conftest import AFTER_ANNOUNCEMENT, MEETING_DAY
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -31,16 +30,6 @@ def own_authority(settings, tmp_path):
     settings.PORTAL_SIGNING_DEMO = True
     settings.PORTAL_SIGNING_DIR = tmp_path / "signing"
     return settings.PORTAL_SIGNING_DIR
-
-
-@pytest.fixture
-def notice(secretariat, item, django_capture_on_commit_callbacks):
-    resolution = services.record_resolution(
-        secretariat, item, at=MEETING_DAY, minutes=minutes_pdf(), **resolution_data()
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        notice = services.confirm_resolution(secretariat, resolution, at=MEETING_DAY)
-    return DecisionNotice.objects.get(pk=notice.pk)
 
 
 @pytest.fixture
