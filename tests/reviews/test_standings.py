@@ -367,6 +367,23 @@ def test_the_scores_per_field_are_the_stored_ranking_scores_of_the_call_and_stag
     assert standings.scores_by_field(rubric, robots) == {robots.pk: [stored[plans["R"].pk]]}
 
 
+def test_ranked_rows_break_ties_of_the_asked_order_by_rank(wider):
+    """The ranking page's default order is by field only ("rank": field, then the rank): within a field the plans
+    come in rank order. B is made the best scored, so the rank order (B, A, C) is not the plans' creation order.
+    (Without RANK_ORDER after the asked order this still passes here: PostgreSQL hands the window's rank-sorted
+    rows to the final sort, which keeps an already sorted input; SQL does not promise it, so the order is asked.)"""
+    plans, rubric = wider["plans"], wider["rubric"]
+    for name, score in (("B", 99), ("A", 1)):  # every figure a ranking rule may rank by
+        RankingSummary.objects.filter(application=plans[name], stage=Stage.ADVISORY).update(
+            score_mean=score, score_median=score, score_max=score, score_min=score, score_sum=F("review_count") * score
+        )
+    rows = standings.RankedRows(rubric, None, ("application__field__sort_order", "application__field_id"), 4)[0:4]
+    battery = [plan for plan in rows if plan.field_id == plans["A"].field_id]
+    assert [(plan.pk, plan.rank) for plan in battery] == [
+        (plans[name].pk, rank) for name, rank in zip("BAC", (1, 2, 3))
+    ]
+
+
 def test_ranked_rows_give_each_plan_its_stored_figures_in_the_asked_order(wider, django_assert_num_queries):
     """What the ranking pages show: a slice costs two queries (ids and ranks, then the rows with their plan,
     organisation and field); each plan carries its figures, rank, totals and criterion means; an index is the
