@@ -25,6 +25,21 @@ def resolution_data(decision="designated", **overrides):
     return data
 
 
+def meeting_data(meeting, held_at):
+    """The meeting form's fields, as posted, for `meeting`'s call and people (number 8, held at `held_at`)."""
+    return {
+        "call": meeting.call_id,
+        "number": 8,
+        "held_at": held_at,
+        "place": "세종청사",
+        "chair": meeting.chair_id,
+        "members": [m.pk for m in meeting.members.all()],
+        "attendees": [m.pk for m in meeting.attendees.all()],
+        "attendance_threshold": meeting.attendance_threshold,
+        "approval_threshold": meeting.approval_threshold,
+    }
+
+
 @pytest.fixture
 def call(db):
     return CallFactory(fields=[FieldFactory(code="BAT")], announcement_at=ANNOUNCEMENT)

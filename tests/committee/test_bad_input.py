@@ -7,7 +7,7 @@ from django.utils import translation
 from committee import selectors, services
 from committee.models import AgendaItem, Meeting
 
-from .conftest import MEETING_DAY, minutes_pdf, resolution_data
+from .conftest import MEETING_DAY, meeting_data, minutes_pdf, resolution_data
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -18,20 +18,6 @@ def logged_in(client, secretariat):
     client.raise_request_exception = False
     client.force_login(secretariat)
     return client
-
-
-def meeting_data(meeting, held_at):
-    return {
-        "call": meeting.call_id,
-        "number": 8,
-        "held_at": held_at,
-        "place": "세종청사",
-        "chair": meeting.chair_id,
-        "members": [m.pk for m in meeting.members.all()],
-        "attendees": [m.pk for m in meeting.attendees.all()],
-        "attendance_threshold": meeting.attendance_threshold,
-        "approval_threshold": meeting.approval_threshold,
-    }
 
 
 @pytest.mark.parametrize("held_at", ["0001-01-01T10:00", "9999-12-31T23:00", "1999-12-31T10:00"])

@@ -16,7 +16,7 @@ from core.models import OutboxMessage
 from tests.arrival import late_client
 from tests.factories import KST, UserFactory
 
-from .conftest import ANNOUNCEMENT, MEETING_DAY
+from .conftest import ANNOUNCEMENT, MEETING_DAY, meeting_data
 
 pytestmark = pytest.mark.django_db
 ONLY_SECRETARIAT = "Only the committee secretariat prepares meetings and records resolutions."
@@ -105,17 +105,7 @@ def test_a_retry_page_records_the_arrival_instant(late, failed_notice):
 
 def test_a_meeting_page_records_the_arrival_instant(late, meeting):
     arrived = MIDNIGHT - datetime.timedelta(microseconds=1)
-    data = {
-        "call": meeting.call_id,
-        "number": meeting.number,
-        "held_at": "2026-07-20T14:00",
-        "place": "정부세종청사",
-        "chair": meeting.chair_id,
-        "members": [m.pk for m in meeting.members.all()],
-        "attendees": [m.pk for m in meeting.attendees.all()],
-        "attendance_threshold": meeting.attendance_threshold,
-        "approval_threshold": meeting.approval_threshold,
-    }
+    data = meeting_data(meeting, "2026-07-20T14:00")
     late(reverse("committee:meeting_edit", args=[meeting.pk]), data, arrived=arrived, handled=MIDNIGHT)
-    assert Meeting.objects.get(pk=meeting.pk).place == "정부세종청사"
+    assert Meeting.objects.get(pk=meeting.pk).place == data["place"]
     assert AuditEvent.objects.get(action="committee_meeting_saved").created_at == arrived
