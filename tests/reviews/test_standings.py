@@ -271,6 +271,21 @@ def test_a_refresh_locks_its_plans_before_reading_their_reviews(world):
     assert '"applications_application"' in first and "FOR UPDATE" in first
 
 
+def test_a_refresh_reads_the_reviews_of_its_plans_only(world):
+    """Each submitted review refreshes its plan: the figures it reads must be that plan's, not the whole call's
+    (at 2,000 plans x 7 reviews a refresh reading the call's scores would read 98,000 to store one row). Every
+    statement reading reviews is limited to the refreshed plan."""
+    plan = world["plans"]["A"]
+    with CaptureQueriesContext(connection) as captured:
+        standings.refresh([plan.pk])
+    reads = [
+        q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT") and '"reviews_review"' in q["sql"]
+    ]
+    assert len(reads) >= 3  # the figures, the totals, the criterion means (of each stage with assignments)
+    for sql in reads:
+        assert f"IN ({plan.pk})" in sql, sql
+
+
 def test_a_panel_deleted_or_moved_in_the_admin_moves_its_plans_in_the_stored_ranking(world, rf):
     from django.contrib import admin
 
