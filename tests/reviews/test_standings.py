@@ -386,7 +386,7 @@ def test_ranked_rows_break_ties_of_the_asked_order_by_rank(wider):
     """The ranking page's default order is by field only ("rank": field, then the rank): within a field the plans
     come in rank order. B is made the best scored, so the rank order (B, A, C) is not the plans' creation order.
     (Without RANK_ORDER after the asked order this still passes here: PostgreSQL hands the window's rank-sorted
-    rows to the final sort, which keeps an already sorted input; SQL does not promise it, so the order is asked.)"""
+    rows to the final sort, which keeps an already sorted input; the tie across fields below catches it.)"""
     plans, rubric = wider["plans"], wider["rubric"]
     for name, score in (("B", 99), ("A", 1)):  # every figure a ranking rule may rank by
         RankingSummary.objects.filter(application=plans[name], stage=Stage.ADVISORY).update(
@@ -397,6 +397,24 @@ def test_ranked_rows_break_ties_of_the_asked_order_by_rank(wider):
     assert [(plan.pk, plan.rank) for plan in battery] == [
         (plans[name].pk, rank) for name, rank in zip("BAC", (1, 2, 3))
     ]
+
+
+def test_ranked_rows_break_a_tie_across_fields_by_rank_order_not_by_field(wider):
+    """Sorted by score, B (batteries) and R (another field) tie: the tie goes by RANK_ORDER (score, then receipt
+    number), so R, whose receipt number sorts first, comes first. The window function hands the final sort its
+    rows grouped by field (batteries first), so a sort by the asked order alone would keep B before R."""
+    plans, rubric = wider["plans"], wider["rubric"]
+    for name in ("B", "R"):  # every figure a ranking rule may rank by, equal
+        RankingSummary.objects.filter(application=plans[name], stage=Stage.ADVISORY).update(
+            review_count=3, score_mean=99, score_median=99, score_max=99, score_min=99, score_sum=3 * 99
+        )
+    b_number = Application.objects.get(pk=plans["B"].pk).receipt_number
+    r_number = b_number.replace("-BAT-", "-AER-")  # the same call and sequence, an aircraft-engine field code
+    Application.objects.filter(pk=plans["R"].pk).update(receipt_number=r_number)
+    assert r_number < b_number
+    rows = standings.RankedRows(rubric, None, (F("ranking_score").desc(nulls_last=True),), 4)[0:4]
+    assert rows[0].ranking_score == rows[1].ranking_score
+    assert [(plan.pk, plan.rank) for plan in rows[:2]] == [(plans["R"].pk, 1), (plans["B"].pk, 1)]
 
 
 def test_ranked_rows_give_each_plan_its_stored_figures_in_the_asked_order(wider, django_assert_num_queries):
