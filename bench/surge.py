@@ -19,7 +19,8 @@ with an arrival at or after the deadline, refused with an arrival before it; the
 against the submission times the server stored), and the receipt lag: when the last receipt PDF existed, and
 each receipt's lag (its file's time minus its submission's arrival). The database is dropped at the end.
 Knobs: BENCH_SURGE_RATE, BENCH_SURGE_SECONDS, BENCH_SURGE_AFTER (seconds of offers after the deadline),
-BENCH_SURGE_WORKERS (gunicorn workers, default 4), BENCH_SURGE_RECEIPT_WAIT (s, default 900), BENCH_KEEP_DB=1,
+BENCH_SURGE_WORKERS (gunicorn workers, default 3: cores + 1, as deploy/gunicorn.conf.py and docker-compose.yml),
+BENCH_SURGE_RECEIPT_WAIT (s, default 900), BENCH_KEEP_DB=1,
 BENCH_SURGE_CONN_MAX_AGE (DB_CONN_MAX_AGE of the portal, default 60: persistent database connections, as a
 deployment at this rate needs; 0 opens one per request).
 
@@ -47,7 +48,7 @@ from bench.lib import procs  # noqa: E402 - after the path above
 RATE = float(os.environ.get("BENCH_SURGE_RATE", 75))
 SECONDS = float(os.environ.get("BENCH_SURGE_SECONDS", 16))
 AFTER = float(os.environ.get("BENCH_SURGE_AFTER", 2))
-WORKERS = int(os.environ.get("BENCH_SURGE_WORKERS", 4))
+WORKERS = int(os.environ.get("BENCH_SURGE_WORKERS", 3))
 CONN_MAX_AGE = os.environ.get("BENCH_SURGE_CONN_MAX_AGE", "60")
 CORES = 2
 RECEIPT_WAIT = float(os.environ.get("BENCH_SURGE_RECEIPT_WAIT", 900))

@@ -10,7 +10,11 @@ import os
 
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# One more sync worker than cores, not the usual 2 x cores + 1: the portal's requests spend most of their time on
+# the CPU (the database answers in a millisecond or two), and with more processes than cores each request runs on
+# colder caches. bench/surge.py on this 2-core machine, idle, 75 submits/s offered (issue 12): web CPU per submit
+# 28 ms with 1 worker, 35 ms with 2-3, 39-42 ms with 4; accepted 29.4/s with 2, 34.5/s with 3, 30.3/s with 4.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1))
 worker_class = "sync"
 
 # A request that takes longer is killed and answered 502 by nginx; PDFs and e-mail run in Celery, so 60 s is
