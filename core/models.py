@@ -54,7 +54,12 @@ class OutboxMessage(models.Model):
     dispatched_at = models.DateTimeField(_("last dispatched at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     objects = OutboxQuerySet.as_manager()
@@ -113,7 +118,9 @@ class ExportJob(models.Model):
     # Deliveries of the task that may start building (a worker killed each time does not loop forever).
     MAX_ATTEMPTS = 3
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("owner")
+    )
     builder = models.CharField(_("export"), max_length=100)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     language = models.CharField(_("language"), max_length=10)

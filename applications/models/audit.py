@@ -40,10 +40,12 @@ class AuditChainHead(models.Model):
     `key` is GLOBAL_CHAIN or `plan:<application id>`; `anchored_hash` is the plan chain's hash last written into
     the global chain (bookkeeping for the anchoring task: verification never trusts it)."""
 
-    key = models.CharField(max_length=40, unique=True, default=GLOBAL_CHAIN)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
-    last_event = models.ForeignKey("AuditEvent", null=True, on_delete=models.PROTECT, related_name="+")
-    anchored_hash = models.CharField(max_length=64, blank=True)
+    key = models.CharField(max_length=40, unique=True, default=GLOBAL_CHAIN, verbose_name=_("key"))
+    last_hash = models.CharField(max_length=64, default="0" * 64, verbose_name=_("last hash"))
+    last_event = models.ForeignKey(
+        "AuditEvent", null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("last event")
+    )
+    anchored_hash = models.CharField(max_length=64, blank=True, verbose_name=_("anchored hash"))
 
     def __str__(self):
         return self.last_hash
@@ -51,13 +53,28 @@ class AuditChainHead(models.Model):
 
 class AuditEvent(models.Model):
     application = models.ForeignKey(
-        "applications.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+        "applications.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+        verbose_name=_("development plan"),
     )
     call = models.ForeignKey(
-        "applications.Call", null=True, blank=True, on_delete=models.PROTECT, related_name="audit_events"
+        "applications.Call",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+        verbose_name=_("call for applications"),
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     action = models.CharField(_("action"), max_length=50)
     from_status = models.CharField(_("from"), max_length=40, blank=True)
@@ -65,11 +82,11 @@ class AuditEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(max_length=64, verbose_name=_("previous hash"))
+    hash = models.CharField(max_length=64, unique=True, verbose_name=_("hash"))
     # True: the event belongs to its plan's chain (hashed, so moving it between chains breaks it); False: to the
     # global chain (every event recorded before plan chains existed, and every event without a plan).
-    in_plan_chain = models.BooleanField(default=False)
+    in_plan_chain = models.BooleanField(default=False, verbose_name=_("in the plan's chain"))
 
     class Meta:
         verbose_name = _("audit event")

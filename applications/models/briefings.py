@@ -14,7 +14,9 @@ from .calls import Bilingual, Call
 
 
 class BriefingSession(Bilingual, models.Model):
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="briefings")
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="briefings", verbose_name=_("call for applications")
+    )
     starts_at = models.DateTimeField(_("starts at"), validators=[validate_sane_date])
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True, validators=[validate_sane_date])
     place_ko = models.CharField(_("place (Korean)"), max_length=200)
@@ -47,12 +49,18 @@ class BriefingRegistrationQuerySet(models.QuerySet):
 
 
 class BriefingRegistration(models.Model):
-    session = models.ForeignKey(BriefingSession, on_delete=models.CASCADE, related_name="registrations")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="briefing_registrations")
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(
+        BriefingSession, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("briefing session")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="briefing_registrations", verbose_name=_("organisation")
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
     attendees = models.PositiveSmallIntegerField(_("number of attendees"), default=1)
     attendee_names = models.CharField(_("attendee names"), max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     objects = BriefingRegistrationQuerySet.as_manager()
@@ -77,15 +85,26 @@ class Question(models.Model):
     """A question about a call. Private to the asking organisation until staff publish it, anonymised,
     as a FAQ entry."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="questions")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="questions")
-    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="questions", verbose_name=_("call for applications")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="questions", verbose_name=_("organisation")
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("asked by")
+    )
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("question"), max_length=4000)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     answer = models.TextField(_("answer"), blank=True, max_length=8000)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("answered by"),
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     # The public FAQ wording is edited by staff so that it names nobody.

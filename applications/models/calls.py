@@ -123,7 +123,7 @@ class Call(Bilingual, models.Model):
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     published = models.BooleanField(_("published"), default=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("created at"))
 
     objects = CallQuerySet.as_manager()
 
@@ -207,7 +207,9 @@ def call_document_path(instance, filename):
 
 
 class CallDocument(models.Model):
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="documents")
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="documents", verbose_name=_("call for applications")
+    )
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to=call_document_path, max_length=255)
     original_name = models.CharField(_("file name"), max_length=255, editable=False)
@@ -227,12 +229,16 @@ class CallDocument(models.Model):
 class DeadlineExtension(models.Model):
     """Every change of a call's deadline, by whom and why (there are no per-applicant exceptions)."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="deadline_extensions")
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="deadline_extensions", verbose_name=_("call for applications")
+    )
     previous_deadline = models.DateTimeField(_("previous deadline"))
     new_deadline = models.DateTimeField(_("new deadline"), validators=[validate_sane_date])
     reason = models.TextField(_("reason"), max_length=4000)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("actor")
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("deadline extension")

@@ -59,9 +59,11 @@ class Application(models.Model):
     # Denormalised for lists and the public designation page; recomputed when the anchor rows change.
     total_investment_krw = models.BigIntegerField(_("total planned investment (KRW)"), default=0, editable=False)
     total_direct_jobs = models.PositiveIntegerField(_("total direct jobs"), default=0, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -90,11 +92,15 @@ class Application(models.Model):
 class PlanSection(models.Model):
     """Revision counter of one section of one plan, so that two editors never overwrite each other."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="sections")
-    key = models.CharField(max_length=30)
-    revision = models.PositiveIntegerField(default=0)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    updated_at = models.DateTimeField(null=True)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="sections", verbose_name=_("development plan")
+    )
+    key = models.CharField(max_length=30, verbose_name=_("key"))
+    revision = models.PositiveIntegerField(default=0, verbose_name=_("revision"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("updated by")
+    )
+    updated_at = models.DateTimeField(null=True, verbose_name=_("updated at"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["application", "key"], name="one_section_row")]
@@ -115,7 +121,9 @@ class Site(models.Model):
         CELLS = "cells", _("Cells")
         RECYCLING = "recycling", _("Recycling")
 
-    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="site")
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="site", verbose_name=_("development plan")
+    )
     name = models.CharField(_("site name"), max_length=200, blank=True)
     region = models.ForeignKey(Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT)
     city_county = models.CharField(_("city / county / district"), max_length=100, blank=True)
@@ -142,7 +150,9 @@ class Site(models.Model):
 
 
 class AnchorCompany(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="anchor_companies")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="anchor_companies", verbose_name=_("development plan")
+    )
     name = models.CharField(_("company name"), max_length=200)
     business_number = models.CharField(
         _("business registration number"), max_length=12, validators=[validate_business_number]
@@ -157,7 +167,7 @@ class AnchorCompany(models.Model):
         _("investment until (year)"), validators=[MinValueValidator(2000), MaxValueValidator(MAX_YEAR)]
     )
     direct_jobs = models.PositiveIntegerField(_("direct jobs"), validators=[MaxValueValidator(MAX_COUNT)])
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("sort position"))
 
     class Meta:
         verbose_name = _("anchor company")
@@ -182,14 +192,16 @@ class InfrastructureNeed(models.Model):
         RND_EQUIPMENT = "rnd_equipment", _("Shared R&D equipment")
         OTHER = "other", _("Other")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="infrastructure_needs")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="infrastructure_needs", verbose_name=_("development plan")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description = models.CharField(_("what is needed"), max_length=300)
     amount_krw = models.PositiveBigIntegerField(_("total cost (KRW)"), validators=[MaxValueValidator(MAX_KRW)])
     state_share_krw = models.PositiveBigIntegerField(
         _("requested from the state (KRW)"), default=0, validators=[MaxValueValidator(MAX_KRW)]
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("sort position"))
 
     class Meta:
         verbose_name = _("infrastructure need")
@@ -207,7 +219,9 @@ class InfrastructureNeed(models.Model):
 class PlanNarrative(models.Model):
     """The written sections of a plan: ecosystem, workforce, R&D, local support, regulation, effects."""
 
-    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="narrative")
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="narrative", verbose_name=_("development plan")
+    )
     participating_firms = models.PositiveIntegerField(
         _("participating firms"), null=True, blank=True, validators=[MaxValueValidator(MAX_COUNT)]
     )
@@ -280,15 +294,26 @@ class Participation(models.Model):
         RESEARCH = "research", _("University or research partner")
         OTHER = "other", _("Other participant")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="participations")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="participations")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="participations", verbose_name=_("development plan")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="participations", verbose_name=_("organisation")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("added by")
+    )
+    added_at = models.DateTimeField(default=timezone.now, verbose_name=_("added at"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INVITED)
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responded by"),
     )
 
     objects = ParticipationQuerySet.as_manager()
@@ -317,17 +342,21 @@ class Attachment(models.Model):
 
     REQUIRED_KINDS = (Kind.PLAN_DOCUMENT, Kind.INVESTMENT_MOU, Kind.SITE_MAP)
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("development plan")
+    )
     kind = models.CharField(_("document type"), max_length=20, choices=Kind.choices)
-    file = models.FileField(upload_to=attachment_path, max_length=255)
+    file = models.FileField(upload_to=attachment_path, max_length=255, verbose_name=_("file"))
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("detected type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, verbose_name=_("uploaded at"))
     # Files of a submitted version are never deleted; removing one from the draft only hides it.
-    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("removed at"))
 
     class Meta:
         verbose_name = _("attachment")
@@ -356,14 +385,18 @@ class PlanVersionQuerySet(models.QuerySet):
 class PlanVersion(models.Model):
     """A frozen snapshot of the plan at a submission (or amendment): reviewers always read one of these."""
 
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="versions")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="versions", verbose_name=_("development plan")
+    )
     number = models.PositiveIntegerField(_("version"))
     content = models.JSONField(_("content"))
     sha256 = models.CharField(_("SHA-256 of the content"), max_length=64)
     submitted_at = models.DateTimeField(_("submitted at"))
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
     receipt_pdf = models.FileField(_("receipt"), max_length=255, blank=True)
-    receipt_sha256 = models.CharField(max_length=64, blank=True)
+    receipt_sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("receipt SHA-256"))
     receipt_failures = models.PositiveSmallIntegerField(
         _("failed receipt rounds"), default=0, help_text=_("Rounds in which the receipt PDF could not be rendered.")
     )
@@ -387,9 +420,9 @@ class PlanVersion(models.Model):
 class ReceiptCounter(models.Model):
     """The last receipt sequence per call and field (locked when a plan is first submitted)."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE)
-    field = models.ForeignKey(Field, on_delete=models.CASCADE)
-    last = models.PositiveIntegerField(default=0)
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, verbose_name=_("call for applications"))
+    field = models.ForeignKey(Field, on_delete=models.CASCADE, verbose_name=_("field"))
+    last = models.PositiveIntegerField(default=0, verbose_name=_("last number"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["call", "field"], name="one_counter_per_call_field")]

@@ -26,15 +26,21 @@ class Condition(models.Model):
         Status.MET: set(),
     }
 
-    resolution = models.ForeignKey(Resolution, on_delete=models.PROTECT, related_name="condition_items")
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="conditions")
+    resolution = models.ForeignKey(
+        Resolution, on_delete=models.PROTECT, related_name="condition_items", verbose_name=_("resolution")
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="conditions", verbose_name=_("development plan")
+    )
     position = models.PositiveSmallIntegerField(_("number"))
     text = models.TextField(_("condition"), max_length=4000)
     due_on = models.DateField(_("due"), validators=[validate_sane_date])
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    met_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    met_at = models.DateTimeField(null=True, blank=True, verbose_name=_("met at"))
 
     class Meta:
         verbose_name = _("condition")
@@ -57,20 +63,29 @@ def answer_path(instance, filename):
 class ConditionAnswer(models.Model):
     """One answer of the applicant to a condition, and the staff's verdict on it."""
 
-    condition = models.ForeignKey(Condition, on_delete=models.PROTECT, related_name="answers")
+    condition = models.ForeignKey(
+        Condition, on_delete=models.PROTECT, related_name="answers", verbose_name=_("condition")
+    )
     text = models.TextField(_("answer"), max_length=20000)
     file = models.FileField(_("file"), upload_to=answer_path, max_length=255, blank=True)
     file_name = models.CharField(_("file name"), max_length=255, blank=True)
-    file_type = models.CharField(max_length=100, blank=True)
-    file_sha256 = models.CharField(max_length=64, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    submitted_at = models.DateTimeField(default=timezone.now)
-    accepted = models.BooleanField(null=True)
+    file_type = models.CharField(max_length=100, blank=True, verbose_name=_("file type"))
+    file_sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("file SHA-256"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
+    submitted_at = models.DateTimeField(default=timezone.now, verbose_name=_("submitted at"))
+    accepted = models.BooleanField(null=True, verbose_name=_("accepted"))
     staff_note = models.TextField(_("note from the ministry"), max_length=4000, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
 
     class Meta:
         verbose_name = _("answer to a condition")

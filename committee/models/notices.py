@@ -41,8 +41,10 @@ def format_code(code: str) -> str:
 class NoticeCounter(models.Model):
     """The last document number per call (locked while a notice is numbered)."""
 
-    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="notice_counter")
-    last = models.PositiveIntegerField(default=0)
+    call = models.OneToOneField(
+        Call, on_delete=models.CASCADE, related_name="notice_counter", verbose_name=_("call for applications")
+    )
+    last = models.PositiveIntegerField(default=0, verbose_name=_("last number"))
 
     def __str__(self):
         return f"{self.call_id}: {self.last}"
@@ -62,8 +64,10 @@ class DecisionNotice(models.Model):
         KOREAN = "ko", _("Korean")
         ENGLISH = "en", _("English")
 
-    resolution = models.OneToOneField(Resolution, on_delete=models.PROTECT, related_name="notice")
-    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="+")
+    resolution = models.OneToOneField(
+        Resolution, on_delete=models.PROTECT, related_name="notice", verbose_name=_("resolution")
+    )
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="+", verbose_name=_("call for applications"))
     sequence = models.PositiveIntegerField(_("sequence"))
     document_number = models.CharField(_("document number"), max_length=80, unique=True)
     verification_code = models.CharField(_("verification code"), max_length=18, unique=True)
@@ -74,13 +78,20 @@ class DecisionNotice(models.Model):
     decision = models.CharField(_("decision"), max_length=30, choices=Resolution._meta.get_field("decision").choices)
     pdf = models.FileField(_("PDF"), upload_to=notice_path, max_length=255, blank=True)
     sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    generated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    generated_at = models.DateTimeField(null=True, blank=True, verbose_name=_("generated at"))
     # Sending is a separate step: the secretariat previews the drafts, then sends them in bulk.
     message = models.OneToOneField(
-        OutboxMessage, null=True, blank=True, on_delete=models.PROTECT, related_name="decision_notice"
+        OutboxMessage,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decision_notice",
+        verbose_name=_("outgoing e-mail"),
     )
-    sent_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("sent by")
+    )
 
     objects = DecisionNoticeQuerySet.as_manager()
 

@@ -53,7 +53,9 @@ class Resolution(models.Model):
         Status.SUPERSEDED: set(),
     }
 
-    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="resolutions")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.PROTECT, related_name="resolutions", verbose_name=_("agenda item")
+    )
     decision = models.CharField(_("decision"), max_length=30, choices=Decision.choices)
     conditions = models.TextField(_("conditions"), blank=True, max_length=8000)
     reasons = models.TextField(_("reasons"), max_length=8000)
@@ -68,15 +70,27 @@ class Resolution(models.Model):
     minutes_sha256 = models.CharField(_("SHA-256 of the minutes"), max_length=64)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     supersedes = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
     )
     correction_reason = models.TextField(_("reason for the correction"), blank=True, max_length=4000)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now, verbose_name=_("recorded at"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("confirmed at"))
 
     objects = ResolutionQuerySet.as_manager()
 

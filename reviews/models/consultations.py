@@ -17,22 +17,31 @@ def opinion_path(instance, filename):
 
 
 class Consultation(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="consultations")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="consultations", verbose_name=_("development plan")
+    )
     ministry = models.CharField(_("ministry"), max_length=100)
     question = models.TextField(_("what is asked"), max_length=4000, blank=True)
     due_on = models.DateField(_("opinion due"), validators=[validate_sane_date])
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(default=timezone.now)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(default=timezone.now, verbose_name=_("requested at"))
     opinion = models.TextField(_("opinion"), max_length=20000, blank=True)
     opinion_file = models.FileField(_("opinion (file)"), upload_to=opinion_path, max_length=255, blank=True)
     opinion_file_name = models.CharField(_("file name"), max_length=255, blank=True)
-    opinion_file_type = models.CharField(max_length=100, blank=True)
-    opinion_file_sha256 = models.CharField(max_length=64, blank=True)
+    opinion_file_type = models.CharField(max_length=100, blank=True, verbose_name=_("opinion file type"))
+    opinion_file_sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("opinion file SHA-256"))
     opinion_dated = models.DateField(_("dated"), null=True, blank=True, validators=[validate_sane_date])
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    recorded_at = models.DateTimeField(null=True, blank=True)
+    recorded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("recorded at"))
 
     class Meta:
         verbose_name = _("consultation with a ministry")

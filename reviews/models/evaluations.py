@@ -26,9 +26,11 @@ class Review(models.Model):
 
     # PROTECT: deleting a panel or an assignment never takes reviews and scores with it; a draft review is
     # removed only by services.unassign, which refuses once the review was ever submitted and audits.
-    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="review")
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.PROTECT, related_name="review", verbose_name=_("assignment")
+    )
     # The frozen version the evaluator read (never the live draft).
-    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("plan version"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     overall_opinion = models.TextField(_("overall opinion"), blank=True, max_length=8000)
     # Sum of the criterion scores, written in the database when the review is submitted.
@@ -36,9 +38,9 @@ class Review(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # Set by staff when they reopen a review: the evaluator may submit until then despite the stage's due date.
     reopened_until = models.DateTimeField(_("reopened until"), null=True, blank=True)
-    revision = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    revision = models.PositiveIntegerField(default=0, verbose_name=_("revision"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("review")
@@ -65,8 +67,10 @@ class Review(models.Model):
 
 
 class Score(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="scores")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="scores", verbose_name=_("review"))
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion")
+    )
     points = models.DecimalField(
         _("points"),
         max_digits=4,
@@ -96,12 +100,16 @@ class SubcommitteeNote(models.Model):
         SITE_VISIT = "site_visit", _("Site visit")
         OTHER = "other", _("Other")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="subcommittee_notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="subcommittee_notes", verbose_name=_("development plan")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     held_on = models.DateField(_("date"), null=True, blank=True, validators=[validate_sane_date])
     text = models.TextField(_("notes"), max_length=10000)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("subcommittee note")
@@ -120,13 +128,17 @@ class Recommendation(models.Model):
         RECOMMEND_WITH_CONDITIONS = "recommend_with_conditions", _("Recommend with conditions")
         DO_NOT_RECOMMEND = "do_not_recommend", _("Do not recommend")
 
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="recommendation")
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="recommendation", verbose_name=_("development plan")
+    )
     decision = models.CharField(_("recommendation"), max_length=30, choices=Decision.choices)
     conditions = models.TextField(_("conditions"), blank=True, max_length=8000)
     reasons = models.TextField(_("reasons"), max_length=8000)
     # The stage results at the time of finalising (frozen: the committee and the notice quote them).
     summary = models.JSONField(_("score summary"), default=dict)
-    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("finalised by")
+    )
     finalised_at = models.DateTimeField(_("finalised at"))
 
     class Meta:
@@ -148,12 +160,16 @@ class ReviewPacket(models.Model):
     # failing or timing out is given up after this many, not re-queued by the sweep forever.
     MAX_ATTEMPTS = 3
 
-    version = models.OneToOneField(PlanVersion, on_delete=models.PROTECT, related_name="review_packet")
-    pdf = models.FileField(upload_to=packet_path, max_length=255, blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(default=timezone.now)
-    generated_at = models.DateTimeField(null=True, blank=True)
+    version = models.OneToOneField(
+        PlanVersion, on_delete=models.PROTECT, related_name="review_packet", verbose_name=_("plan version")
+    )
+    pdf = models.FileField(upload_to=packet_path, max_length=255, blank=True, verbose_name=_("PDF"))
+    sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("SHA-256"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(default=timezone.now, verbose_name=_("requested at"))
+    generated_at = models.DateTimeField(null=True, blank=True, verbose_name=_("generated at"))
     attempts = models.PositiveSmallIntegerField(_("render attempts"), default=0)
 
     class Meta:

@@ -15,7 +15,9 @@ from .rubrics import Stage
 class ExpertProfile(models.Model):
     """What conflict detection and load balancing need to know about an evaluator."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert_profile", verbose_name=_("user")
+    )
     affiliation = models.ForeignKey(
         Organization,
         verbose_name=_("affiliation"),
@@ -46,8 +48,10 @@ class Panel(models.Model):
     name_en = models.CharField(_("panel name (English)"), max_length=200, blank=True)
     reviewers_per_plan = models.PositiveSmallIntegerField(_("evaluators per plan"), default=5)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("members"), related_name="panels")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("panel")
@@ -103,15 +107,24 @@ class Assignment(models.Model):
         NO_CONFLICT = "no_conflict", _("No conflict of interest")
         CONFLICT = "conflict", _("Conflict of interest declared")
 
-    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="assignments")
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="review_assignments")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments")
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("panel"))
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="review_assignments", verbose_name=_("development plan")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="review_assignments",
+        verbose_name=_("reviewer"),
+    )
     declaration = models.CharField(
         _("conflict declaration"), max_length=20, choices=Declaration.choices, default=Declaration.PENDING
     )
     declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    assigned_at = models.DateTimeField(default=timezone.now)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assigned by")
+    )
+    assigned_at = models.DateTimeField(default=timezone.now, verbose_name=_("assigned at"))
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -136,14 +149,23 @@ class Conflict(models.Model):
         DETECTED = "detected", _("Detected from affiliations")
         PINNED = "pinned", _("Set by ministry staff")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="conflicts")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("development plan")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("user")
+    )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("conflict of interest")

@@ -57,7 +57,7 @@ class Rubric(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("A plan is flagged when the highest and the lowest total differ by more than this."),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("rubric")
@@ -95,7 +95,7 @@ def validate_half_points(value):
 
 
 class Criterion(Bilingual, models.Model):
-    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("rubric"))
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     title_ko = models.CharField(_("criterion (Korean)"), max_length=200)
     title_en = models.CharField(_("criterion (English)"), max_length=200, blank=True)

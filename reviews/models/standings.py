@@ -18,20 +18,22 @@ class RankingSummary(models.Model):
     """A plan's counted reviews of one stage, summarised: a row exists while the plan has an assignment of
     that stage (with no counted review yet: `review_count` 0 and no figures)."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="ranking_summaries")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="ranking_summaries", verbose_name=_("development plan")
+    )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
-    review_count = models.PositiveIntegerField(default=0)
-    score_sum = models.FloatField(null=True)
-    score_min = models.FloatField(null=True)
-    score_max = models.FloatField(null=True)
-    score_mean = models.FloatField(null=True)
-    score_median = models.FloatField(null=True)
-    score_stddev = models.FloatField(null=True)
+    review_count = models.PositiveIntegerField(default=0, verbose_name=_("reviews counted"))
+    score_sum = models.FloatField(null=True, verbose_name=_("score sum"))
+    score_min = models.FloatField(null=True, verbose_name=_("lowest score"))
+    score_max = models.FloatField(null=True, verbose_name=_("highest score"))
+    score_mean = models.FloatField(null=True, verbose_name=_("mean score"))
+    score_median = models.FloatField(null=True, verbose_name=_("median score"))
+    score_stddev = models.FloatField(null=True, verbose_name=_("standard deviation"))
     # The counted totals, sorted (anonymous: no evaluator), for the dashboard's chart of each plan.
-    totals = models.JSONField(default=list)
+    totals = models.JSONField(default=list, verbose_name=_("totals"))
     # {criterion id (a string, as JSON keys are): mean points of the counted reviews}.
-    criterion_means = models.JSONField(default=dict)
-    updated_at = models.DateTimeField(auto_now=True)
+    criterion_means = models.JSONField(default=dict, verbose_name=_("criterion means"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("ranking summary")
