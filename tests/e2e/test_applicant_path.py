@@ -6,6 +6,7 @@ import re
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from accounts.models import Organization
 from applications.models import Application
@@ -53,7 +54,7 @@ def test_applicant_from_registration_to_refusal_after_the_deadline(page, browser
         page.get_by_role("button", name="가입 신청").click()
         page.wait_for_url(re.compile(r"/accounts/register/sent/$"))
         log_in(page, "planner@hanbit.co.kr", "Strong-Passw0rd-2026")
-        assert page.get_by_text("승인 대기").first.is_visible()
+        expect(page.get_by_text("승인 대기").first).to_be_visible()
 
         # 2. a pending organisation can already draft: create the plan and fill the overview (first sitting)
         page.goto(f"/calls/{call.slug}/")
@@ -66,7 +67,7 @@ def test_applicant_from_registration_to_refusal_after_the_deadline(page, browser
         page.get_by_role("link", name="개요").click()
         page.locator("#id_summary").fill("울산 온산국가산단 중심의 리튬·니켈 정련 공급망")
         page.get_by_role("button", name="이 항목 저장").click()
-        assert page.get_by_text("저장되었습니다").is_visible()
+        expect(page.get_by_text("저장되었습니다")).to_be_visible()
         assert_accessible(page, context="section form")
         log_out(page)
 
@@ -88,7 +89,7 @@ def test_applicant_from_registration_to_refusal_after_the_deadline(page, browser
         page.goto(f"/plans/{application.pk}/sections/site/")
         page.locator("#id_name").fill("온산 원료 특화단지")
         page.get_by_role("button", name="이 항목 저장").click()
-        assert page.get_by_text("저장되었습니다").is_visible()
+        expect(page.get_by_text("저장되었습니다")).to_be_visible()
 
         # 4. upload the three required documents
         page.goto(f"/plans/{application.pk}/attachments/")
@@ -98,14 +99,14 @@ def test_applicant_from_registration_to_refusal_after_the_deadline(page, browser
             page.locator("#id_kind").select_option(kind)
             page.locator("#id_file").set_input_files(str(path))
             page.get_by_role("button", name="올리기").click()
-            assert page.get_by_text("업로드되었습니다").is_visible()
+            expect(page.get_by_text("업로드되었습니다")).to_be_visible()
         assert_accessible(page, context="attachments")
 
         # 5. submit and download the receipt
         page.goto(f"/plans/{application.pk}/submit/")
         assert_accessible(page, context="submit")
         page.get_by_role("button", name="계획서 제출").click()
-        assert page.get_by_text("2026-BAT-001").first.is_visible()
+        expect(page.get_by_text("2026-BAT-001").first).to_be_visible()
         page.goto(f"/plans/{application.pk}/versions/")
         with page.expect_download() as download:
             page.get_by_role("link", name="PDF").click()
@@ -122,7 +123,7 @@ def test_applicant_from_registration_to_refusal_after_the_deadline(page, browser
         assert application.versions.count() == 2
         page.goto(f"/plans/{application.pk}/versions/2/")
         page.get_by_role("link", name=re.compile("1에서 2")).click()
-        assert page.get_by_text("코발트").is_visible()
+        expect(page.get_by_text("코발트")).to_be_visible()
         assert_accessible(page, context="version diff")
     finally:
         traveller.stop()
@@ -132,7 +133,7 @@ def test_applicant_from_registration_to_refusal_after_the_deadline(page, browser
         log_in(page, "planner@hanbit.co.kr", "Strong-Passw0rd-2026")  # a week later the session has expired
         page.goto(f"/plans/{application.pk}/sections/overview/")
         assert page.locator("main form, #id_summary").count() == 0  # closed: the section is text, not inputs
-        assert page.get_by_text("2026-02-27 18:00").first.is_visible()
+        expect(page.get_by_text("2026-02-27 18:00").first).to_be_visible()
         assert_accessible(page, context="closed section")
     application.refresh_from_db()
     assert application.summary.endswith("코발트 정련 공급망")

@@ -4,6 +4,7 @@ POST again; and it leaves the flow's page, viewport and language cookie as they 
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from tests.fixtures import assert_accessible, watch_navigations
 
@@ -120,4 +121,4 @@ def test_the_answer_to_a_post_is_checked_as_shown_and_never_sent_again(portal):
     portal.wait_for_url(f"{ORIGIN}/posted/")
     assert_accessible(portal)
     assert portal.requests == [("GET", "/form/"), ("POST", "/posted/")]
-    assert portal.get_by_role("heading", name="보냈습니다").is_visible()
+    expect(portal.get_by_role("heading", name="보냈습니다")).to_be_visible()

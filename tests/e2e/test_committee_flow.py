@@ -7,6 +7,7 @@ import re
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from applications.models import Application
 from applications.workflow import State
@@ -58,7 +59,7 @@ def test_secretariat_to_sent_notices_and_applicant_to_the_pdf(page, browser, liv
         # 2. the agenda: the referred plan with the subcommittee's recommendation
         page.locator("#id_application").select_option(str(plan.pk))
         page.locator("form[action$='/agenda/'] button[type=submit]").click()
-        assert page.locator("#agenda-heading + .table-responsive table strong").get_by_text(plan.title).is_visible()
+        expect(page.locator("#agenda-heading + .table-responsive table strong").get_by_text(plan.title)).to_be_visible()
         assert_accessible(page, context="meeting with agenda")
 
         # 3. a vote that does not add up is refused, the form keeps what was typed
@@ -71,7 +72,7 @@ def test_secretariat_to_sent_notices_and_applicant_to_the_pdf(page, browser, liv
         page.locator("#id_votes_abstaining").fill("0")
         page.locator("#id_minutes").set_input_files(str(minutes))
         page.locator("main form button[type=submit]").click()
-        assert page.locator("#id_votes_abstaining.is-invalid").is_visible()
+        expect(page.locator("#id_votes_abstaining.is-invalid")).to_be_visible()
         assert page.locator("#id_reasons").input_value() == "앵커기업 투자 확실성이 높음"
         assert_accessible(page, context="resolution form with errors")
         page.locator("#id_votes_against").fill("0")
@@ -83,7 +84,7 @@ def test_secretariat_to_sent_notices_and_applicant_to_the_pdf(page, browser, liv
         # 4. confirm: the plan is designated with conditions, the notice is generated
         page.locator("form[action$='/confirm/'] button[type=submit]").click()  # without the box: refused, said
         page.wait_for_function("document.activeElement && document.activeElement.hasAttribute('data-error-summary')")
-        assert page.locator("[data-error-summary] a[href='#id_understood']").is_visible()
+        expect(page.locator("[data-error-summary] a[href='#id_understood']")).to_be_visible()
         assert_accessible(page, context="confirmation refused")
         page.locator("#id_understood").check()
         page.locator("form[action$='/confirm/'] button[type=submit]").click()
@@ -126,8 +127,8 @@ def test_secretariat_to_sent_notices_and_applicant_to_the_pdf(page, browser, liv
         page.goto("/verify/")
         page.locator("#id_code").fill(notice.display_code)
         page.locator("main form[method=get] button[type=submit]").click()  # the page also checks a PDF file
-        assert page.get_by_text(notice.sha256).is_visible()
+        expect(page.get_by_text(notice.sha256)).to_be_visible()
         assert_accessible(page, context="verification")
         page.goto("/designations/")
-        assert page.get_by_role("link", name=notice.document_number).is_visible()
+        expect(page.get_by_role("link", name=notice.document_number)).to_be_visible()
         assert_accessible(page, context="designations")

@@ -44,8 +44,8 @@ SCORES = (25, 20, 15, 10, 10, 10, 10)
 
 
 def submit(page, form_selector):
-    page.locator(f"{form_selector} button[type=submit]").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait for the POST's answer, not the page it was sent from
+        page.locator(f"{form_selector} button[type=submit]").click()
 
 
 def test_consultation_announcement_conditions_and_a_self_proving_notice(page, live_server, settings, tmp_path):

@@ -6,6 +6,7 @@ import re
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from accounts import roles
 from applications.models import Application
@@ -71,11 +72,11 @@ def test_expert_scores_and_staff_and_chair_move_the_plan_to_the_committee(page, 
         page.get_by_role("link", name="나의 평가").click()
         assert_accessible(page, context="evaluator list")
         page.get_by_role("link", name=re.compile("서약하기")).click()
-        assert page.get_by_text("울산 온산 이차전지 기초원료 특화단지").first.is_visible()
+        expect(page.get_by_text("울산 온산 이차전지 기초원료 특화단지").first).to_be_visible()
         assert_accessible(page, context="declaration")
         page.get_by_label("이 계획서와 이해충돌이 없습니다").check()
         page.get_by_role("button", name="서약 제출").click()
-        assert page.get_by_text("계속하려면 서약에 동의해 주세요.").first.is_visible()  # the pledge is required
+        expect(page.get_by_text("계속하려면 서약에 동의해 주세요.").first).to_be_visible()  # the pledge is required
         page.get_by_label("이 계획서와 이해충돌이 없습니다").check()
         page.get_by_label(re.compile("서약합니다")).check()
         page.get_by_role("button", name="서약 제출").click()
@@ -95,16 +96,16 @@ def test_expert_scores_and_staff_and_chair_move_the_plan_to_the_committee(page, 
         page.locator("#id_understood").check()
         page.get_by_role("button", name="평가 제출").click()
         # what is missing is said at the field, and what was typed is still there
-        assert page.get_by_text("이 평가지표에는 의견을 반드시 적어야 합니다.").first.is_visible()
+        expect(page.get_by_text("이 평가지표에는 의견을 반드시 적어야 합니다.").first).to_be_visible()
         assert page.locator(f"#id_score_{criteria[0].pk}").input_value() == "23.5"
         assert_accessible(page, context="score sheet with an error")
         page.locator(f"#id_comment_{criteria[2].pk}").fill("기반시설 준비도: 변전소 인입 일정 확인 필요")
         assert page.locator("#id_understood").is_checked()  # what was ticked is kept too
         page.get_by_role("button", name="평가 제출").click()
-        assert page.get_by_text("평가를 제출했습니다").first.is_visible()
-        assert page.get_by_text("총점: 84.0점").first.is_visible()
+        expect(page.get_by_text("평가를 제출했습니다").first).to_be_visible()
+        expect(page.get_by_text("총점: 84.0점").first).to_be_visible()
         page.get_by_role("link", name="다른 평가위원의 평가").click()
-        assert page.get_by_text("평가위원 1").first.is_visible()
+        expect(page.get_by_text("평가위원 1").first).to_be_visible()
         assert_accessible(page, context="others' reviews")
         log_out(page)
 
@@ -114,8 +115,8 @@ def test_expert_scores_and_staff_and_chair_move_the_plan_to_the_committee(page, 
         assert_accessible(page, context="panel dashboard")
         page.goto(f"/reviews/staff/panels/{panel.pk}/plans/{plan.pk}/")
         page.locator("#id_understood").check()  # moving on cannot be undone: the box says so
-        page.get_by_role("button", name="분과위원회 상정").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():  # the POST's answer, not the page it was sent from
+            page.get_by_role("button", name="분과위원회 상정").click()
         assert Application.objects.get(pk=plan.pk).status == State.SUBCOMMITTEE
         log_out(page)
 
@@ -130,13 +131,13 @@ def test_expert_scores_and_staff_and_chair_move_the_plan_to_the_committee(page, 
         page.locator("#id_reasons").fill("투자 확실성과 공급망 연계가 우수함")
         page.locator("#id_understood").check()
         page.get_by_role("button", name="확정하고 위원회에 회부").click()
-        assert page.get_by_text("조건을 입력하세요.").first.is_visible()
+        expect(page.get_by_text("조건을 입력하세요.").first).to_be_visible()
         assert page.locator("#id_reasons").input_value() == "투자 확실성과 공급망 연계가 우수함"
         page.locator("#id_conditions").fill("산업용수 공급 계획 보완")
         # no subcommittee member has scored this plan: referring it needs a reason, kept in its history
         page.locator("#id_override_reason").fill("분과위원 평가 전 위원회 일정상 회부")
         page.get_by_role("button", name="확정하고 위원회에 회부").click()
-        assert page.get_by_text("권고를 확정하고 계획서를 위원회에 회부했습니다.").first.is_visible()
+        expect(page.get_by_text("권고를 확정하고 계획서를 위원회에 회부했습니다.").first).to_be_visible()
         assert_accessible(page, context="finalised recommendation")
         assert Application.objects.get(pk=plan.pk).status == State.COMMITTEE
     finally:

@@ -6,6 +6,7 @@ import re
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from reviews.models import Criterion, Review, Stage
 from tests.factories import (
@@ -82,7 +83,7 @@ def test_the_score_sheet_totals_as_you_type_and_warns_before_losing_scores(page,
         page.locator(f"#id_score_{criteria[1].pk}").fill("15")
         page.get_by_role("button", name="임시 저장").click()
         page.wait_for_url(re.compile(rf"/reviews/assignments/{expert_assignment.pk}/$"))
-        assert page.get_by_text("임시 저장했습니다").first.is_visible()
+        expect(page.get_by_text("임시 저장했습니다").first).to_be_visible()
         assert total.text_content() == "35.0"
         assert not leaving_asks(page, lambda: page.get_by_role("link", name="계획서(제출본)").click())
 
