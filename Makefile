@@ -85,9 +85,11 @@ beat:
 # bench/surge.py replays a deadline surge (its own database portal_perf_surge, a real Celery worker on Redis db 13:
 # BENCH_SURGE_BROKER_URL); BENCH_SURGE_RATE / BENCH_SURGE_SECONDS set its size. bench/pdfs.py times the decision
 # notice and receipt against a WeasyPrint floor, then K notices on a real worker -c 2 (portal_perf_pdfs, Redis db 9:
-# BENCH_PDF_BROKER_URL; BENCH_PDF_K=1000, BENCH_PDF_N=20; BENCH_PDF_PROFILE=1 for a cProfile). Run one bench at a time.
+# BENCH_PDF_BROKER_URL; BENCH_PDF_K=1000, BENCH_PDF_N=20; BENCH_PDF_PROFILE=1 for a cProfile). bench/upload.py sends
+# 200 MB uploads through nginx and straight to gunicorn and prints each process's memory growth. bench/run.py runs
+# them one after another and ends with one table of every goal (`make bench BENCH=upload` for some). One at a time.
 bench: $(VENV)/.installed-dev
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
+	$(BIN)/python bench/run.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache

@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.lib import goals  # noqa: E402 - after the path above
+
 GOAL = 2.0  # c=16 p95 <= 2x the floor's
 
 
@@ -251,6 +253,13 @@ def main() -> None:
                 f"{'meets' if ratio <= GOAL else 'MISSES'} (n={len(page_times)})",
                 flush=True,
             )
+            goals.goal(
+                f"page: {label}",
+                f"c={CONCURRENCY} p95 {page95:.0f} ms = {ratio:.1f}x the floor's {floor95:.0f} ms"
+                + (f", {len(errors)} errors" if errors else ""),
+                f"<= {GOAL:.0f}x, no errors",
+                ratio <= GOAL and not errors,
+            )
         measure_exports(world)
     finally:
         for process in servers:
@@ -321,6 +330,12 @@ def export_only(panel_pk: int) -> None:
         f"score sheet XLSX, panel of {plans} plans, {job.rows_done} rows ({outcome}): {wall:.2f} s wall, "
         f"{cpu:.2f} s CPU, peak RSS +{grown:.1f} MB, {size / 1024:.0f} KB (the export task's code, one process)",
         flush=True,
+    )
+    goals.goal(
+        "export: score sheet XLSX",
+        f"{job.rows_done} rows in {wall:.2f} s, peak RSS +{grown:.1f} MB ({outcome})",
+        "runs in Celery with progress, streamed to a file (no figure)",
+        None,
     )
     job.file.delete(save=False)
     ExportJob.objects.filter(pk=job.pk).delete()

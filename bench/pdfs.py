@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.lib import procs  # noqa: E402 - after the path above
+from bench.lib import goals, procs  # noqa: E402 - after the path above
 
 GOAL_RENDER = 1.5  # notice render <= 1.5x the floor
 GOAL_BATCH = 1.5  # K notices on 2 worker processes <= 1.5x K x notice / 2
@@ -225,6 +225,13 @@ def row(label: str, walls: list[float], cpus: list[float], floor: tuple[float, f
     else:
         ratios, verdict = f"{'1.00x':>7} {'1.00x':>7}", ""
     print(f"{label:<44} {wall50:>8.1f} {wall95:>8.1f} {cpu50:>8.1f} {ratios}  {verdict}", flush=True)
+    if goal and floor:
+        goals.goal(
+            f"PDF: {label}",
+            f"CPU p50 {cpu50:.0f} ms = {ratio_cpu:.2f}x the floor's {floor[1]:.0f} ms",
+            f"<= {GOAL_RENDER}x the floor",
+            ratio_cpu <= GOAL_RENDER,
+        )
 
 
 def main() -> None:
@@ -364,6 +371,12 @@ def batch_k(workdir: Path, ids: list[int], single_wall: float, single_cpu: float
         print(
             f"  wall {wall:.1f} s vs K x single task wall / 2 = {ideal_wall:.1f} s: {wall / ideal_wall:.2f}x  "
             f"{'meets' if wall / ideal_wall <= GOAL_BATCH else 'MISSES'} (goal <= {GOAL_BATCH}x)"
+        )
+        goals.goal(
+            f"PDF: {k} notices on a worker -c 2",
+            f"wall {wall:.1f} s = {wall / ideal_wall:.2f}x of K x single task / 2",
+            f"<= {GOAL_BATCH}x",
+            wall / ideal_wall <= GOAL_BATCH,
         )
         print(
             f"  worker CPU {cpu:.1f} s vs K x single task CPU = {ideal_cpu:.1f} s: {cpu / ideal_cpu:.2f}x "

@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.lib import procs  # noqa: E402 - after the path above
+from bench.lib import goals, procs  # noqa: E402 - after the path above
 
 RATE = float(os.environ.get("BENCH_SURGE_RATE", 75))
 SECONDS = float(os.environ.get("BENCH_SURGE_SECONDS", 16))
@@ -327,6 +327,14 @@ def main() -> None:
         print(
             f"goal (>= {GOAL_RATE:.0f}/s accepted, p95 < {GOAL_P95:.0f} ms, 0 wrong side, every receipt): "
             + ("meets" if verdict else "MISSES")
+        )
+        goals.goal(
+            "surge: deadline submits",
+            f"{rate:.1f} accepted/s of {RATE:.0f}/s offered, p95 {p95:.0f} ms, "
+            f"{wrong_accepted + wrong_refused + stored_after} on the wrong side, {missing} receipts "
+            f"missing (last {last_receipt - deadline_at:.0f} s after the deadline), {len(other)} other answers",
+            f">= {GOAL_RATE:.0f}/s, p95 < {GOAL_P95:.0f} ms, 0 wrong side, every receipt",
+            verdict,
         )
     finally:
         for process in reversed(processes):
