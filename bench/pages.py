@@ -10,7 +10,9 @@ ANALYZE, counts again, then starts the portal (deploy/gunicorn.conf.py, DEBUG of
 a burst against the page and a burst against the floor (BENCH_ROUNDS times, c=BENCH_CONCURRENCY), so both see
 the same machine; the table gives p50/p95 of each and the p95 ratio. The database is dropped at the end.
 Knobs: BENCH_PLANS, BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_SECONDS (time budget of one burst), BENCH_PAGES
-(comma-separated labels to run), BENCH_KEEP_DB=1, BENCH_SEED_ONLY=1 (seed, keep the database, measure nothing).
+(comma-separated labels to run), BENCH_KEEP_DB=1, BENCH_SEED_ONLY=1 (seed, keep the database, measure nothing),
+BENCH_PROFILE=<part of a label> (no servers: each page's CPU ms per request in process, and a cProfile of the
+pages whose label contains it; "all" for the CPU figures alone).
 """
 
 from __future__ import annotations
@@ -204,6 +206,9 @@ def main() -> None:
             print(f"seeded database {name} kept (BENCH_SEED_ONLY=1); drop it yourself")
             return
         at_n = {label: query_count(path, cookies[role]) for label, path, role in table}
+        if os.environ.get("BENCH_PROFILE"):
+            profile_pages(table, cookies, os.environ["BENCH_PROFILE"])
+            return
         connection.close()
 
         workdir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
@@ -272,6 +277,47 @@ def main() -> None:
             except Exception:  # noqa: BLE001, S110 - Django may not be set up yet
                 pass
             _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def profile_pages(table, cookies, wanted: str) -> None:
+    """In process, DEBUG off: CPU ms per request of each page (best of 3 batches of 10), then a cProfile (CPU time)
+    of the pages whose label contains `wanted` ("all" for none), by cumulative and by own time."""
+    import cProfile
+    import pstats
+
+    from django.conf import settings
+    from django.test import Client
+
+    settings.DEBUG = False
+
+    def client_for(cookie: str) -> Client:
+        client = Client()
+        if cookie:
+            name, value = cookie.split("=", 1)
+            client.cookies[name] = value
+        return client
+
+    for label, path, role in table:
+        client = client_for(cookies[role])
+        client.get(path)
+        best = min(_cpu_batch(client, path, 10) for _ in range(3))
+        print(f"{label:<32} {best * 1000:6.1f} CPU ms/request in process", flush=True)
+        if wanted != "all" and wanted in label:
+            profiler = cProfile.Profile(time.process_time)
+            profiler.enable()
+            _cpu_batch(client, path, 20)
+            profiler.disable()
+            stats = pstats.Stats(profiler)
+            stats.sort_stats("cumulative").print_stats(60)
+            stats.sort_stats("tottime").print_stats(30)
+
+
+def _cpu_batch(client, path: str, n: int) -> float:
+    started = time.process_time()
+    for _ in range(n):
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+    return (time.process_time() - started) / n
 
 
 def measure_exports(world) -> None:
