@@ -242,9 +242,17 @@ def main() -> None:
         web_pids = procs.children(web.pid)
         web_cpu = {pid: procs.cpu_seconds(pid) for pid in web_pids}
         db_cpu = {pid: procs.cpu_seconds(pid) for pid in _backends(name)}
+        worker_pids = [worker.pid, *procs.children(worker.pid)]
+        worker_cpu = {pid: procs.cpu_seconds(pid) for pid in worker_pids}
         connection.close()
+        own_cpu, machine = time.process_time(), procs.machine_ticks()
         results = load.offered(PORT, [request(p, c) for _m, p, c, _b in requests], rate=RATE, start=start)
         fired = time.time()
+        late = sorted(t[0] * 1000 for t in load.offered.timings)
+        writing = sorted(t[1] * 1000 for t in load.offered.timings)
+        own_used = time.process_time() - own_cpu
+        busy, idle, steal = (after - before for after, before in zip(procs.machine_ticks(), machine, strict=True))
+        worker_used = sum(procs.cpu_seconds(pid) - worker_cpu[pid] for pid in worker_pids)
         web_used = sum(procs.cpu_seconds(pid) - web_cpu[pid] for pid in web_pids)
         backends_after = _backends(name)
         db_used = sum(procs.cpu_seconds(pid) - db_cpu.get(pid, 0.0) for pid in backends_after)
@@ -282,6 +290,11 @@ def main() -> None:
             f"max {max(latencies):.0f} ms"
         )
         print(
+            f"  of which the load generator's own: sends after their planned instant p50 {load.p50(late):.1f} ms, "
+            f"p95 {load.percentile(late, 0.95):.1f} ms; connecting and writing the request p50 "
+            f"{load.p50(writing):.1f} ms, p95 {load.percentile(writing, 0.95):.1f} ms"
+        )
+        print(
             f"wrong side: {wrong_accepted} accepted at/after the deadline, {wrong_refused} refused before it "
             f"(server-stored submissions at/after the deadline: {stored_after})"
         )
@@ -290,6 +303,15 @@ def main() -> None:
             f"CPU per submit answered: web {web_used / max(1, len(results)) * 1000:.1f} ms + database "
             f"{db_used / max(1, len(results)) * 1000:.1f} ms (all backends of the database, the worker's included) "
             f"-> {CORES / per_submit:.0f} submits/s on {CORES} otherwise idle cores"
+        )
+        window = fired - start
+        print(
+            f"cores used from the first send to the last answer ({window:.1f} s; {CORES} cores): web "
+            f"{web_used / window:.2f}, database {db_used / window:.2f}, Celery worker (receipts, nice "
+            f"{os.environ.get('PORTAL_WORKER_NICE', 'default')}) {worker_used / window:.2f}, this load generator "
+            f"{own_used / window:.2f} ({own_used / max(1, len(results)) * 1000:.1f} ms a request); the whole "
+            f"machine busy {busy / max(1, busy + idle + steal):.0%}, idle {idle / max(1, busy + idle + steal):.0%}, "
+            f"stolen by the host {steal / max(1, busy + idle + steal):.0%}"
         )
         if lost_backends:
             print(

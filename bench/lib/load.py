@@ -74,6 +74,7 @@ def offered(port: int, requests: list, *, rate: float, start: float, clients: in
     import queue
 
     results: list = [None] * len(requests)
+    timings: list = [None] * len(requests)  # (seconds the send came after its planned instant, seconds to write it)
     work: queue.Queue = queue.Queue()
 
     def client():
@@ -86,8 +87,10 @@ def offered(port: int, requests: list, *, rate: float, start: float, clients: in
             head = headers(sent) if callable(headers) else headers
             started = time.perf_counter()
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+            written = started
             try:
                 connection.request(method, path, body=body, headers=head)
+                written = time.perf_counter()
                 response = connection.getresponse()
                 payload = response.read()
                 status = response.status
@@ -96,6 +99,7 @@ def offered(port: int, requests: list, *, rate: float, start: float, clients: in
             finally:
                 connection.close()
             results[index] = (sent, (time.perf_counter() - started) * 1000, status, payload)
+            timings[index] = (sent - (start + index / rate), written - started)
 
     threads = [threading.Thread(target=client, daemon=True) for _ in range(clients or len(requests))]
     for thread in threads:
@@ -109,4 +113,5 @@ def offered(port: int, requests: list, *, rate: float, start: float, clients: in
         work.put(None)
     for thread in threads:
         thread.join()
+    offered.timings = timings  # the load generator's own delays, to tell them from the server's
     return results

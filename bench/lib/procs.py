@@ -13,6 +13,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_ticks() -> tuple[int, int, int]:
+    """The machine's CPU clock ticks since boot from /proc/stat: (busy, idle incl. iowait, stolen by the host)."""
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = values
+    return user + nice + system + irq + softirq, idle + iowait, steal
+
+
 def children(parent: int) -> list[int]:
     found = []
     for entry in os.listdir("/proc"):
