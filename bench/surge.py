@@ -1,7 +1,7 @@
 """The deadline surge (issue 12): submits fired at an offered rate across a deadline a few seconds ahead.
 
     make bench                                   # every bench/*.py, this one included
-    .venv/bin/python bench/surge.py              # 75 submits/s offered for 16 s, the deadline 2 s before the end
+    .venv/bin/python bench/surge.py              # 60 submits/s offered for 16 s, the deadline 2 s before the end
     BENCH_SURGE_RATE=40 BENCH_SURGE_SECONDS=10 .venv/bin/python bench/surge.py
 
 Creates its own database (BENCH_SURGE_DATABASE_URL, default portal_perf_surge on the local PostgreSQL) and
@@ -45,7 +45,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.lib import goals, procs  # noqa: E402 - after the path above
 
-RATE = float(os.environ.get("BENCH_SURGE_RATE", 75))
+# Offered at the goal's rate: "60 accepted/s sustained with p95 < 300 ms" holds when the portal keeps up with 60/s
+# (a higher offer fails the p95 of any portal slower than the offer, whatever its capacity; BENCH_SURGE_RATE=75
+# probes above the goal).
+RATE = float(os.environ.get("BENCH_SURGE_RATE", 60))
 SECONDS = float(os.environ.get("BENCH_SURGE_SECONDS", 16))
 AFTER = float(os.environ.get("BENCH_SURGE_AFTER", 2))
 WORKERS = int(os.environ.get("BENCH_SURGE_WORKERS", 3))
