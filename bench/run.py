@@ -1,6 +1,6 @@
 """`make bench`: every benchmark of issue 12, one after another, then one table of every goal, met or not.
 
-    .venv/bin/python bench/run.py                 # all of them (about 30-40 minutes on the 2-core machine)
+    .venv/bin/python bench/run.py                 # all of them (6 minutes on the idle 2-core machine, 2026-12-03)
     .venv/bin/python bench/run.py upload pdfs     # some, by name
 
 Each benchmark is its own process (its own database, servers and workers, torn down at its end) and prints its
