@@ -103,15 +103,22 @@ def pages(world) -> list[tuple[str, str, str]]:
     ]
 
 
-def query_count(path: str, cookie: str) -> int:
-    from django.db import connection, reset_queries
+def _client(cookie: str):
+    """A test client carrying one Cookie header of `sessions()` ("" for anonymous)."""
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     client = Client()
     if cookie:
         name, value = cookie.split("=", 1)
         client.cookies[name] = value
+    return client
+
+
+def query_count(path: str, cookie: str) -> int:
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(cookie)
     client.get(path)  # warm (first-request caches), then count
     reset_queries()
     with CaptureQueriesContext(connection) as captured:
@@ -286,19 +293,10 @@ def profile_pages(table, cookies, wanted: str) -> None:
     import pstats
 
     from django.conf import settings
-    from django.test import Client
 
     settings.DEBUG = False
-
-    def client_for(cookie: str) -> Client:
-        client = Client()
-        if cookie:
-            name, value = cookie.split("=", 1)
-            client.cookies[name] = value
-        return client
-
     for label, path, role in table:
-        client = client_for(cookies[role])
+        client = _client(cookies[role])
         client.get(path)
         best = min(_cpu_batch(client, path, 10) for _ in range(3))
         print(f"{label:<32} {best * 1000:6.1f} CPU ms/request in process", flush=True)

@@ -242,9 +242,7 @@ def main() -> None:
                 print(
                     f"   {said.group(0).strip()[:110] if said else 'the answer did not name the file (see the web log)'}"
                 )
-        from applications.models import Attachment as Fresh
-
-        kept = Fresh.objects.filter(application_id=plan_pk).count() - attachments_before
+        kept = Attachment.objects.filter(application_id=plan_pk).count() - attachments_before
         leftovers = list(uploads.glob("*"))
         print(
             f"attachments added: {kept} (0 expected); temporary upload files left: {len(leftovers)}; memory by {method}"

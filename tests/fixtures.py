@@ -175,7 +175,7 @@ def page(browser, live_server):
     context.set_default_timeout(10_000)
     # Assertions wait as long as actions do: a check made right after a click that posts a form must wait for the
     # answer (`expect(...).to_be_visible()`), not read the page the form was sent from (`.is_visible()` does not
-    # wait, and under CI load the old page is still there: stop 21 failed on that).
+    # wait, and under CI load the old page is still there: a CI run failed on that, 2026-12-02).
     expect.set_options(timeout=10_000)
     pg = context.new_page()
     watch_navigations(pg)
