@@ -37,6 +37,7 @@ def test_an_unknown_or_malformed_id_loads_nobody():
     assert backend.get_user(user.pk + 1000) is None
     assert backend.get_user("not a number") is None
     assert backend.get_user(None) is None
+    assert backend.get_user(10**30) is None  # beyond the key's range: nobody, as the ORM answers, not an error
     assert backend.get_user(str(user.pk)).pk == user.pk  # the session stores the id as a string
 
 
