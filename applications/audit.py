@@ -27,6 +27,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.compiled import SENTINEL_STR, CompiledQuery
+
 from .models import AuditChainHead, AuditEvent
 from .models.audit import GLOBAL_CHAIN, plan_chain_key
 
@@ -58,8 +60,14 @@ def _digest(event: AuditEvent) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+# Compiled once per connection: every audited action reads its chain's head (issue 12). The key is unique.
+_LOCKED_HEAD = CompiledQuery(
+    lambda key: AuditChainHead.objects.select_for_update().filter(key=key), sentinel=SENTINEL_STR
+)
+
+
 def _locked_head(key: str) -> AuditChainHead:
-    head = AuditChainHead.objects.select_for_update().filter(key=key).first()
+    head = _LOCKED_HEAD.first(key)
     if head is None:  # the chain's first event: a concurrent first append's row wins (its insert waits for it)
         AuditChainHead.objects.bulk_create([AuditChainHead(key=key)], ignore_conflicts=True)
         head = AuditChainHead.objects.select_for_update().get(key=key)

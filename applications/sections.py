@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from core import korean
+from core.compiled import CompiledQuery
 
 from . import forms
-from .models import Application, Attachment, PlanNarrative, Site
+from .models import AnchorCompany, Application, Attachment, InfrastructureNeed, PlanNarrative, Site
 
 
 @dataclass(frozen=True)
@@ -78,15 +79,31 @@ class PlanRows:
     attachments: list  # the current ones (not removed), by kind and upload time
 
 
+# The rows of one plan, in the order the snapshot lists them. The rows' own ordering starts with their plan's (a
+# join to the plans' table); all are this plan's, so position and pk give the same order without it. Compiled
+# once per connection: every submission reads them (issue 12).
+ROW_QUERIES = {
+    "anchor_companies": CompiledQuery(
+        lambda pk: AnchorCompany.objects.filter(application_id=pk).order_by("position", "pk")
+    ),
+    "infrastructure_needs": CompiledQuery(
+        lambda pk: InfrastructureNeed.objects.filter(application_id=pk).order_by("position", "pk")
+    ),
+    "attachments": CompiledQuery(
+        lambda pk: Attachment.objects.filter(application_id=pk, removed_at__isnull=True).order_by("kind", "uploaded_at")
+    ),
+}
+
+
 def read_rows(application: Application) -> PlanRows:
-    """The plan's rows as they are now (three queries, in the order the snapshot lists them). The rows' own
-    ordering starts with their plan's (a join to the plans' table); all are this plan's, so position and pk
-    give the same order without it."""
-    return PlanRows(
-        anchor_companies=list(application.anchor_companies.order_by("position", "pk")),
-        infrastructure_needs=list(application.infrastructure_needs.order_by("position", "pk")),
-        attachments=list(application.attachments.filter(removed_at__isnull=True).order_by("kind", "uploaded_at")),
-    )
+    """The plan's rows as they are now (three queries), each row's plan the given instance (as its related
+    manager would have set it)."""
+    rows = {}
+    for name, query in ROW_QUERIES.items():
+        rows[name] = query.all(application.pk)
+        for row in rows[name]:
+            row.application = application
+    return PlanRows(**rows)
 
 
 def load_rows(application: Application) -> PlanRows:

@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.compiled import CompiledQuery
 from core.errors import Refused
 
 
@@ -136,6 +137,24 @@ def refuse_early(application, name: str, actor, *, at: datetime.datetime, reason
         _ensure_possible(transition, application, actor, at, reason, early)
 
 
+def _locked_plan(pk):
+    """The plan `perform` reads under its lock. Only the plan's row (`of`): without it PostgreSQL also locks the
+    joined rows (the call's among them), and every submission of the call waited for the one before it (issue
+    12). The joins are what the guards read: the completeness check of a submit reads the field, site (with its
+    region) and narrative; and what a submission's snapshot reads of the locked plan besides (the site's linked
+    complex). ("site__region" and "site__linked_complex" bring the site with them.)"""
+    from .models import Application
+
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call", "organization", "field", "site__region", "site__linked_complex", "narrative")
+        .filter(pk=pk)
+    )
+
+
+LOCKED_PLAN = CompiledQuery(_locked_plan)  # compiled once per connection: read on every transition (issue 12)
+
+
 def perform(
     application,
     name: str,
@@ -168,16 +187,9 @@ def perform(
     if not save and transition.effects:
         raise ValueError(f"{name} has effects: the plan is saved before them")
     with transaction.atomic(savepoint=savepoint):
-        # Only the plan's row (`of`): without it PostgreSQL also locks the joined rows (the call's among them), and
-        # every submission of the call waited for the one before it (issue 12). The joins are what the guards
-        # read: the completeness check of a submit reads the field, site (with its region) and narrative; and
-        # what a submission's snapshot reads of the locked plan besides (the site's linked complex). ("site__region"
-        # and "site__linked_complex" bring the site with them.)
-        locked = (
-            Application.objects.select_for_update(of=("self",))
-            .select_related("call", "organization", "field", "site__region", "site__linked_complex", "narrative")
-            .get(pk=application.pk)
-        )
+        locked = LOCKED_PLAN.first(application.pk)
+        if locked is None:
+            raise Application.DoesNotExist("Application matching query does not exist.")
         _ensure_possible(transition, locked, actor, at, reason, transition.guards)
         previous = locked.status
         locked.status = transition.target

@@ -10,6 +10,8 @@ BENCH_SURGE_BROKER_URL, flushed first; nothing consumes it). Prints the statemen
 accepted submit cost this process and its database backend (from /proc): on a shared machine the one figure that
 does not depend on what else runs, though contention inflates it too, so compare runs made back to back.
 BENCH_SURGE_PROFILE=1 adds a cProfile (CPU time) of the second half, by cumulative and by own time.
+BENCH_SURGE_SQL=1 first submits 100 more plans and prints each statement of a submit with its mean execute time
+in this process and the CPU its database backend spent on it (from /proc/PID/schedstat).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from bench.lib import procs  # noqa: E402
 
 N = int(os.environ.get("BENCH_SURGE_N", 300))
 PROFILE = os.environ.get("BENCH_SURGE_PROFILE") == "1"
+SQL = os.environ.get("BENCH_SURGE_SQL") == "1"
+SQL_N = 100
 WARM = 20
 
 
@@ -62,7 +66,7 @@ def run() -> None:
 
     call_command("migrate", verbosity=0)
     far = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
-    world = drafts.create(N + WARM + 1, deadline=far, opens_at=far - dt.timedelta(days=30))
+    world = drafts.create(N + WARM + 1 + (SQL_N if SQL else 0), deadline=far, opens_at=far - dt.timedelta(days=30))
     cookies = surge.session_cookies(world.owners)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -97,7 +101,11 @@ def run() -> None:
     with CaptureQueriesContext(connection) as queries:
         post(*plans[WARM])
     print(f"statements of one submit (BEGIN and COMMIT included): {len(queries.captured_queries)}")
-    rest = plans[WARM + 1 :]
+    start = WARM + 1
+    if SQL:  # these plans are submitted: the measured ones come after them
+        per_statement(post, plans[start : start + SQL_N], backend, connection)
+        start += SQL_N
+    rest = plans[start:]
     measured = rest[: len(rest) // 2] if PROFILE else rest
     cpu, db, wall = time.process_time(), procs.cpu_seconds(backend), time.perf_counter()
     for pk, owner in measured:
@@ -118,6 +126,38 @@ def run() -> None:
         stats = pstats.Stats(profile)
         stats.sort_stats("cumulative").print_stats(80)
         stats.sort_stats("tottime").print_stats(40)
+
+
+def _backend_ns(pid: int) -> int:
+    with open(f"/proc/{pid}/schedstat") as stat:
+        return int(stat.read().split()[0])
+
+
+def per_statement(post, plans, backend, connection) -> None:
+    """Each statement of a submit: its mean wall time in this process (compile excluded: the execute alone) and
+    the mean CPU its database backend spent on it (/proc/PID/schedstat, nanoseconds), over `plans`' submits."""
+    totals: dict[int, list] = {}
+
+    def wrapper(execute, sql, params, many, context):
+        index = len(seen)
+        seen.append(sql)
+        db, wall = _backend_ns(backend), time.perf_counter_ns()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            wall, db = time.perf_counter_ns() - wall, _backend_ns(backend) - db
+            row = totals.setdefault(index, [sql, 0, 0, 0])
+            row[1] += wall
+            row[2] += db
+            row[3] += 1
+
+    for pk, owner in plans:
+        seen: list[str] = []
+        with connection.execute_wrapper(wrapper):
+            post(pk, owner)
+    print("statement: mean execute wall ms, mean database CPU ms (over", len(plans), "submits)")
+    for index, (sql, wall, db, count) in sorted(totals.items()):
+        print(f"  {index:2d} {wall / count / 1e6:6.3f} {db / count / 1e6:6.3f}  {' '.join(sql.split())[:110]}")
 
 
 if __name__ == "__main__":

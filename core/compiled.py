@@ -1,0 +1,121 @@
+"""Querysets compiled to SQL once per database connection: the deadline surge's hot reads (issue 12).
+
+Django compiles a queryset to SQL on every evaluation; for a plan read with six joined tables that is ~1 ms of
+CPU per request, as much as the database spends on it. A `CompiledQuery` is defined once, at import time, by a
+function that builds the queryset from one value (the plan's id, a chain's key); the first evaluation on a
+connection compiles it as Django would, with a sentinel in the value's place, and keeps the SQL and what
+Django's own iterator derives from the compile (the columns each model takes, the related objects' populators,
+the converters). Every later evaluation on that connection sends the same SQL with the value as its parameter
+and builds the instances the same way Django's ModelIterable does (`Model.from_db`, then each related
+populator), so the instances are the ones the queryset would have returned, joined objects and empty reverse
+one-to-ones included.
+
+Only for what that covers: model instances (no values(), no annotations, no extra select, no prefetch, not
+through a related manager), one value. `select_for_update` keeps Django's rule: refused outside a
+transaction. tests/core/test_compiled.py compares every query defined with it against the plain queryset.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
+from django.db.transaction import TransactionManagementError
+
+SENTINEL_INT = -7_340_091_237  # a value no real row has: found in the compiled parameters and replaced
+SENTINEL_STR = "\x00compiled-query-sentinel\x00"
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1  # the widest integer column of either database
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple
+    position: int  # of the sentinel in params
+    model: type[Model]
+    fields: slice  # the main model's columns in a row
+    init_list: list[str]
+    populators: list
+    converters: list  # (position in a row, converter functions, expression)
+    for_update: bool
+
+
+class CompiledQuery:
+    """`build(value)` returns the queryset; `all(value)` its instances, `first(value)` the first or None."""
+
+    def __init__(self, build: Callable[[object], QuerySet], *, sentinel: object = SENTINEL_INT):
+        self._build = build
+        self._sentinel = sentinel
+        self._by_connection: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def queryset(self, value) -> QuerySet:
+        """The queryset itself, as Django evaluates it (the tests' reference)."""
+        return self._build(value)
+
+    def all(self, value, *, using: str = DEFAULT_DB_ALIAS) -> list[Model]:
+        if isinstance(value, int) and not BIGINT_MIN <= value <= BIGINT_MAX:
+            return []  # as Django answers an out-of-range integer (no row has it); SQLite would raise OverflowError
+        connection = connections[using]
+        compiled = self._by_connection.get(connection)
+        if compiled is None:
+            compiled = self._by_connection[connection] = self._compile(connection, using)
+        if compiled.for_update and connection.get_autocommit():
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        params = list(compiled.params)
+        params[compiled.position] = value
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        objects = []
+        for row in rows:
+            if compiled.converters:
+                row = list(row)
+                for position, functions, expression in compiled.converters:
+                    item = row[position]
+                    for function in functions:
+                        item = function(item, expression, connection)
+                    row[position] = item
+            obj = compiled.model.from_db(using, compiled.init_list, row[compiled.fields])
+            for populator in compiled.populators:
+                populator.populate(row, obj)
+            objects.append(obj)
+        return objects
+
+    def first(self, value, *, using: str = DEFAULT_DB_ALIAS) -> Model | None:
+        objects = self.all(value, using=using)
+        return objects[0] if objects else None
+
+    def _compile(self, connection, using: str) -> _Compiled:
+        queryset = self._build(self._sentinel).using(using)
+        query = queryset.query
+        if query.annotation_select or query.extra_select or queryset._fields is not None:
+            raise ValueError("CompiledQuery reads model instances only")
+        if queryset._prefetch_related_lookups or queryset._known_related_objects:
+            raise ValueError("CompiledQuery builds no prefetches nor a related manager's known objects")
+        compiler = query.get_compiler(using=using)
+        sql, params = compiler.as_sql()  # Django's own refusal of FOR UPDATE outside a transaction, the first time
+        positions = [index for index, param in enumerate(params) if param == self._sentinel]
+        if len(positions) != 1:
+            raise ValueError(f"the value must appear once in the query's parameters, not {len(positions)} times")
+        select, klass_info = compiler.select, compiler.klass_info
+        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        return _Compiled(
+            sql=sql,
+            params=tuple(params),
+            position=positions[0],
+            model=klass_info["model"],
+            fields=slice(first, last),
+            init_list=[column[0].target.attname for column in select[first:last]],
+            populators=get_related_populators(klass_info, select, using),
+            converters=[
+                (position, functions, expression)
+                for position, (functions, expression) in compiler.get_converters(
+                    [column[0] for column in select[: compiler.col_count]]
+                ).items()
+            ],
+            for_update=bool(query.select_for_update and connection.features.has_select_for_update),
+        )
