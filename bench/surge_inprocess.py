@@ -136,6 +136,8 @@ def _backend_ns(pid: int) -> int:
 def per_statement(post, plans, backend, connection) -> None:
     """Each statement of a submit: its mean wall time in this process (compile excluded: the execute alone) and
     the mean CPU its database backend spent on it (/proc/PID/schedstat, nanoseconds), over `plans`' submits."""
+    from core.compiled import readable
+
     totals: dict[int, list] = {}
 
     def wrapper(execute, sql, params, many, context):
@@ -157,7 +159,7 @@ def per_statement(post, plans, backend, connection) -> None:
             post(pk, owner)
     print("statement: mean execute wall ms, mean database CPU ms (over", len(plans), "submits)")
     for index, (sql, wall, db, count) in sorted(totals.items()):
-        print(f"  {index:2d} {wall / count / 1e6:6.3f} {db / count / 1e6:6.3f}  {' '.join(sql.split())[:110]}")
+        print(f"  {index:2d} {wall / count / 1e6:6.3f} {db / count / 1e6:6.3f}  {' '.join(readable(sql).split())[:110]}")
 
 
 if __name__ == "__main__":

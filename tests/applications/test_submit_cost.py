@@ -14,6 +14,7 @@ from accounts.models import Membership
 from applications import audit, deadline, rules, sections, services, snapshot, workflow
 from applications.models import Application, ExistingComplex
 from applications.workflow import State, TransitionError
+from core.compiled import readable
 from tests.factories import ApplicationFactory, FieldFactory, UserFactory, attach_required_files, complete_plan
 
 from .conftest import BEFORE
@@ -41,7 +42,7 @@ def test_a_submit_asks_a_fixed_number_of_statements(client, complete, applicant,
     assert response.status_code == 302
     complete.refresh_from_db()
     assert complete.status == State.SUBMITTED and complete.receipt_number == "2026-BAT-002"
-    statements = [q["sql"] for q in queries.captured_queries]
+    statements = [readable(q["sql"]) for q in queries.captured_queries]
     assert len(statements) == SUBMIT_STATEMENTS, "\n".join(statements)
     assert not [s for s in statements if "django_session" in s and not s.startswith("SELECT")], "session written"
     # Each set the completeness check and the snapshot both read is read once; the page's permission check and
@@ -140,7 +141,7 @@ def test_a_late_submit_is_refused_without_a_lock(client, complete, applicant):
         response = client.post(reverse("applications:submit", args=[complete.pk]))
     assert response.status_code == 200
     assert deadline.deadline_passed_message(complete.call) in response.content.decode()
-    statements = [q["sql"] for q in queries.captured_queries]
+    statements = [readable(q["sql"]) for q in queries.captured_queries]
     assert not [s for s in statements if "FOR UPDATE" in s or "SAVEPOINT" in s], statements
     # The page's completeness: the plan with its site and narrative in one query, then its three row sets.
     assert sum(s.startswith("SELECT") and 'FROM "applications_application"' in s for s in statements) == 2

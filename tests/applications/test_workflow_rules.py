@@ -8,6 +8,7 @@ import pytest
 from applications import deadline, services, transitions, workflow
 from applications.models import Application, AuditEvent
 from applications.workflow import State, Transition, TransitionError
+from core.compiled import readable
 
 from .conftest import BEFORE
 
@@ -236,5 +237,6 @@ def test_perform_locks_only_the_plan_s_row_and_reads_what_the_guards_read_with_i
     finally:
         del workflow.TRANSITIONS["test_lock"]
     assert read == [0]
-    locks = [q["sql"] for q in queries if q["sql"].startswith('SELECT "applications_application"."id"')]
+    statements = [readable(q["sql"]) for q in queries]
+    locks = [sql for sql in statements if sql.startswith('SELECT "applications_application"."id"')]
     assert len(locks) == 1 and locks[0].endswith(' FOR UPDATE OF "applications_application"'), locks

@@ -6,9 +6,10 @@ nothing)."""
 import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.db.models import Count
 from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Region
 from applications import sections
@@ -16,7 +17,7 @@ from applications.audit import _LOCKED_HEAD
 from applications.models import Application, Attachment, AuditChainHead, ExistingComplex, Site
 from applications.views.common import _PLAN_WITH_CALL
 from applications.workflow import LOCKED_PLAN
-from core.compiled import CompiledQuery
+from core.compiled import CompiledQuery, _numbered, readable
 from tests.factories import ApplicationFactory, UserFactory, attach_required_files, complete_plan
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +174,103 @@ def test_each_connection_compiles_its_own_and_survives_a_reconnect():
     thread.start()
     thread.join()
     assert [obj.pk for obj in seen] == [plan.pk]  # another thread's connection compiled its own
+
+
+def test_percent_signs_survive_the_numbering():
+    assert _numbered("a = %s AND b LIKE '%%x%%' AND c = %s") == "a = $1 AND b LIKE '%%x%%' AND c = $2"
+    assert _numbered("SELECT 1") == "SELECT 1"
+
+
+def test_a_literal_percent_sign_in_the_sql(django_assert_num_queries):
+    plan = ApplicationFactory(title="100% 달성")
+    other = ApplicationFactory(title="이차전지")
+    query = CompiledQuery(
+        lambda pk: Application.objects.filter(pk=pk).extra(
+            where=[r""""applications_application"."title" LIKE '%%\%%%%'"""]
+        )
+    )
+    for _ in range(2):  # prepared, then executed
+        assert [obj.pk for obj in query.all(plan.pk)] == [plan.pk]
+        assert query.all(other.pk) == []
+    assert list(query.queryset(plan.pk)) == [plan]
+
+
+postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PREPARE is PostgreSQL's")
+
+
+@postgresql_only
+def test_on_postgresql_each_session_prepares_once_in_the_same_round_trip():
+    plan = ApplicationFactory()
+    query = CompiledQuery(lambda pk: Application.objects.select_related("call").filter(pk=pk))
+    with CaptureQueriesContext(connection) as first:
+        assert query.first(plan.pk).call == plan.call
+    with CaptureQueriesContext(connection) as later:
+        assert query.first(plan.pk).call == plan.call
+        assert query.first(plan.pk + 1000) is None
+    (pair,) = [q["sql"] for q in first.captured_queries]
+    assert pair.startswith("PREPARE compiled_query_") and "; EXECUTE compiled_query_" in pair
+    name = pair.split()[1]
+    assert [q["sql"].split("(")[0] for q in later.captured_queries] == [f"EXECUTE {name}"] * 2
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = %s", [name])
+        assert cursor.fetchone()[0] == 1
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_first_use_prepares_again_under_a_new_name():
+    """The PREPARE and EXECUTE pair fails at EXECUTE (the row is locked elsewhere, lock_timeout): the statement
+    may be prepared or not; the next use must neither fail on "already exists" nor on "does not exist"."""
+    plan = ApplicationFactory()
+    query = CompiledQuery(lambda pk: Application.objects.select_for_update().filter(pk=pk))
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_row():
+        try:
+            with transaction.atomic():
+                Application.objects.select_for_update().get(pk=plan.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        with pytest.raises(OperationalError), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '50ms'")
+            query.all(plan.pk)
+    finally:
+        release.set()
+        holder.join()
+    with transaction.atomic():
+        assert query.first(plan.pk).pk == plan.pk
+        assert query.first(plan.pk).pk == plan.pk
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_new_database_session_prepares_again():
+    plan = ApplicationFactory()
+    query = CompiledQuery(lambda pk: Application.objects.filter(pk=pk))
+    assert query.first(plan.pk).pk == plan.pk
+    connection.close()
+    with CaptureQueriesContext(connection) as captured:
+        assert query.first(plan.pk).pk == plan.pk
+    assert captured.captured_queries[-1]["sql"].startswith("PREPARE ")
+
+
+@postgresql_only
+def test_a_logged_execute_reads_as_its_sql():
+    plan = ApplicationFactory()
+    query = CompiledQuery(lambda pk: Application.objects.select_for_update(of=("self",)).filter(pk=pk))
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        query.all(plan.pk)
+        query.all(plan.pk)
+    sql = str(query.queryset(plan.pk).query.get_compiler("default").as_sql()[0])
+    assert [readable(q["sql"]) for q in captured.captured_queries] == [sql, sql]
+    assert sql.endswith('FOR UPDATE OF "applications_application"')
+    assert readable("SELECT 1") == "SELECT 1"
+    assert readable("EXECUTE compiled_query_unknown(1)") == "EXECUTE compiled_query_unknown(1)"
