@@ -1,7 +1,7 @@
 """Numbers for people: digits grouped by thousands, and won amounts with 억원 in Korean. The one owner of
 how the portal writes a number (templates use the |number and |won filters)."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -40,3 +40,26 @@ def won(value, *, unit: bool = False) -> str:
         eok = (number / EOK).quantize(Decimal("0.1"))
         text += f" ({grouped(eok)}억원)"
     return text
+
+
+_QUANTA = {digits: Decimal(1).scaleb(-digits) for digits in range(7)}
+
+
+def fixed(value, digits=2) -> str:
+    """A number with a fixed count of decimals, for tables of hundreds of values (issue 12): floatformat's text
+    (half-up rounding included) without its per-value locale work. The portal's two languages write decimals
+    the same way (80.83) and no thousands separator is configured. "" for no value, like floatformat."""
+    if value is None or value == "":
+        return ""
+    try:
+        digits = int(digits)
+        quantum = _QUANTA.get(digits) or Decimal(1).scaleb(-digits)
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        return str(number.quantize(quantum, rounding=ROUND_HALF_UP))
+    except (InvalidOperation, TypeError, ValueError):
+        return ""
+
+
+def fixed_or_dash(value, digits=2) -> str:
+    """`fixed`, or "—" for no value: a figure in a table cell."""
+    return fixed(value, digits) or "—"

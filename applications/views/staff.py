@@ -17,6 +17,7 @@ from core.permissions import role_required
 from .. import embargo, selectors, services, snapshot, workflow
 from ..exports import EXPORT_COLUMNS, MANAGE_APPLICATIONS, PLANS_XLSX, filtered_plans, plan_rows
 from ..models import Attachment, Call
+from ..presenters import staff_list_rows
 from ..staff_forms import AnnouncementForm, DeadlineExtensionForm, ScreeningForm
 from .common import load_application
 
@@ -38,6 +39,7 @@ def application_list(request):
     context = {
         "form": form,
         "page": page,
+        "rows": staff_list_rows(page.object_list),
         "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "counts": selectors.counts(queryset),
         "selected_call": _selected_call(form),

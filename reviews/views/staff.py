@@ -20,6 +20,7 @@ from core.validators import int_or_none
 
 from .. import charts, conflicts, services, staff_selectors, standings
 from ..models import Assignment, Conflict, Panel, Rubric, Stage
+from ..presenters import averages_rows, figure_texts, progress_rows, ranking_rows
 from ..staff_forms import PanelForm, PanelMembersForm, PinConflictForm, parse_pairs
 
 PERM = "reviews.manage_panels"
@@ -190,31 +191,6 @@ def conflict_list(request, pk):
     return render(request, "reviews/staff/conflicts.html", context)
 
 
-def ranking_rows(rubric, rows):
-    """Attach each plan's anonymous score distribution chart to its ranking row (the rows of one page)."""
-    result = []
-    for row in rows:
-        row.rank = row.rank if row.review_count else None
-        row.chart = charts.score_distribution(
-            row.totals,
-            mean=row.score_mean,
-            trimmed_mean=row.trimmed_mean if row.review_count else None,
-            chart_id=f"dist-{rubric.stage}-{row.pk}",
-            label=_("Score distribution of “%(plan)s”") % {"plan": row.title},
-        )
-        result.append(row)
-    return result
-
-
-def _averages_rows(plans, criteria):
-    """The criterion means of the plans shown (stored with their summary), for the averages table."""
-    return [
-        {"plan": plan, "values": [plan.criterion_means.get(c.pk) for c in criteria]}
-        for plan in plans
-        if plan.criterion_means
-    ]
-
-
 def _ranking_page(request, rubric, field, order, per_page, scores):
     """One page of the stored ranking (standings.RankedRows): no COUNT query (the charts' scores counted the
     rows), the page's plans carrying their figures."""
@@ -234,7 +210,7 @@ def dashboard(request, pk):
         "panel": panel,
         "rubric": rubric,
         "progress_pages": progress,
-        "progress": list(progress["page"].object_list),
+        "progress": progress_rows(panel, list(progress["page"].object_list)),
         "screened": panel.plans().filter(status=workflow.State.SCREENED).count(),
     }
     if rubric is not None:
@@ -243,9 +219,9 @@ def dashboard(request, pk):
         criteria = staff_selectors.criteria_of(rubric)
         context.update(
             pages=pages,
-            ranking=ranking_rows(rubric, rows),
+            ranking=ranking_rows(rubric, rows, panel),
             criteria=criteria,
-            averages=_averages_rows(rows, criteria),
+            averages=averages_rows(rows, criteria),
             distribution=charts.score_histogram(
                 scores.get(panel.field_id, []),
                 chart_id=f"hist-{rubric.stage}-{panel.field_id}",
@@ -317,9 +293,9 @@ def call_ranking(request, slug, stage):
         "sort": sort,
         "pages": pages,
         "page": pages["page"],
-        "rows": plans,
+        "rows": figure_texts(plans),
         "criteria": criteria,
-        "averages": _averages_rows(plans, criteria),
+        "averages": averages_rows(plans, criteria),
         "distributions": distributions,
     }
     return render(request, "reviews/staff/ranking.html", context)

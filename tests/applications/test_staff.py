@@ -433,6 +433,15 @@ def screen_url(plan):
     return reverse("applications:staff_screen", args=[plan.pk])
 
 
+def test_the_list_links_a_received_plan_to_its_screening(client, ministry_staff, received, call):
+    waiting = make_plan(call, organization=OrganizationFactory(), title="접수 전", status=State.SUBMITTED)
+    client.force_login(ministry_staff)
+    html = client.get(LIST).content.decode()
+    assert f'<a class="small" href="{screen_url(received)}">' in html
+    assert screen_url(waiting) not in html  # only a received plan waits to be screened
+    assert '<time datetime="2026-02-20T10:00:00+09:00">2026-02-20 10:00</time>' in html
+
+
 def test_screening_page_summarises_the_frozen_version(client, ministry_staff, received):
     client.force_login(ministry_staff)
     response = client.get(screen_url(received), **EN)
