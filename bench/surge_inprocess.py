@@ -159,7 +159,9 @@ def per_statement(post, plans, backend, connection) -> None:
             post(pk, owner)
     print("statement: mean execute wall ms, mean database CPU ms (over", len(plans), "submits)")
     for index, (sql, wall, db, count) in sorted(totals.items()):
-        print(f"  {index:2d} {wall / count / 1e6:6.3f} {db / count / 1e6:6.3f}  {' '.join(readable(sql).split())[:110]}")
+        print(
+            f"  {index:2d} {wall / count / 1e6:6.3f} {db / count / 1e6:6.3f}  {' '.join(readable(sql).split())[:110]}"
+        )
 
 
 if __name__ == "__main__":

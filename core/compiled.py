@@ -41,7 +41,6 @@ BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1  # the widest integer column of eit
 
 @dataclass(frozen=True)
 class _Compiled:
-    sql: str
     params: tuple
     position: int  # of the sentinel in params
     model: type[Model]
@@ -50,7 +49,7 @@ class _Compiled:
     populators: list
     converters: list  # (position in a row, converter functions, expression)
     for_update: bool
-    prepare: str  # PostgreSQL: the PREPARE statement's body ($1... for the parameters), else ""
+    statement: PreparedStatement
 
 
 _names = itertools.count(1)
@@ -68,6 +67,40 @@ def readable(sql: str) -> str:
     return sql
 
 
+class PreparedStatement:
+    """One statement (Django's SQL: %s for each parameter), PREPAREd once per PostgreSQL session and then only
+    EXECUTEd; sent as it is to any other database. `execute(cursor, params)` leaves the rows on the cursor."""
+
+    def __init__(self, sql: str):
+        self.sql = sql
+        self._body = _numbered(sql)
+        self._number, self._generation = next(_names), 0  # its name, the same in every session
+        self._prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # session -> name
+
+    def execute(self, cursor, params) -> None:
+        """EXECUTE the statement prepared in this database session; the first time, PREPARE it in the same round
+        trip. A prepared statement outlives a rollback, so it is known prepared once the pair succeeded; if the
+        pair failed, PREPARE may or may not have run: the next first use (in any session) prepares under a new
+        name (the old one, if any, goes with the session: CONN_MAX_AGE)."""
+        if cursor.db.vendor != "postgresql":
+            cursor.execute(self.sql, params)
+            return
+        session = cursor.db.connection  # the driver's connection: one database session
+        arguments = ", ".join(["%s"] * len(params))
+        name = self._prepared.get(session)
+        if name is not None:
+            cursor.execute(f"EXECUTE {name}({arguments})", params)
+            return
+        name = f"compiled_query_{self._number}_{self._generation}"
+        _prepared_sql[name] = self.sql
+        try:
+            cursor.execute(f"PREPARE {name} AS {self._body}; EXECUTE {name}({arguments})", params)
+        except Exception:
+            self._generation += 1  # this session may hold the name now: the next first use takes another
+            raise
+        self._prepared[session] = name
+
+
 class CompiledQuery:
     """`build(value)` returns the queryset; `all(value)` its instances, `first(value)` the first or None."""
 
@@ -75,9 +108,6 @@ class CompiledQuery:
         self._build = build
         self._sentinel = sentinel
         self._by_connection: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        # PostgreSQL: the name this query is prepared under in a database session (its driver connection)
-        self._prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        self._number, self._generation = next(_names), 0  # its statement's name, the same in every session
 
     def queryset(self, value) -> QuerySet:
         """The queryset itself, as Django evaluates it (the tests' reference)."""
@@ -95,10 +125,7 @@ class CompiledQuery:
         params = list(compiled.params)
         params[compiled.position] = value
         with connection.cursor() as cursor:
-            if compiled.prepare:
-                self._execute_prepared(cursor, connection.connection, compiled, params)
-            else:
-                cursor.execute(compiled.sql, params)
+            compiled.statement.execute(cursor, params)
             rows = cursor.fetchall()
         objects = []
         for row in rows:
@@ -114,25 +141,6 @@ class CompiledQuery:
                 populator.populate(row, obj)
             objects.append(obj)
         return objects
-
-    def _execute_prepared(self, cursor, session, compiled: _Compiled, params: list) -> None:
-        """EXECUTE the statement prepared in this database session; the first time, PREPARE it in the same round
-        trip. A prepared statement outlives a rollback, so it is known prepared once the pair succeeded; if the
-        pair failed, PREPARE may or may not have run: the next first use (in any session) prepares under a new
-        name (the old one, if any, goes with the session: CONN_MAX_AGE)."""
-        arguments = ", ".join(["%s"] * len(params))
-        name = self._prepared.get(session)
-        if name is not None:
-            cursor.execute(f"EXECUTE {name}({arguments})", params)
-            return
-        name = f"compiled_query_{self._number}_{self._generation}"
-        _prepared_sql[name] = compiled.sql
-        try:
-            cursor.execute(f"PREPARE {name} AS {compiled.prepare}; EXECUTE {name}({arguments})", params)
-        except Exception:
-            self._generation += 1  # this session may hold the name now: the next first use takes another
-            raise
-        self._prepared[session] = name
 
     def first(self, value, *, using: str = DEFAULT_DB_ALIAS) -> Model | None:
         objects = self.all(value, using=using)
@@ -153,7 +161,6 @@ class CompiledQuery:
         select, klass_info = compiler.select, compiler.klass_info
         first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         return _Compiled(
-            sql=sql,
             params=tuple(params),
             position=positions[0],
             model=klass_info["model"],
@@ -167,7 +174,7 @@ class CompiledQuery:
                 ).items()
             ],
             for_update=bool(query.select_for_update and connection.features.has_select_for_update),
-            prepare=_numbered(sql) if connection.vendor == "postgresql" else "",
+            statement=PreparedStatement(sql),
         )
 
 

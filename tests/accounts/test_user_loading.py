@@ -61,3 +61,21 @@ def test_on_postgresql_the_statement_is_written_once():
 
     assert _user_with_roles_sql() is _user_with_roles_sql()
     assert "ARRAY_AGG" in _user_with_roles_sql()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PREPARE is PostgreSQL's")
+def test_on_postgresql_the_statement_is_prepared_once_per_session():
+    from django.test.utils import CaptureQueriesContext
+
+    from core.compiled import readable
+
+    user = UserFactory(roles=[roles.MINISTRY_STAFF])
+    backend = ModelPermissionBackend()
+    backend.get_user(user.pk)  # this session has it prepared from here on
+    with CaptureQueriesContext(connection) as captured:
+        assert backend.get_user(user.pk)._role_cache == {roles.MINISTRY_STAFF}
+        assert backend.get_user(user.pk + 1000) is None
+    assert [q["sql"].split("(")[0].rsplit("_", 2)[0] for q in captured.captured_queries] == [
+        "EXECUTE compiled_query"
+    ] * 2
+    assert "ARRAY_AGG" in readable(captured.captured_queries[0]["sql"])
