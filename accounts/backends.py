@@ -27,15 +27,15 @@ class ModelPermissionBackend(ModelBackend):
     def get_user(self, user_id):
         from .models import User
 
-        connection = connections[User.objects.db]
-        if connection.vendor != "postgresql":
-            return super().get_user(user_id)
         try:
             user_id = int(user_id)
         except (TypeError, ValueError):
             return None  # a session naming no number names no user (the ORM's lookup would raise)
         if not BIGINT_MIN <= user_id <= BIGINT_MAX:
-            return None  # beyond the key's range: nobody, as the ORM answers (the prepared statement would raise)
+            return None  # beyond the key's range: nobody (the prepared statement would raise, SQLite overflow)
+        connection = connections[User.objects.db]
+        if connection.vendor != "postgresql":
+            return super().get_user(user_id)
         with connection.cursor() as cursor:
             _user_with_roles().execute(cursor, [user_id])
             row = cursor.fetchone()

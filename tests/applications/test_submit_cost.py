@@ -43,7 +43,10 @@ def test_a_submit_asks_a_fixed_number_of_statements(client, complete, applicant,
     complete.refresh_from_db()
     assert complete.status == State.SUBMITTED and complete.receipt_number == "2026-BAT-002"
     statements = [readable(q["sql"]) for q in queries.captured_queries]
-    assert len(statements) == SUBMIT_STATEMENTS, "\n".join(statements)
+    # Elsewhere than PostgreSQL (`make test` without DATABASE_URL: SQLite) Django's loader reads the user's roles
+    # in a statement of its own.
+    expected = SUBMIT_STATEMENTS + (connection.vendor != "postgresql")
+    assert len(statements) == expected, "\n".join(statements)
     assert not [s for s in statements if "django_session" in s and not s.startswith("SELECT")], "session written"
     # Each set the completeness check and the snapshot both read is read once; the page's permission check and
     # the workflow's (on the locked plan) ask once; the plan is read twice (the page's read, the locked one); the
