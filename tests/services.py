@@ -58,3 +58,11 @@ def redis_answers(url: str) -> bool:
 
 def chromium_available() -> bool:
     return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
+
+
+def need_postgresql(why: str) -> None:
+    """For a test of what only PostgreSQL does (row locks, its SQL): skipped on SQLite (`make test` without
+    DATABASE_URL), failed under REQUIRE_SERVICES=1 without it."""
+    from django.db import connection
+
+    need("PostgreSQL", connection.vendor == "postgresql", f"set DATABASE_URL to a PostgreSQL database ({why})")

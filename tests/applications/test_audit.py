@@ -6,6 +6,7 @@ from django.db import connection
 
 from applications import audit, services
 from applications.models import AuditEvent
+from tests import services as test_services
 from tests.factories import UserFactory
 
 from .conftest import BEFORE
@@ -381,6 +382,7 @@ def test_the_beat_anchors_every_anchor_interval(two_plans, settings):
 def test_a_failed_append_fails_its_caller_s_transaction(plan, applicant):
     """No savepoint: a caller that catches the error of a failed append cannot go on and commit its change
     without the event (with a savepoint the caller's transaction would carry on)."""
+    test_services.need_postgresql("its errors fail a transaction")
     from django.db import DataError, transaction
 
     with transaction.atomic():

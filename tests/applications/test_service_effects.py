@@ -14,6 +14,7 @@ from applications.models import Application, Attachment, AuditEvent
 from applications.workflow import State, Transition, TransitionError
 from core import korean
 from core.models import OutboxMessage
+from tests import services as test_services
 from tests.factories import KST, PDF_BYTES, MembershipFactory, OrganizationFactory, UserFactory
 
 from .conftest import BEFORE
@@ -374,6 +375,7 @@ def test_an_applicant_s_edit_locks_the_plan_s_row_not_its_call_s(complete, appli
     """The plan is read with its call under the lock, but only the plan's row is locked (FOR UPDATE OF): a plain
     FOR UPDATE also locks the call's row, and every edit and submit of the call's plans waits for the one before
     it (issue 12: the deadline surge)."""
+    test_services.need_postgresql("row locks")
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

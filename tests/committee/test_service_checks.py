@@ -14,6 +14,7 @@ from applications.workflow import State
 from committee import services
 from committee.models import AgendaItem, DecisionNotice, Meeting, Resolution
 from core.models import OutboxMessage
+from tests import services as test_services
 from tests.factories import CallFactory, FieldFactory, UserFactory, make_meeting, referred_plan
 
 from .conftest import ANNOUNCEMENT, MEETING_DAY, minutes_pdf, resolution_data
@@ -206,6 +207,7 @@ def test_only_the_secretariat_records_a_resolution(secretariat, item):
 
 
 def test_recording_locks_the_item_with_its_meeting_and_plan(secretariat, item):
+    test_services.need_postgresql("row locks")
     # the agenda item is locked with its meeting and its plan: the attendance (saved through the meeting's row)
     # and the plan's state cannot change under a recording (issue 11: a lost select_related was not noticed)
     with CaptureQueriesContext(connection) as queries:
@@ -419,6 +421,7 @@ def test_a_notice_s_e_mail_is_in_the_notice_s_language(
 
 
 def test_sending_locks_the_notice_row_only(secretariat, ready_notice):
+    test_services.need_postgresql("row locks")
     # the notice is read with its call, plan and organisation, but only its own row is locked: the plan and the
     # call stay free for the other rooms while the e-mails are queued (issue 11: a lost `of=` was not noticed)
     with CaptureQueriesContext(connection) as queries:

@@ -22,6 +22,7 @@ from applications.workflow import State
 from reviews import selectors, services, standings
 from reviews.models import Assignment, Conflict, Criterion, ExpertProfile, RankingSummary, Rubric, Stage
 from reviews.staff_selectors import submitted_totals
+from tests import services as test_services
 from tests.factories import (
     REVIEW_DUE,
     CallFactory,
@@ -265,6 +266,7 @@ def test_a_refresh_locks_its_plans_before_reading_their_reviews(world):
     """Two transactions changing one plan's reviews at once (two evaluators submitting) must not each write a
     summary computed without the other's review: the plan's row is locked first, so the later one waits and
     reads the earlier one's committed review."""
+    test_services.need_postgresql("row locks")
     with CaptureQueriesContext(connection) as captured:
         standings.refresh([world["plans"]["A"].pk])
     first = next(q["sql"] for q in captured.captured_queries if not q["sql"].startswith("SAVEPOINT"))
@@ -321,6 +323,7 @@ def test_the_rebuild_counts_the_rows_it_writes(world):
 def test_a_rebuild_locks_the_call_s_plans_before_reading_their_reviews(world):
     """As a refresh does (issue 12): a review submitted during a rebuild waits, and is not overwritten by
     figures read before it."""
+    test_services.need_postgresql("row locks")
     with CaptureQueriesContext(connection) as captured:
         standings.rebuild(world["call"])
     first = next(q["sql"] for q in captured.captured_queries if not q["sql"].startswith("SAVEPOINT"))
