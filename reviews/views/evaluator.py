@@ -21,6 +21,7 @@ from .. import due, selectors, services
 from ..aggregates import counted_reviews
 from ..forms import DeclarationForm, ScoreSheetForm
 from ..models import Assignment, Criterion, Review, ReviewPacket, Rubric, Stage
+from ..presenters import assignment_rows
 
 PAGE_SIZE = 50  # assignments per page of "my evaluations"
 ASSIGNMENTS = Assignment.objects.select_related(
@@ -47,10 +48,7 @@ def my_assignments(request):
             "call_id", "stage", "due_at"
         )
     }
-    rows = [
-        (a, rubrics.get((a.panel.call_id, a.panel.stage)), due.stage_open_for(a.application, a.panel))
-        for a in assignments
-    ]
+    rows = assignment_rows(assignments, rubrics)
     return render(request, "reviews/evaluator/list.html", {"rows": rows, "pages": pages, "now": request.received_at})
 
 
