@@ -21,6 +21,7 @@ from core.paging import paginate
 from .. import deadline, extensions, selectors, services, snapshot, workflow
 from ..forms import AttachmentForm, NewApplicationForm, ParticipantForm, ReasonForm
 from ..models import Application, Attachment, Call, PlanSection
+from ..presenters import my_plan_rows
 from ..rules import EDIT_ROLES, edits_asked_once
 from ..sections import SECTIONS, SECTIONS_BY_KEY, completeness
 from ..uploads import download_response
@@ -63,7 +64,8 @@ def my_applications(request):
     )
     pages = paginate(request, applications, PAGE_SIZE)
     open_calls = Call.objects.published().filter(deadline__gt=request.received_at)
-    context = {"applications": list(pages["page"].object_list), "pages": pages, "open_calls": open_calls}
+    rows = my_plan_rows(pages["page"].object_list, request.user, request.received_at)
+    context = {"applications": rows, "pages": pages, "open_calls": open_calls}
     return render(request, "applications/plans/list.html", context)
 
 
