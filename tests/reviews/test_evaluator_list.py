@@ -53,8 +53,9 @@ def test_my_evaluations_are_paginated(client):
     assert len(shown) == 60
 
 
-def test_rows_say_what_each_assignment_needs(client):
-    """reviews.presenters.assignment_rows: the badge and the link of each state of an assignment (issue 12)."""
+def test_rows_say_what_each_assignment_needs(client, django_assert_max_num_queries):
+    """reviews.presenters.assignment_rows: the badge and the link of each state of an assignment (issue 12), from
+    the columns the view loads (views.evaluator.LIST_FIELDS: no row reads a deferred one)."""
     call = CallFactory(fields=[FieldFactory(code="BAT")])
     rubric = make_rubric(call)
     expert = ExpertFactory()
@@ -69,7 +70,8 @@ def test_rows_say_what_each_assignment_needs(client):
     Application.objects.filter(pk=done.application_id).update(status=State.SUBCOMMITTEE)  # moved on, still shown
 
     client.force_login(expert)
-    response = client.get(reverse("reviews:mine"))
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(reverse("reviews:mine"))
     rows = {row.pk: row for row in response.context["rows"]}
     assert {pk: rows[pk].status for pk in rows} == {
         pending.pk: "pending",
