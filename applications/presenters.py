@@ -1,13 +1,14 @@
-"""What the staff's plan list shows of each plan, computed once in Python (issue 12): the addresses of a row
-reversed once per page (core.row_urls) and the submission time written once, instead of two `{% url %}` and
-two filters per row. Nothing is decided here: the rows are those applications.exports.filtered_plans gives."""
+"""What the plan lists (the staff's, the applicant's "my plans") show of each plan, computed once in Python
+(issue 12): the addresses of a row reversed once per page (core.row_urls) and its times written once, instead
+of a `{% url %}`, a tag and filters per row. Nothing is decided here: the rows are those the views select, a
+status is what applications.embargo says the viewer may know."""
 
 from __future__ import annotations
 
 from core.clock import format_kst, machine_kst
 from core.row_urls import RowUrl
 
-from . import workflow
+from . import embargo, workflow
 
 
 def staff_list_rows(plans) -> list:
@@ -21,4 +22,18 @@ def staff_list_rows(plans) -> list:
         if plan.submitted_at:
             plan.submitted_text = format_kst(plan.submitted_at)
             plan.submitted_machine = machine_kst(plan.submitted_at)
+    return rows
+
+
+def my_plan_rows(applications, user, at) -> list:
+    """The applicant's "my plans" rows: each plan with `detail_url`, `status_text` (its status as `user` may know
+    it at `at`: applications.embargo.shown_status decides) and its last change in KST (`updated_text`,
+    "Y-m-d H:i", and `updated_machine` for <time datetime>)."""
+    detail = RowUrl("applications:detail")
+    rows = list(applications)
+    for plan in rows:
+        plan.detail_url = detail(plan.pk)
+        plan.status_text = embargo.shown_status(user, plan, at)
+        plan.updated_text = format_kst(plan.updated_at)
+        plan.updated_machine = machine_kst(plan.updated_at)
     return rows

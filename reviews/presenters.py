@@ -1,15 +1,19 @@
-"""What the staff's ranking tables show of each plan, computed once in Python (issue 12): the tables' cells
-are plain texts the templates print, instead of a filter chain, a `{% url %}` and a `{% blocktranslate %}`
-per cell of a 50-row table. The figures themselves come from reviews.standings; nothing is decided here."""
+"""What the staff's ranking tables and the evaluator's list show of each row, computed once in Python (issue 12):
+the tables' cells are plain texts the templates print, instead of a filter chain, a `{% url %}` and a
+`{% blocktranslate %}` per cell of a 50-row table. The figures themselves come from reviews.standings, whether a
+stage is open from reviews.due; nothing is decided here."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
+from core.clock import format_kst, machine_kst
 from core.numbers import fixed, fixed_or_dash
 from core.row_urls import RowUrl
 
-from . import charts
+from . import charts, due
+from .models import Assignment, Review
 
 
 def figure_texts(rows) -> list:
@@ -65,3 +69,35 @@ def averages_rows(plans, criteria):
         for plan in plans
         if plan.criterion_means
     ]
+
+
+def assignment_rows(assignments, rubrics) -> list:
+    """The evaluator's "my evaluations" rows: each assignment with the due date of its stage's rubric (`rubrics`
+    by (call id, stage); `due_text` in KST and `due_machine` for <time datetime>, "" without a rubric), whether
+    its stage is still open (reviews.due.stage_open_for decides), its `review` or None, and the link it offers:
+    `declare_url` while the declaration is pending and the stage open, else `open_url` unless the stage closed
+    undeclared. `status` names its badge: closed, pending, submitted, draft or new."""
+    declare, open_ = RowUrl("reviews:declare"), RowUrl("reviews:review")
+    rows = list(assignments)
+    for assignment in rows:
+        rubric = rubrics.get((assignment.panel.call_id, assignment.panel.stage))
+        assignment.due_text = format_kst(rubric.due_at) if rubric else ""
+        assignment.due_machine = machine_kst(rubric.due_at) if rubric else ""
+        stage_open = due.stage_open_for(assignment.application, assignment.panel)
+        try:
+            review = assignment.review
+        except ObjectDoesNotExist:
+            review = None
+        submitted = review is not None and review.status == Review.Status.SUBMITTED
+        pending = assignment.declaration == Assignment.Declaration.PENDING
+        if not stage_open and not submitted:
+            assignment.status = "closed"
+        elif pending:
+            assignment.status = "pending"
+        elif submitted:
+            assignment.status = "submitted"
+        else:
+            assignment.status = "draft" if review is not None else "new"
+        assignment.declare_url = declare(assignment.pk) if pending and stage_open else ""
+        assignment.open_url = open_(assignment.pk) if not pending else ""
+    return rows

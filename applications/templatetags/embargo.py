@@ -1,5 +1,6 @@
 """`{% shown_status plan %}`: a plan's status as the viewer may know it at the request's arrival instant (the
-embargo, applications/embargo.py). Every page that shows a plan's status outside the staff lists uses it."""
+embargo, applications/embargo.py). Every page that shows a plan's status outside the staff lists uses it, or a
+presenter asks embargo.shown_status itself (applications.presenters.my_plan_rows)."""
 
 from django import template
 

@@ -21,6 +21,7 @@ from core.paging import paginate
 from .. import deadline, extensions, selectors, services, snapshot, workflow
 from ..forms import AttachmentForm, NewApplicationForm, ParticipantForm, ReasonForm
 from ..models import Application, Attachment, Call, PlanSection
+from ..presenters import my_plan_rows
 from ..rules import EDIT_ROLES, edits_asked_once
 from ..sections import SECTIONS, SECTIONS_BY_KEY, completeness
 from ..uploads import download_response
@@ -54,16 +55,35 @@ def _take_kept_form(request) -> str | None:
     return kept["data"]
 
 
+# What "my plans" shows of a plan (applications.presenters.my_plan_rows, the embargo's reading of its call):
+# loading only these keeps a 50-row page from building every column of the plan and its call (issue 12).
+MY_PLANS_FIELDS = (
+    "title",
+    "status",
+    "receipt_number",
+    "updated_at",
+    "call__title_ko",
+    "call__title_en",
+    "call__announcement_at",
+    "field__name_ko",
+    "field__name_en",
+    "organization__name_ko",
+    "organization__name_en",
+)
+
+
 @login_required
 def my_applications(request):
     applications = (
         Application.objects.visible_to(request.user)
         .select_related("call", "field", "organization")
+        .only(*MY_PLANS_FIELDS)
         .order_by("-updated_at", "-pk")  # a total order: pages never repeat or skip a plan
     )
     pages = paginate(request, applications, PAGE_SIZE)
     open_calls = Call.objects.published().filter(deadline__gt=request.received_at)
-    context = {"applications": list(pages["page"].object_list), "pages": pages, "open_calls": open_calls}
+    rows = my_plan_rows(pages["page"].object_list, request.user, request.received_at)
+    context = {"applications": rows, "pages": pages, "open_calls": open_calls}
     return render(request, "applications/plans/list.html", context)
 
 

@@ -21,8 +21,24 @@ from .. import due, selectors, services
 from ..aggregates import counted_reviews
 from ..forms import DeclarationForm, ScoreSheetForm
 from ..models import Assignment, Criterion, Review, ReviewPacket, Rubric, Stage
+from ..presenters import assignment_rows
 
 PAGE_SIZE = 50  # assignments per page of "my evaluations"
+# What "my evaluations" shows of an assignment and its plan (reviews.presenters.assignment_rows): loading only
+# these keeps a 50-row page from building every column of the plan, its call and its organisation (issue 12).
+LIST_FIELDS = (
+    "declaration",
+    "panel__stage",
+    "panel__call__id",
+    "panel__field__name_ko",
+    "panel__field__name_en",
+    "application__status",
+    "application__title",
+    "application__receipt_number",
+    "application__organization__name_ko",
+    "application__organization__name_en",
+    "review__status",
+)
 ASSIGNMENTS = Assignment.objects.select_related(
     "panel", "panel__call", "panel__field", "application", "application__organization", "application__field"
 )
@@ -39,7 +55,7 @@ def _stage_context(assignment):
 
 @role_required("reviews.evaluate")
 def my_assignments(request):
-    pages = paginate(request, selectors.evaluator_assignments(request.user), PAGE_SIZE)
+    pages = paginate(request, selectors.evaluator_assignments(request.user).only(*LIST_FIELDS), PAGE_SIZE)
     assignments = list(pages["page"].object_list)
     rubrics = {
         (r.call_id, r.stage): r
@@ -47,10 +63,7 @@ def my_assignments(request):
             "call_id", "stage", "due_at"
         )
     }
-    rows = [
-        (a, rubrics.get((a.panel.call_id, a.panel.stage)), due.stage_open_for(a.application, a.panel))
-        for a in assignments
-    ]
+    rows = assignment_rows(assignments, rubrics)
     return render(request, "reviews/evaluator/list.html", {"rows": rows, "pages": pages, "now": request.received_at})
 
 
