@@ -262,6 +262,9 @@ def assert_accessible(page, *, context: str = ""):
     answer to a POST (a form with its errors, say) is not sent again, so it is checked in its own language only.
     """
     where = context or page.url
+    # A document that has committed but not yet parsed has no <html> (CI, 2026-12-03: "Cannot read properties of
+    # null (reading 'lang')" right after a link's click); callers wait for their navigation, this for the load.
+    page.wait_for_load_state("load")
     language = page.evaluate("document.documentElement.lang") or "ko"
     viewport = page.viewport_size or {"width": 1280, "height": 720}
     other_width = PHONE if viewport["width"] > PHONE else DESKTOP

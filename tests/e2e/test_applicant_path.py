@@ -62,7 +62,8 @@ def test_applicant_from_registration_to_refusal_after_the_deadline(page, browser
         page.get_by_role("link", name="육성계획 작성 시작").click()
         page.locator("#id_field").select_option(label="이차전지 기초 원료")
         page.locator("#id_title").fill("온산 이차전지 원료 특화단지")
-        page.get_by_role("button", name="계획서 만들기").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="계획서 만들기").click()
         assert_accessible(page, context="plan sections")
         page.get_by_role("link", name="개요").click()
         page.locator("#id_summary").fill("울산 온산국가산단 중심의 리튬·니켈 정련 공급망")
@@ -76,7 +77,8 @@ def test_applicant_from_registration_to_refusal_after_the_deadline(page, browser
         staff_page = staff_context.new_page()
         log_in(staff_page, staff.email, "correct-horse-battery-staple")
         staff_page.goto("/accounts/organizations/pending/")
-        staff_page.get_by_role("link", name="한빛이차전지소재 주식회사 승인…").click()
+        with staff_page.expect_navigation():
+            staff_page.get_by_role("link", name="한빛이차전지소재 주식회사 승인…").click()
         assert_accessible(staff_page, context="approval confirmation")
         staff_page.get_by_role("button", name="한빛이차전지소재 주식회사 승인").click()
         staff_context.close()

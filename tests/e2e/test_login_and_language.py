@@ -22,7 +22,8 @@ def test_demo_applicant_logs_in_and_switches_language(page, demo_data):
     assert page.locator("html").get_attribute("lang") == "ko"
     assert_accessible(page, context="home (ko)")
 
-    page.get_by_role("link", name="로그인").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="로그인").click()
     assert_accessible(page, context="login")
     page.get_by_label("이메일 주소").fill("applicant@demo.kr")
     page.get_by_label("비밀번호").fill(DEMO_PASSWORD)
@@ -68,7 +69,8 @@ def test_staff_approval_queue_is_accessible(page, demo_data):
     page.goto("/accounts/organizations/pending/")
     expect(page.get_by_text("한빛이차전지소재 주식회사").first).to_be_visible()
     assert_accessible(page, context="approval queue")
-    page.get_by_role("link", name="한빛이차전지소재 주식회사 승인…").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="한빛이차전지소재 주식회사 승인…").click()
     assert_accessible(page, context="approval confirmation")
     page.get_by_role("button", name="한빛이차전지소재 주식회사 승인").click()
     expect(page.get_by_text("승인되었습니다")).to_be_visible()

@@ -69,7 +69,8 @@ def test_expert_scores_and_staff_and_chair_move_the_plan_to_the_committee(page, 
     try:
         # 1. the expert sees only the title and organisations, and declares no conflict with the pledge
         log_in(page, "expert@example.kr")
-        page.get_by_role("link", name="나의 평가").click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="나의 평가").click()
         assert_accessible(page, context="evaluator list")
         page.get_by_role("link", name=re.compile("서약하기")).click()
         expect(page.get_by_text("울산 온산 이차전지 기초원료 특화단지").first).to_be_visible()
@@ -84,7 +85,8 @@ def test_expert_scores_and_staff_and_chair_move_the_plan_to_the_committee(page, 
 
         # 2. the score sheet: others' reviews are not reachable before submitting
         assert page.get_by_role("link", name="다른 평가위원의 평가").count() == 0
-        page.get_by_role("link", name="계획서(제출본)").click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="계획서(제출본)").click()
         assert_accessible(page, context="frozen plan")
         page.get_by_role("link", name="평가표").click()
         points = [23.5, 17, 12, 8, 8, 7.5, 8]
@@ -123,9 +125,11 @@ def test_expert_scores_and_staff_and_chair_move_the_plan_to_the_committee(page, 
         # 4. the chair finalises the recommendation: the plan goes to the committee
         log_in(page, "chair@example.kr")
         page.locator("summary", has_text="평가").click()  # the menu groups the chair's review pages
-        page.get_by_role("link", name="분과위원회").click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="분과위원회").click()
         assert_accessible(page, context="subcommittee list")
-        page.get_by_role("link", name="울산 온산 이차전지 기초원료 특화단지").click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="울산 온산 이차전지 기초원료 특화단지").click()
         assert_accessible(page, context="subcommittee plan")
         page.get_by_label("조건부 지정 권고").check()
         page.locator("#id_reasons").fill("투자 확실성과 공급망 연계가 우수함")
