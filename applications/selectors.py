@@ -1,4 +1,5 @@
-"""Reads for the ministry staff's lists and exports: one queryset, filtered, with a constant number of queries."""
+"""Reads for the ministry staff's lists and exports (one queryset, filtered, with a constant number of queries) and
+for the public call page (compiled once per connection)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
 
+from core.compiled import SENTINEL_STR, CompiledQuery
+
 from . import embargo
-from .models import Application, Field, PlanVersion
+from .models import Application, Call, CallDocument, DeadlineExtension, Field, PlanVersion, Question
 from .workflow import State
 
 # Columns the staff list and the exports read; nothing else is loaded.
@@ -219,3 +222,16 @@ def receipts_ahead(version: PlanVersion) -> int | None:
     if version.receipt_pdf or version.receipt_given_up:
         return None
     return PlanVersion.objects.receipt_waiting().filter(pk__lt=version.pk).count()
+
+
+# --- the public call page ------------------------------------------------------------------------------------
+# The most read page of a call (every applicant, before the deadline most of all): its reads are compiled to SQL
+# once per database connection and prepared on PostgreSQL (core/compiled.py, issue 12), each ordered as the
+# model's Meta orders it, as the related managers would.
+PUBLISHED_CALL = CompiledQuery(lambda slug: Call.objects.published().filter(slug=slug), sentinel=SENTINEL_STR)
+CALL_FIELDS = CompiledQuery(lambda call_id: Field.objects.filter(calls=call_id))
+CALL_DOCUMENTS = CompiledQuery(lambda call_id: CallDocument.objects.filter(call_id=call_id))
+CALL_EXTENSIONS = CompiledQuery(lambda call_id: DeadlineExtension.objects.filter(call_id=call_id))
+CALL_FAQ = CompiledQuery(
+    lambda call_id: Question.objects.filter(call_id=call_id, faq_published=True).order_by("created_at")
+)

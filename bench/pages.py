@@ -9,10 +9,11 @@ ANALYZE, counts again, then starts the portal (deploy/gunicorn.conf.py, DEBUG of
 (bench/floor/app.py: one query, a small template) under the same gunicorn settings. For each page it alternates
 a burst against the page and a burst against the floor (BENCH_ROUNDS times, c=BENCH_CONCURRENCY), so both see
 the same machine; the table gives p50/p95 of each and the p95 ratio. The database is dropped at the end.
-Knobs: BENCH_PLANS, BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_SECONDS (time budget of one burst), BENCH_PAGES
-(comma-separated labels to run), BENCH_KEEP_DB=1, BENCH_SEED_ONLY=1 (seed, keep the database, measure nothing),
-BENCH_PROFILE=<part of a label> (no servers: each page's CPU ms per request in process, and a cProfile of the
-pages whose label contains it; "all" for the CPU figures alone).
+Knobs: BENCH_CONN_MAX_AGE (both apps' database connections, default 0: a new one a request), BENCH_PLANS,
+BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_SECONDS (time budget of one burst), BENCH_PAGES (comma-separated labels),
+BENCH_KEEP_DB=1, BENCH_SEED_ONLY=1 (seed, keep the database, measure nothing), BENCH_PROFILE=<part of a label>
+(no servers: each page's CPU ms per request in process, and a cProfile of the pages whose label contains it; "all"
+for the CPU figures alone).
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0
 SECRET_KEY = "bench-" + "k" * 60  # the same in this process and in gunicorn: sessions are signed with it
 PORTAL_PORT = env_int("BENCH_PORTAL_PORT", 18714)
 FLOOR_PORT = env_int("BENCH_FLOOR_PORT", 18715)
+# Database connections of the portal and of the floor, the same for both: by default Django's (a new connection,
+# and a new PostgreSQL backend, for every request), as every earlier run of this table; BENCH_CONN_MAX_AGE=60 keeps
+# them as docker-compose.yml deploys the portal. With kept connections the floor costs ~1.4 ms of the machine's
+# CPU a request instead of ~7 (no backend to start), so every ratio is larger.
+CONN_MAX_AGE = os.environ.get("BENCH_CONN_MAX_AGE", "0")
 
 
 def _admin(sql: str) -> None:
@@ -145,6 +151,7 @@ def start_gunicorn(app: str, port: int, static_root: str, log: Path) -> subproce
         "GUNICORN_WORKERS": "2",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_TIMEOUT": "600",  # the slowest page of a "before" run must be measured, not killed
+        "DB_CONN_MAX_AGE": CONN_MAX_AGE,  # both apps alike
     }
     env.pop("CELERY_BROKER_URL", None)
     if app.startswith("bench."):

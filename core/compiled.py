@@ -16,8 +16,8 @@ backend from 2.2 to 0.4 ms of CPU (bench/surge_inprocess.py, BENCH_SURGE_SQL=1).
 long as the session (CONN_MAX_AGE), so this needs each Django connection to keep its own PostgreSQL session: no
 transaction-pooling proxy (PgBouncer's transaction mode) in between, which the deployment does not have.
 
-Only for what that covers: model instances (no values(), no annotations, no extra select, no prefetch, not
-through a related manager), one value. `select_for_update` keeps Django's rule: refused outside a
+Only for what that covers: model instances, with their annotations (no values(), no extra select, no prefetch,
+not through a related manager), one value. `select_for_update` keeps Django's rule: refused outside a
 transaction. tests/core/test_compiled.py compares every query defined with it against the plain queryset.
 """
 
@@ -48,6 +48,7 @@ class _Compiled:
     init_list: list[str]
     populators: list
     converters: list  # (position in a row, converter functions, expression)
+    annotations: tuple  # (attribute name, position in a row), as Django sets them on each instance
     for_update: bool
     statement: PreparedStatement
 
@@ -139,6 +140,8 @@ class CompiledQuery:
             obj = compiled.model.from_db(using, compiled.init_list, row[compiled.fields])
             for populator in compiled.populators:
                 populator.populate(row, obj)
+            for name, position in compiled.annotations:
+                setattr(obj, name, row[position])
             objects.append(obj)
         return objects
 
@@ -149,7 +152,7 @@ class CompiledQuery:
     def _compile(self, connection, using: str) -> _Compiled:
         queryset = self._build(self._sentinel).using(using)
         query = queryset.query
-        if query.annotation_select or query.extra_select or queryset._fields is not None:
+        if query.extra_select or queryset._fields is not None:
             raise ValueError("CompiledQuery reads model instances only")
         if queryset._prefetch_related_lookups or queryset._known_related_objects:
             raise ValueError("CompiledQuery builds no prefetches nor a related manager's known objects")
@@ -173,6 +176,7 @@ class CompiledQuery:
                     [column[0] for column in select[: compiler.col_count]]
                 ).items()
             ],
+            annotations=tuple(compiler.annotation_col_map.items()),
             for_update=bool(query.select_for_update and connection.features.has_select_for_update),
             statement=PreparedStatement(sql),
         )

@@ -17,6 +17,9 @@ ROOT_URLCONF = __name__
 INSTALLED_APPS: list[str] = []
 MIDDLEWARE: list[str] = []
 DATABASES = {"default": environ.Env().db_url("DATABASE_URL")}
+# The portal's connection settings (config/settings.py): persistent for DB_CONN_MAX_AGE seconds, checked on reuse.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", 0))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] != 0
 TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [BASE / "templates"]}]
 USE_TZ = True
 TIME_ZONE = "Asia/Seoul"

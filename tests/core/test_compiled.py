@@ -7,7 +7,7 @@ import threading
 
 import pytest
 from django.db import OperationalError, connection, connections, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
@@ -145,14 +145,31 @@ def test_what_the_helper_does_not_cover_is_refused():
     with pytest.raises(ValueError, match="once"):
         CompiledQuery(lambda pk: Application.objects.filter(pk=1)).all(1)
     with pytest.raises(ValueError, match="instances"):
-        CompiledQuery(lambda pk: Application.objects.filter(pk=pk).annotate(n=Count("versions"))).all(1)
-    with pytest.raises(ValueError, match="instances"):
         CompiledQuery(lambda pk: Application.objects.filter(pk=pk).only("pk").values("pk")).all(1)
     with pytest.raises(ValueError, match="prefetch"):
         CompiledQuery(lambda pk: Application.objects.filter(pk=pk).prefetch_related("versions")).all(1)
     plan = ApplicationFactory()
     with pytest.raises(ValueError, match="prefetch"):
         CompiledQuery(lambda pk: plan.anchor_companies.filter(pk=pk)).all(1)
+
+
+def test_annotations_are_set_on_each_instance_as_django_sets_them(django_assert_num_queries):
+    plan = ApplicationFactory()
+    other = ApplicationFactory()
+    attach_required_files(plan, UserFactory())
+    files = len(Attachment.REQUIRED_KINDS)
+    query = CompiledQuery(
+        lambda pk: (
+            Application.objects.select_related("call")
+            .filter(pk=pk)
+            .annotate(files=Count("attachments"), doubled=F("pk") * 2)
+        )
+    )
+    for target, count in ((plan, files), (other, 0), (plan, files)):  # compiled, then reused
+        (found,) = _same(query, target.pk, django_assert_num_queries)
+        (reference,) = query.queryset(target.pk)
+        assert (found.files, found.doubled) == (reference.files, reference.doubled)
+        assert (found.files, found.doubled) == (count, target.pk * 2)
 
 
 @pytest.mark.django_db(transaction=True)  # another thread's connection sees the plan; this one may close
