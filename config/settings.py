@@ -139,6 +139,8 @@ LOGOUT_REDIRECT_URL = "core:home"
 
 # Sessions last a working day; an expired session never discards a typed form (see applications).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# Django's database sessions, the session's read prepared once per database session (issue 12).
+SESSION_ENGINE = "accounts.session_store"
 
 # --- Authentication hardening (issue 10) -------------------------------------------------------------
 # Login throttling (django-axes): a username is locked from one address after AXES_FAILURE_LIMIT wrong
