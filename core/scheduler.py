@@ -18,6 +18,10 @@ class EmbeddedBeat(threading.Thread):
         self.schedule = schedule if schedule is not None else settings.CELERY_BEAT_SCHEDULE
         self.first_delay = first_delay
         self.stopped = threading.Event()
+        # Register every installed app's tasks module now, as a worker does when it starts (config/celery.py
+        # asks for them lazily): a web process imports only the task modules its views import, so an entry whose
+        # module nothing else imports (accounts.tasks: the hourly session clean-up) was never registered.
+        current_app.autodiscover_tasks(force=True)
 
     def run_due(self, due: dict[str, float], now: float) -> list[str]:
         """Run every entry whose time has come; return their names. Each entry's failure is logged and kept
