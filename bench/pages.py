@@ -98,6 +98,8 @@ def sessions(world) -> dict[str, str]:
 def pages(world) -> list[tuple[str, str, str]]:
     from django.urls import reverse
 
+    from bench.lib import seed
+
     return [
         ("call ranking (staff)", reverse("reviews:staff_ranking", args=[world.call.slug, "advisory"]), "staff"),
         ("panel dashboard (staff)", reverse("reviews:staff_dashboard", args=[world.panels[0].pk]), "staff"),
@@ -105,7 +107,7 @@ def pages(world) -> list[tuple[str, str, str]]:
         ("applications list (staff)", reverse("applications:staff_applications"), "staff"),
         ("my plans (applicant)", reverse("applications:mine"), "applicant"),
         ("call page (public)", reverse("applications:call", args=[world.call.slug]), "anonymous"),
-        ("designations (public; 0 seeded)", reverse("committee:designations"), "anonymous"),
+        (f"designations (public; {seed.DESIGNATED} rows)", reverse("committee:designations"), "anonymous"),
     ]
 
 
@@ -204,6 +206,7 @@ def main() -> None:
         started = time.perf_counter()
         call_command("migrate", verbosity=0)
         world = seed.create_world()
+        seed.add_designations(world, 1)
         seed.add_plans(world, 1)
         seed.analyze()
         cookies = sessions(world)
@@ -211,6 +214,7 @@ def main() -> None:
         at_one = {label: query_count(path, cookies[role]) for label, path, role in table}
         seeded = time.perf_counter()
         seed.add_plans(world, PLANS - 1)
+        seed.add_designations(world, seed.DESIGNATED - 1)
         seed.analyze()
         print(
             f"seeded {PLANS} plans x {seed.REVIEWS_PER_PLAN} reviews x {len(world.criteria)} scores "

@@ -14,7 +14,7 @@ from applications.workflow import State
 from core.clock import format_kst
 from core.signing import SignatureCheck, check_pdf
 
-from .models import AgendaItem, DecisionNotice, Meeting, Resolution
+from .models import AgendaItem, Condition, DecisionNotice, Meeting, Resolution
 from .models.resolutions import DESIGNATIONS
 
 
@@ -144,9 +144,39 @@ def result_for(application: Application, at: datetime.datetime) -> Result | None
     )
 
 
+# What the public designations page and its CSV show of each plan (issue 12: with 61 designated plans the page
+# built ten model instances a row with every column, and asked each row's related managers for their
+# prefetched lists; only these columns are read, the lists are plain attributes). A column read beyond these
+# costs a query per row: tests/committee/test_views.py counts the page's queries.
+_SHOWN = (
+    "title",
+    "status",
+    "total_investment_krw",
+    "field__name_ko",
+    "field__name_en",
+    "field__sort_order",
+    "organization__name_ko",
+    "organization__name_en",
+    "site__name",
+    "site__area_m2",
+    "site__region__name_ko",
+    "site__region__name_en",
+    "site__region__sort_order",
+)
+
+
 def designations(at: datetime.datetime):
-    """Designated complexes of announced calls, by field and region, for the public page and its CSV."""
-    current = Resolution.objects.current().filter(decision__in=DESIGNATIONS).select_related("notice")
+    """Designated complexes of announced calls, by field and region, for the public page and its CSV. Each plan
+    carries `anchor_list` (its anchor companies in order), `agenda` (its agenda items, each with `designating`:
+    its current designating resolutions with their notice) and `condition_list`."""
+    current = (
+        Resolution.objects.current()
+        .filter(decision__in=DESIGNATIONS)
+        .select_related("notice")
+        .only(
+            "agenda_item", "notice__resolution", "notice__document_number", "notice__verification_code", "notice__pdf"
+        )
+    )
     designated = Resolution.objects.current().filter(agenda_item__application=OuterRef("pk"), decision__in=DESIGNATIONS)
     return (
         Application.objects.filter(
@@ -154,13 +184,18 @@ def designations(at: datetime.datetime):
             status__in=(State.DESIGNATED, State.DESIGNATED_WITH_CONDITIONS),
         )
         .filter(Exists(designated))
-        # Not the call: the embargo filter joins it, nothing shown reads it, and its 25 columns cost time to
-        # select (issue 12: about 0.3 ms of the 3 ms it takes Django to build this query).
+        # Not the call: the embargo filter joins it, nothing shown reads it.
         .select_related("field", "organization", "site__region")
+        .only(*_SHOWN)
         .prefetch_related(
-            Prefetch("anchor_companies", queryset=AnchorCompany.objects.order_by("position", "pk")),
-            Prefetch("agenda_items__resolutions", queryset=current, to_attr="designating"),
-            "conditions",
+            Prefetch(
+                "anchor_companies",
+                queryset=AnchorCompany.objects.order_by("position", "pk").only("application", "name"),
+                to_attr="anchor_list",
+            ),
+            Prefetch("agenda_items", queryset=AgendaItem.objects.only("application"), to_attr="agenda"),
+            Prefetch("agenda__resolutions", queryset=current, to_attr="designating"),
+            Prefetch("conditions", queryset=Condition.objects.only("application", "status"), to_attr="condition_list"),
         )
         .order_by("field__sort_order", "site__region__sort_order", "title")
     )
@@ -168,7 +203,7 @@ def designations(at: datetime.datetime):
 
 def designation_notice(application: Application) -> DecisionNotice | None:
     """The notice of the designating resolution (from the prefetch made by `designations`)."""
-    for item in application.agenda_items.all():
+    for item in application.agenda:
         for resolution in item.designating:
             notice = getattr(resolution, "notice", None)
             if notice is not None and notice.is_ready:
@@ -230,9 +265,7 @@ def call_dates(call):
 def conditions_summary(application) -> dict | None:
     """How many of a conditional designation's followed-up conditions are met (from the prefetch made by
     `designations`); None when no condition is followed up."""
-    from .models import Condition
-
-    conditions = list(application.conditions.all())
+    conditions = application.condition_list
     if not conditions:
         return None
     met = sum(1 for c in conditions if c.status == Condition.Status.MET)

@@ -36,6 +36,9 @@ class World:
     applicant: object
     plan_count: int = 0
     versions: dict = field(default_factory=dict)
+    announced: object = None  # the call of add_designations, its meeting, and how many plans it designated
+    meeting: object = None
+    designated: int = 0
 
 
 def create_world() -> World:
@@ -191,6 +194,106 @@ def add_plans(world: World, count: int) -> None:
     from reviews import standings
 
     standings.rebuild(world.call)  # bulk inserts skip the services that keep the stored ranking summary
+
+
+DESIGNATED = 61  # the public designations page of the issue's first measurement listed 61 complexes
+
+
+def add_designations(world: World, count: int) -> None:
+    """Append `count` designated plans (every fifth with conditions) to a second call whose results were
+    announced yesterday, each with a site in a region, two anchor companies, a confirmed resolution of one
+    committee meeting and a generated decision notice: what the public designations page lists."""
+    from django.utils import timezone
+
+    from accounts.models import Region
+    from applications.models import AnchorCompany, Application, Site
+    from applications.workflow import State
+    from committee.models import AgendaItem, DecisionNotice, Resolution
+    from tests.factories import CallFactory, make_meeting
+
+    now = timezone.now()
+    if world.announced is None:
+        world.announced = CallFactory(
+            slug="bench-announced", fields=world.fields, announcement_at=now - dt.timedelta(days=1)
+        )
+        world.meeting = make_meeting(world.announced, created_by=world.staff)
+    call, meeting, start = world.announced, world.meeting, world.designated
+    regions = list(Region.objects.order_by("pk"))
+    plans = Application.objects.bulk_create(
+        Application(
+            call=call,
+            field=world.fields[i % len(world.fields)],
+            organization=world.organizations[i % len(world.organizations)],
+            title=f"지정 특화단지 육성계획 {i:03d}",
+            status=State.DESIGNATED_WITH_CONDITIONS if i % 5 == 4 else State.DESIGNATED,
+            receipt_number=f"{call.pk}-{world.fields[i % len(world.fields)].code}-{i:05d}",
+            created_by=world.author,
+            total_investment_krw=1_000_000_000 * (1 + i % 97),
+        )
+        for i in range(start, start + count)
+    )
+    Site.objects.bulk_create(
+        Site(application=plan, name=f"특화단지 부지 {i:03d}", region=regions[i % len(regions)], area_m2=1_000_000 + i)
+        for i, plan in enumerate(plans, start)
+    )
+    AnchorCompany.objects.bulk_create(
+        AnchorCompany(
+            application=plan,
+            name=f"앵커기업 {i:03d}-{k}",
+            business_number=f"{100 + i:03d}-{10 + k:02d}-{10000 + i:05d}",
+            investment_krw=500_000_000,
+            period_start=2026,
+            period_end=2030,
+            direct_jobs=120,
+            position=k,
+        )
+        for i, plan in enumerate(plans, start)
+        for k in range(2)
+    )
+    items = AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=meeting, application=plan, position=i, added_by=world.staff)
+        for i, plan in enumerate(plans, start)
+    )
+    resolutions = Resolution.objects.bulk_create(
+        Resolution(
+            agenda_item=item,
+            decision=item.application.status,
+            conditions="부지 확보 계획을 6개월 안에 제출"
+            if item.application.status == State.DESIGNATED_WITH_CONDITIONS
+            else "",
+            reasons="앵커기업 투자 확실성과 공급망 연계가 우수함",
+            votes_for=3,
+            votes_against=0,
+            votes_abstaining=0,
+            members_present=3,
+            members_total=5,
+            minutes=f"committee/minutes/{meeting.pk}/bench.pdf",
+            minutes_name="회의록.pdf",
+            minutes_sha256="0" * 64,
+            status=Resolution.Status.CONFIRMED,
+            recorded_by=world.staff,
+            confirmed_by=world.staff,
+            confirmed_at=now - dt.timedelta(days=2),
+        )
+        for item in items
+    )
+    DecisionNotice.objects.bulk_create(
+        DecisionNotice(
+            resolution=resolution,
+            call=call,
+            sequence=i + 1,
+            document_number=f"첨단산업정책과-{i + 1:04d}",
+            verification_code=f"BENCH{i:013d}",
+            issued_on=(now - dt.timedelta(days=2)).date(),
+            recipient=resolution.agenda_item.application.organization.name_ko,
+            decision=resolution.decision,
+            pdf=f"committee/notices/bench-{i}.pdf",
+            sha256="0" * 64,
+            generated_at=now - dt.timedelta(days=2),
+        )
+        for i, resolution in enumerate(resolutions, start)
+    )
+    world.designated += count
 
 
 def analyze() -> None:

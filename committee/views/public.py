@@ -77,7 +77,7 @@ def _rows(request):
             "application": application,
             "site": site,
             "region": site.region if site and site.region else None,
-            "anchors": list(application.anchor_companies.all()),
+            "anchors": application.anchor_list,
             "notice": notice,
             "conditions": selectors.conditions_summary(application),
         }
