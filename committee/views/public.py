@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core import exports
+from core.row_urls import RowUrl
 
 from .. import selectors
 from ..forms import VerifyFileForm, VerifyForm
@@ -70,6 +71,7 @@ def _superseded(notice) -> bool:
 
 
 def _rows(request):
+    verify = RowUrl("committee:verify")
     for application in selectors.designations(request.received_at):
         notice = selectors.designation_notice(application)
         site = getattr(application, "site", None)
@@ -79,6 +81,7 @@ def _rows(request):
             "region": site.region if site and site.region else None,
             "anchors": application.anchor_list,
             "notice": notice,
+            "verify_url": verify.text(notice.display_code) if notice else "",
             "conditions": selectors.conditions_summary(application),
         }
 

@@ -37,3 +37,19 @@ def test_no_address_for_what_reverse_refuses():
         RowUrl("applications:detail")(-1)
     with pytest.raises(ValueError):
         RowUrl("applications:detail")("abc")
+
+
+@pytest.mark.parametrize(
+    "code", ["ABCD-EFGH-JKLM-NPQR-ST", "abcd", "0", "a-b-c", str(_MARKER), "한글-코드", "a b", "x%2Fy", "a?b", "a#b"]
+)
+def test_a_text_argument_like_reverse(code):
+    assert RowUrl("committee:verify").text(code) == reverse("committee:verify", args=[code])
+
+
+def test_text_reverse_refuses_is_refused_too():
+    from django.urls import NoReverseMatch
+
+    with pytest.raises(NoReverseMatch):
+        RowUrl("committee:verify").text("a/b")
+    with pytest.raises(NoReverseMatch):
+        RowUrl("committee:verify").text("")
