@@ -4,8 +4,8 @@
     BENCH_PLANS=200 BENCH_ROUNDS=2 .venv/bin/python bench/pages.py   # a quicker look
 
 Creates its own database (BENCH_DATABASE_URL, default portal_perf_bench on the local PostgreSQL), migrates,
-seeds 1 plan and counts each page's queries in-process, seeds up to BENCH_PLANS with bulk inserts and runs
-ANALYZE, counts again, then starts the portal (deploy/gunicorn.conf.py, DEBUG off, 2 workers) and the floor app
+seeds 1 plan (and 1 announced designation) and counts each page's queries in-process, seeds up to BENCH_PLANS
+(and 61 designations, as the issue measured) with bulk inserts and runs ANALYZE, counts again, then starts the portal (deploy/gunicorn.conf.py, DEBUG off, 2 workers) and the floor app
 (bench/floor/app.py: one query, a small template) under the same gunicorn settings. For each page it alternates
 a burst against the page and a burst against the floor (BENCH_ROUNDS times, c=BENCH_CONCURRENCY), so both see
 the same machine; the table gives p50/p95 of each and the p95 ratio. The database is dropped at the end.
@@ -217,8 +217,8 @@ def main() -> None:
         seed.add_designations(world, seed.DESIGNATED - 1)
         seed.analyze()
         print(
-            f"seeded {PLANS} plans x {seed.REVIEWS_PER_PLAN} reviews x {len(world.criteria)} scores "
-            f"in {time.perf_counter() - seeded:.1f} s (migrate and world {seeded - started:.1f} s), ANALYZE done"
+            f"seeded {PLANS} plans x {seed.REVIEWS_PER_PLAN} reviews x {len(world.criteria)} scores and "
+            f"{world.designated} announced designations in {time.perf_counter() - seeded:.1f} s (migrate and world {seeded - started:.1f} s), ANALYZE done"
         )
         if os.environ.get("BENCH_SEED_ONLY") == "1":
             print(f"seeded database {name} kept (BENCH_SEED_ONLY=1); drop it yourself")
