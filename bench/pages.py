@@ -5,8 +5,9 @@
 
 Creates its own database (BENCH_DATABASE_URL, default portal_perf_bench on the local PostgreSQL), migrates,
 seeds 1 plan (and 1 announced designation) and counts each page's queries in-process, seeds up to BENCH_PLANS
-(and 61 designations, as the issue measured) with bulk inserts and runs ANALYZE, counts again, then starts the portal (deploy/gunicorn.conf.py, DEBUG off, 2 workers) and the floor app
-(bench/floor/app.py: one query, a small template) under the same gunicorn settings. For each page it alternates
+(and 61 designations, as the issue measured) with bulk inserts and runs ANALYZE, counts again, then starts the
+portal (deploy/gunicorn.conf.py, DEBUG off, 2 workers) and the floor app (bench/floor/app.py: one query, a small
+template) under the same gunicorn settings. For each page it alternates
 a burst against the page and a burst against the floor (BENCH_ROUNDS times, c=BENCH_CONCURRENCY), so both see
 the same machine; the table gives p50/p95 of each and the p95 ratio. The database is dropped at the end.
 Knobs: BENCH_CONN_MAX_AGE (both apps' database connections, default 0: a new one a request), BENCH_PLANS,
