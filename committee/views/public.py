@@ -10,6 +10,7 @@ from core.row_urls import RowUrl
 from .. import selectors
 from ..forms import VerifyFileForm, VerifyForm
 from ..models.notices import format_code, normalise_code
+from ..presenters import designation_rows
 
 CSV_COLUMNS = (
     gettext_lazy("Field"),
@@ -87,7 +88,7 @@ def _rows(request):
 
 
 def designations(request):
-    return render(request, "committee/designations.html", {"rows": list(_rows(request))})
+    return render(request, "committee/designations.html", {"rows": designation_rows(list(_rows(request)))})
 
 
 def designations_csv(request):
