@@ -1,7 +1,6 @@
 """Public pages: verifying a notice, and the list of designated complexes after the announcement."""
 
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core import exports
@@ -106,11 +105,7 @@ def designations_csv(request):
                 application.total_investment_krw,
                 application.get_status_display(),
                 notice.document_number if notice else "",
-                request.build_absolute_uri(_verify_path(notice)) if notice else "",
+                request.build_absolute_uri(row["verify_url"]) if notice else "",
             )
 
     return exports.csv_response(CSV_COLUMNS, list(rows()), "designations.csv")
-
-
-def _verify_path(notice):
-    return reverse("committee:verify", kwargs={"code": notice.display_code})
