@@ -262,6 +262,7 @@ def test_the_csv_has_a_bom_and_no_formulas(client, sent, plan):
     assert len(rows) == 2
     assert rows[1][2] == '\'=HYPERLINK("http://evil")'
     assert sent.document_number in rows[1] and "1500000000000" in rows[1]
+    assert rows[1][-1] == "http://testserver" + reverse("committee:verify", kwargs={"code": sent.display_code})
 
 
 def test_the_applicant_result_page_follows_the_embargo(client, plan, plan_owner, sent):
