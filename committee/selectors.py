@@ -6,7 +6,7 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 
 from applications import embargo
 from applications.models import AnchorCompany, Application, Call
@@ -165,20 +165,12 @@ _SHOWN = (
 )
 
 
-def designations(at: datetime.datetime):
+def designations(at: datetime.datetime) -> list[Application]:
     """Designated complexes of announced calls, by field and region, for the public page and its CSV. Each plan
-    carries `anchor_list` (its anchor companies in order), `agenda` (its agenda items, each with `designating`:
-    its current designating resolutions with their notice) and `condition_list`."""
-    current = (
-        Resolution.objects.current()
-        .filter(decision__in=DESIGNATIONS)
-        .select_related("notice")
-        .only(
-            "agenda_item", "notice__resolution", "notice__document_number", "notice__verification_code", "notice__pdf"
-        )
-    )
+    carries `anchor_list` (its anchor companies in order), `condition_list` and `designation_notice` (the notice
+    of its current designating resolution, None while none is generated)."""
     designated = Resolution.objects.current().filter(agenda_item__application=OuterRef("pk"), decision__in=DESIGNATIONS)
-    return (
+    plans = list(
         Application.objects.filter(
             embargo.released_q(at),
             status__in=(State.DESIGNATED, State.DESIGNATED_WITH_CONDITIONS),
@@ -193,22 +185,35 @@ def designations(at: datetime.datetime):
                 queryset=AnchorCompany.objects.order_by("position", "pk").only("application", "name"),
                 to_attr="anchor_list",
             ),
-            Prefetch("agenda_items", queryset=AgendaItem.objects.only("application"), to_attr="agenda"),
-            Prefetch("agenda__resolutions", queryset=current, to_attr="designating"),
             Prefetch("conditions", queryset=Condition.objects.only("application", "status"), to_attr="condition_list"),
         )
         .order_by("field__sort_order", "site__region__sort_order", "title")
     )
+    notices = _designation_notices([plan.pk for plan in plans]) if plans else {}
+    for plan in plans:
+        plan.designation_notice = notices.get(plan.pk)
+    return plans
 
 
-def designation_notice(application: Application) -> DecisionNotice | None:
-    """The notice of the designating resolution (from the prefetch made by `designations`)."""
-    for item in application.agenda:
-        for resolution in item.designating:
-            notice = getattr(resolution, "notice", None)
-            if notice is not None and notice.is_ready:
-                return notice
-    return None
+def _designation_notices(plan_ids: list[int]) -> dict[int, DecisionNotice]:
+    """Each plan's generated notice of a current designating resolution, in one query (issue 12: it was reached
+    through the plans' agenda items and their resolutions, two prefetches and three model instances a row). When a
+    plan has several, the first in agenda order (meeting, position), then the latest recorded, as before."""
+    found: dict[int, DecisionNotice] = {}
+    rows = (
+        DecisionNotice.objects.filter(
+            resolution__in=Resolution.objects.current().filter(decision__in=DESIGNATIONS),
+            resolution__agenda_item__application__in=plan_ids,
+        )
+        .exclude(pdf="")  # DecisionNotice.is_ready
+        .annotate(plan_id=F("resolution__agenda_item__application_id"))
+        .only("resolution", "document_number", "verification_code", "pdf")
+        # The agenda item's own ordering (meeting, position, pk), then the resolutions' (latest recorded first).
+        .order_by("resolution__agenda_item", "-resolution__recorded_at")
+    )
+    for notice in rows:
+        found.setdefault(notice.plan_id, notice)
+    return found
 
 
 def verifiable_notice(at: datetime.datetime, **lookup) -> DecisionNotice | None:

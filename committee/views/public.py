@@ -73,7 +73,7 @@ def _superseded(notice) -> bool:
 def _rows(request):
     verify = RowUrl("committee:verify")
     for application in selectors.designations(request.received_at):
-        notice = selectors.designation_notice(application)
+        notice = application.designation_notice
         site = getattr(application, "site", None)
         yield {
             "application": application,

@@ -265,6 +265,30 @@ def test_the_csv_has_a_bom_and_no_formulas(client, sent, plan):
     assert rows[1][-1] == "http://testserver" + reverse("committee:verify", kwargs={"code": sent.display_code})
 
 
+def test_a_designation_row_carries_the_notice_of_the_current_resolution(
+    secretariat, plan, sent, django_capture_on_commit_callbacks
+):
+    """committee.selectors.designations: after a correction the row's notice is the corrected resolution's (the
+    superseded one is not a designation any more); a notice still rendering is none."""
+    from committee import selectors
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.correct_resolution(
+            secretariat,
+            sent.resolution,
+            at=MEETING_DAY,
+            reason="정정",
+            **resolution_data("designated_with_conditions", conditions="용수 공급 확정"),
+        )
+    corrected = DecisionNotice.objects.exclude(pk=sent.pk).get()
+    assert corrected.is_ready
+    [row] = selectors.designations(AFTER_ANNOUNCEMENT)
+    assert row.pk == plan.pk and row.designation_notice == corrected
+    DecisionNotice.objects.filter(pk=corrected.pk).update(pdf="")  # as while its task is rendering it
+    [row] = selectors.designations(AFTER_ANNOUNCEMENT)
+    assert row.designation_notice is None
+
+
 def test_the_applicant_result_page_follows_the_embargo(client, plan, plan_owner, sent):
     client.force_login(plan_owner)
     url = reverse("committee:applicant_result", args=[plan.pk])
@@ -342,10 +366,9 @@ def test_the_designations_page_asks_a_fixed_number_of_queries(client, sent, plan
     say, no longer selected with the plan) would add a query here."""
     with time_machine.travel(AFTER_ANNOUNCEMENT, tick=False):
         client.get(reverse("committee:designations"))  # warm
-        # plans (with field, organisation, site and region), anchors, agenda items, their resolutions with
-        # notices, conditions
-        with django_assert_num_queries(5):
+        # plans (with field, organisation, site and region), anchors, conditions, the designating notices
+        with django_assert_num_queries(4):
             page = client.get(reverse("committee:designations")).content.decode()
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(4):
             client.get(reverse("committee:designations_csv"))
     assert plan.organization.name_ko in page and sent.document_number in page
