@@ -6,12 +6,13 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, prefetch_related_objects
 
 from applications import embargo
 from applications.models import AnchorCompany, Application, Call
 from applications.workflow import State
 from core.clock import format_kst
+from core.compiled import SENTINEL_DATETIME, CompiledQuery
 from core.signing import SignatureCheck, check_pdf
 
 from .models import AgendaItem, Condition, DecisionNotice, Meeting, Resolution
@@ -165,12 +166,9 @@ _SHOWN = (
 )
 
 
-def designations(at: datetime.datetime) -> list[Application]:
-    """Designated complexes of announced calls, by field and region, for the public page and its CSV. Each plan
-    carries `anchor_list` (its anchor companies in order), `condition_list` and `designation_notice` (the notice
-    of its current designating resolution, None while none is generated)."""
+def _designated_plans(at: datetime.datetime):
     designated = Resolution.objects.current().filter(agenda_item__application=OuterRef("pk"), decision__in=DESIGNATIONS)
-    plans = list(
+    return (
         Application.objects.filter(
             embargo.released_q(at),
             status__in=(State.DESIGNATED, State.DESIGNATED_WITH_CONDITIONS),
@@ -179,15 +177,29 @@ def designations(at: datetime.datetime) -> list[Application]:
         # Not the call: the embargo filter joins it, nothing shown reads it.
         .select_related("field", "organization", "site__region")
         .only(*_SHOWN)
-        .prefetch_related(
-            Prefetch(
-                "anchor_companies",
-                queryset=AnchorCompany.objects.order_by("position", "pk").only("application", "name"),
-                to_attr="anchor_list",
-            ),
-            Prefetch("conditions", queryset=Condition.objects.only("application", "status"), to_attr="condition_list"),
-        )
         .order_by("field__sort_order", "site__region__sort_order", "title")
+    )
+
+
+# The public list's plans, compiled once per connection and prepared on PostgreSQL (core/compiled.py, issue 12):
+# Django compiled this query (five tables, a subquery) on every visit, most of what the page cost before the
+# announcement, when the crowd reloads it.
+DESIGNATED_PLANS = CompiledQuery(_designated_plans, sentinel=SENTINEL_DATETIME)
+
+
+def designations(at: datetime.datetime) -> list[Application]:
+    """Designated complexes of announced calls, by field and region, for the public page and its CSV. Each plan
+    carries `anchor_list` (its anchor companies in order), `condition_list` and `designation_notice` (the notice
+    of its current designating resolution, None while none is generated)."""
+    plans = DESIGNATED_PLANS.all(at)
+    prefetch_related_objects(
+        plans,
+        Prefetch(
+            "anchor_companies",
+            queryset=AnchorCompany.objects.order_by("position", "pk").only("application", "name"),
+            to_attr="anchor_list",
+        ),
+        Prefetch("conditions", queryset=Condition.objects.only("application", "status"), to_attr="condition_list"),
     )
     notices = _designation_notices([plan.pk for plan in plans]) if plans else {}
     for plan in plans:

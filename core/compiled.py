@@ -17,12 +17,15 @@ long as the session (CONN_MAX_AGE), so this needs each Django connection to keep
 transaction-pooling proxy (PgBouncer's transaction mode) in between, which the deployment does not have.
 
 Only for what that covers: model instances, with their annotations (no values(), no extra select, no prefetch,
-not through a related manager), one value. `select_for_update` keeps Django's rule: refused outside a
+not through a related manager; prefetch_related_objects() on the instances does that), one value: an id, a
+string or an aware datetime (SENTINEL_DATETIME; adapted for the database as Django adapts a DateTimeField's
+value, so SQLite's text form too). `select_for_update` keeps Django's rule: refused outside a
 transaction. tests/core/test_compiled.py compares every query defined with it against the plain queryset.
 """
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import re
 import weakref
@@ -36,6 +39,7 @@ from django.db.transaction import TransactionManagementError
 
 SENTINEL_INT = -7_340_091_237  # a value no real row has: found in the compiled parameters and replaced
 SENTINEL_STR = "\x00compiled-query-sentinel\x00"
+SENTINEL_DATETIME = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)  # an instant no row holds
 BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1  # the widest integer column of either database
 
 
@@ -124,7 +128,7 @@ class CompiledQuery:
         if compiled.for_update and connection.get_autocommit():
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         params = list(compiled.params)
-        params[compiled.position] = value
+        params[compiled.position] = _adapted(connection, value)
         with connection.cursor() as cursor:
             compiled.statement.execute(cursor, params)
             rows = cursor.fetchall()
@@ -158,7 +162,8 @@ class CompiledQuery:
             raise ValueError("CompiledQuery builds no prefetches nor a related manager's known objects")
         compiler = query.get_compiler(using=using)
         sql, params = compiler.as_sql()  # Django's own refusal of FOR UPDATE outside a transaction, the first time
-        positions = [index for index, param in enumerate(params) if param == self._sentinel]
+        sentinel = _adapted(connection, self._sentinel)
+        positions = [index for index, param in enumerate(params) if param == sentinel]
         if len(positions) != 1:
             raise ValueError(f"the value must appear once in the query's parameters, not {len(positions)} times")
         select, klass_info = compiler.select, compiler.klass_info
@@ -180,6 +185,14 @@ class CompiledQuery:
             for_update=bool(query.select_for_update and connection.features.has_select_for_update),
             statement=PreparedStatement(sql),
         )
+
+
+def _adapted(connection, value):
+    """The value as the compiled parameters hold it: a datetime as Django passes a DateTimeField's value to the
+    database driver (PostgreSQL: the datetime itself; SQLite: its UTC text)."""
+    if isinstance(value, datetime.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
 
 
 def _numbered(sql: str) -> str:

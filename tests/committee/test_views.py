@@ -289,6 +289,21 @@ def test_a_designation_row_carries_the_notice_of_the_current_resolution(
     assert row.designation_notice is None
 
 
+def test_the_compiled_list_of_designated_plans_is_its_querysets(plan, sent, django_assert_num_queries):
+    """committee.selectors.DESIGNATED_PLANS (core/compiled.py): the same plans with the same joined objects as the
+    queryset, before the announcement (none) and after it."""
+    from committee import selectors
+    from tests.core.test_compiled import _same
+
+    other = referred_plan(plan.call)  # not designated: never listed
+    assert (
+        _same(selectors.DESIGNATED_PLANS, ANNOUNCEMENT - datetime.timedelta(microseconds=1), django_assert_num_queries)
+        == []
+    )
+    found = _same(selectors.DESIGNATED_PLANS, ANNOUNCEMENT, django_assert_num_queries)
+    assert [p.pk for p in found] == [plan.pk] and other.pk != plan.pk
+
+
 def test_the_applicant_result_page_follows_the_embargo(client, plan, plan_owner, sent):
     client.force_login(plan_owner)
     url = reverse("committee:applicant_result", args=[plan.pk])

@@ -133,6 +133,33 @@ def test_an_id_beyond_any_key_finds_nothing_without_asking(value, django_assert_
     assert _PLAN_WITH_CALL.all(2**63 - 1) == []  # the largest key: asked, found nothing, no error
 
 
+def test_a_datetime_value_is_compared_as_django_compares_it(django_assert_num_queries):
+    """An instant as the value (the embargo's `announcement_at <= at`): the compiled query finds what the queryset
+    finds at the instant itself, a microsecond before, and given in Korea time rather than UTC; on SQLite too,
+    where Django passes a datetime as its UTC text."""
+    import datetime as dt
+
+    from applications.models import Call
+    from core.clock import KST
+    from core.compiled import SENTINEL_DATETIME
+
+    instant = dt.datetime(2026, 8, 31, 1, 0, tzinfo=dt.UTC)
+    announced = ApplicationFactory().call
+    Call.objects.update(announcement_at=None)
+    Call.objects.filter(pk=announced.pk).update(announcement_at=instant)
+    query = CompiledQuery(lambda at: Call.objects.filter(announcement_at__lte=at), sentinel=SENTINEL_DATETIME)
+    tick = dt.timedelta(microseconds=1)
+    for at, expected in (
+        (instant - tick, []),
+        (instant, [announced.pk]),
+        (instant.astimezone(KST), [announced.pk]),
+        ((instant - tick).astimezone(KST), []),
+        (instant + dt.timedelta(days=400), [announced.pk]),
+    ):
+        found = _same(query, at, django_assert_num_queries)
+        assert [call.pk for call in found] == expected, at
+
+
 def test_a_huge_id_in_the_submit_address_is_404(client):
     client.force_login(UserFactory())
     assert client.post(f"/plans/{10**30}/submit/").status_code == 404
