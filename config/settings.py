@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",  # issue 10: request.user.is_verified()
+    "accounts.middleware.OTPMiddleware",  # issue 10: request.user.is_verified() (django-otp's, issue 12)
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",  # issue 10
     "accounts.middleware.SecondFactorMiddleware",  # issue 10: staff roles verify a TOTP code first

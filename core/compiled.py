@@ -41,6 +41,10 @@ SENTINEL_INT = -7_340_091_237  # a value no real row has: found in the compiled 
 SENTINEL_STR = "\x00compiled-query-sentinel\x00"
 SENTINEL_DATETIME = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)  # an instant no row holds
 BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1  # the widest integer column of either database
+# For an id of a 32-bit key (AutoField: django-otp's devices): Django answers a value outside it with no row
+# (EmptyResultSet), so the sentinel must lie inside and a value outside is answered as Django does.
+INT32_RANGE = (-(2**31), 2**31 - 1)
+SENTINEL_INT32 = -1_987_650_321
 
 
 @dataclass(frozen=True)
@@ -109,9 +113,16 @@ class PreparedStatement:
 class CompiledQuery:
     """`build(value)` returns the queryset; `all(value)` its instances, `first(value)` the first or None."""
 
-    def __init__(self, build: Callable[[object], QuerySet], *, sentinel: object = SENTINEL_INT):
+    def __init__(
+        self,
+        build: Callable[[object], QuerySet],
+        *,
+        sentinel: object = SENTINEL_INT,
+        integer_range: tuple[int, int] = (BIGINT_MIN, BIGINT_MAX),
+    ):
         self._build = build
         self._sentinel = sentinel
+        self._integer_range = integer_range
         self._by_connection: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def queryset(self, value) -> QuerySet:
@@ -119,7 +130,8 @@ class CompiledQuery:
         return self._build(value)
 
     def all(self, value, *, using: str = DEFAULT_DB_ALIAS) -> list[Model]:
-        if isinstance(value, int) and not BIGINT_MIN <= value <= BIGINT_MAX:
+        low, high = self._integer_range
+        if isinstance(value, int) and not low <= value <= high:
             return []  # as Django answers an out-of-range integer (no row has it); SQLite would raise OverflowError
         connection = connections[using]
         compiled = self._by_connection.get(connection)

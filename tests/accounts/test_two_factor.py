@@ -118,3 +118,64 @@ def test_the_demo_staff_account_logs_in_with_the_documented_key(client):
     client.post(reverse("accounts:login"), {"username": "staff@demo.kr", "password": DEMO_PASSWORD})
     assert client.post(reverse("accounts:two_factor"), {"code": code(device)}).status_code == 302
     assert client.get(reverse("accounts:approval_queue")).status_code == 200
+
+
+def test_the_session_device_is_read_as_django_otp_reads_it(django_assert_num_queries):
+    """accounts.middleware.OTPMiddleware reads the session's device with a compiled query (issue 12): for every
+    persistent id a session may hold it finds what django-otp's own middleware finds, in one statement."""
+    from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from accounts.middleware import OTPMiddleware
+
+    staff = UserFactory(roles=[roles.MINISTRY_STAFF])
+    totp = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    static = StaticDevice.objects.create(user=staff, name="backup", confirmed=True)
+    unconfirmed = TOTPDevice.objects.create(user=staff, name="new phone", confirmed=False)
+    ours, theirs = OTPMiddleware(lambda request: None), DjangoOTPMiddleware(lambda request: None)
+
+    def fields(device):
+        return None if device is None else (type(device), device.pk, device.user_id, device.confirmed, device.name)
+
+    for device in (totp, static, unconfirmed):
+        with django_assert_num_queries(1):
+            found = ours._device_from_persistent_id(device.persistent_id)
+        assert fields(found) == fields(theirs._device_from_persistent_id(device.persistent_id)) == fields(device)
+    ids = [
+        f"otp_totp.totpdevice/{static.pk + totp.pk + 100}",  # no such device
+        f"otp_static.staticdevice/{totp.pk}" if totp.pk != static.pk else "otp_static.staticdevice/0",
+        "otp_totp.totpdevice/abc",
+        "otp_totp.totpdevice/\u0663",  # a digit, not an ASCII one
+        "otp_totp.totpdevice/",
+        "otp_totp.totpdevice/99999999999999999999",
+        f"otp_totp.totpdevice/{2**31}",  # beyond the devices' 32-bit key
+        f"otp_totp.totpdevice/{2**31 - 1}",  # the largest: asked, none
+        "otp_totp.totpdevice",
+        "no_such_app.device/1",
+        f"django_otp.plugins.otp_totp.models.TOTPDevice/{totp.pk}",  # the legacy form, normalised as there
+        "",
+    ]
+    for persistent_id in ids:
+        found = ours._device_from_persistent_id(persistent_id)
+        assert fields(found) == fields(theirs._device_from_persistent_id(persistent_id)), persistent_id
+
+
+def test_a_session_naming_someone_elses_device_is_not_verified(client):
+    """The device's binding to the user is still checked (django-otp's _finalize_device): a session whose device
+    id is another account's (confirmed) device opens no staff page."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    staff, other = UserFactory(roles=[roles.MINISTRY_STAFF]), UserFactory(roles=[roles.MINISTRY_STAFF])
+    TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    theirs = TOTPDevice.objects.create(user=other, name="phone", confirmed=True)
+    client.force_login(staff)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = theirs.persistent_id
+    session.save()
+    response = client.get(reverse("core:dashboard"))
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:two_factor"))
+    own = TOTPDevice.objects.get(user=staff)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = own.persistent_id
+    session.save()
+    assert client.get(reverse("core:dashboard")).status_code == 200
