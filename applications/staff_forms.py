@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region
 from core.clock import from_kst
+from core.forms import ListedModelChoiceField
 from core.validators import validate_sane_date
 
 from . import workflow
@@ -21,9 +22,9 @@ class StaffApplicationFilterForm(forms.Form):
         max_length=200,
         help_text=_("Plan title, organisation name or receipt number."),
     )
-    call = forms.ModelChoiceField(label=_("Call"), queryset=Call.objects.all(), required=False, empty_label=_("All"))
-    field = forms.ModelChoiceField(label=_("Field"), queryset=Field.objects.all(), required=False, empty_label=_("All"))
-    region = forms.ModelChoiceField(
+    call = ListedModelChoiceField(label=_("Call"), queryset=Call.objects.all(), required=False, empty_label=_("All"))
+    field = ListedModelChoiceField(label=_("Field"), queryset=Field.objects.all(), required=False, empty_label=_("All"))
+    region = ListedModelChoiceField(
         label=_("Region of the site"), queryset=Region.objects.all(), required=False, empty_label=_("All")
     )
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *State.choices], required=False)

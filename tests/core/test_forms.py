@@ -89,3 +89,30 @@ def test_a_radio_select_keeps_django_s_templates():
         choice = forms.ChoiceField(choices=[("1", "one")], widget=forms.RadioSelect)
 
     assert 'type="radio"' in str(Radio(renderer=FormRenderer())["choice"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("empty_label", ["All", None])
+def test_a_listed_choice_field_offers_what_djangos_offers_in_one_plain_statement(
+    empty_label, django_assert_num_queries
+):
+    """core.forms.ListedModelChoiceField (issue 12): the same choices as Django's ModelChoiceField, labels from
+    label_from_instance included, read with one SELECT (no server-side cursor: DECLARE, FETCH, CLOSE)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from applications.models import Field
+    from core.forms import ListedModelChoiceField
+    from tests.factories import FieldFactory
+
+    FieldFactory(code="ZZZ")
+    theirs = forms.ModelChoiceField(queryset=Field.objects.all(), required=False, empty_label=empty_label)
+    ours = ListedModelChoiceField(queryset=Field.objects.all(), required=False, empty_label=empty_label)
+    for field in (theirs, ours):
+        field.label_from_instance = lambda f: f"{f.code}: {f.name}"
+    expected = [(str(value), label) for value, label in theirs.choices]
+    assert len(expected) == Field.objects.count() + (empty_label is not None)
+    with CaptureQueriesContext(connection) as captured:
+        assert [(str(value), label) for value, label in ours.choices] == expected
+    assert len(captured.captured_queries) == 1 and captured.captured_queries[0]["sql"].startswith("SELECT")
+    assert ours.clean(str(Field.objects.get(code="ZZZ").pk)).code == "ZZZ"
