@@ -166,8 +166,13 @@ _SHOWN = (
 )
 
 
+def _designating():
+    """The resolutions that designate a plan now: current (confirmed, not superseded) and a designation."""
+    return Resolution.objects.current().filter(decision__in=DESIGNATIONS)
+
+
 def _designated_plans(at: datetime.datetime):
-    designated = Resolution.objects.current().filter(agenda_item__application=OuterRef("pk"), decision__in=DESIGNATIONS)
+    designated = _designating().filter(agenda_item__application=OuterRef("pk"))
     return (
         Application.objects.filter(
             embargo.released_q(at),
@@ -214,7 +219,7 @@ def _designation_notices(plan_ids: list[int]) -> dict[int, DecisionNotice]:
     found: dict[int, DecisionNotice] = {}
     rows = (
         DecisionNotice.objects.filter(
-            resolution__in=Resolution.objects.current().filter(decision__in=DESIGNATIONS),
+            resolution__in=_designating(),
             resolution__agenda_item__application__in=plan_ids,
         )
         .exclude(pdf="")  # DecisionNotice.is_ready
