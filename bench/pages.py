@@ -10,17 +10,20 @@ portal (deploy/gunicorn.conf.py, DEBUG off, 2 workers) and the floor app (bench/
 template) under the same gunicorn settings. For each page it alternates
 a burst against the page and a burst against the floor (BENCH_ROUNDS times, c=BENCH_CONCURRENCY), so both see
 the same machine; the table gives p50/p95 of each, the p95 ratio, and the gunicorn workers' CPU per request of
-the page and of the floor (read from /proc during the bursts; the database's is not in it). The database is
-dropped at the end.
+the page and of the floor (read from /proc during the bursts; the database's is not in it). After the table, in
+process, where each page's CPU goes (`decompose`: frame, reads, template) and the least Django itself would spend
+on what the page shows (its template values, model instances and queries at Django's unit costs measured in the
+same run). The database is dropped at the end.
 Knobs: BENCH_CONN_MAX_AGE (both apps' database connections, default 0: a new one a request), BENCH_PLANS,
 BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_SECONDS (time budget of one burst), BENCH_PAGES (comma-separated labels),
 BENCH_KEEP_DB=1, BENCH_SEED_ONLY=1 (seed, keep the database, measure nothing), BENCH_PROFILE=<part of a label>
-(no servers: each page's CPU ms per request in process, and a cProfile of the pages whose label contains it; "all"
-for the CPU figures alone).
+(no servers: where each page's CPU goes in process, as the full run prints it after its table, and a cProfile of
+the pages whose label contains it; "all" for the CPU figures alone).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -290,6 +293,8 @@ def main() -> None:
                 f"<= {GOAL:.0f}x, no errors",
                 ratio <= GOAL and not errors,
             )
+        print("where each page's CPU goes, and the least Django could spend on what it shows:")
+        decompose(table, cookies)
         measure_exports(world)
     finally:
         for process in servers:
@@ -347,19 +352,15 @@ def _interleaved(port: int, path: str, cookie: str):
 
 
 def profile_pages(table, cookies, wanted: str) -> None:
-    """In process, DEBUG off: CPU ms per request of each page (best of 3 batches of 10), then a cProfile (CPU time)
-    of the pages whose label contains `wanted` ("all" for none), by cumulative and by own time."""
+    """In process, DEBUG off: where each page's CPU goes (`decompose`), then a cProfile (CPU time) of the pages
+    whose label contains `wanted` ("all" for none), by cumulative and by own time."""
     import cProfile
     import pstats
 
-    from django.conf import settings
-
-    settings.DEBUG = False
+    decompose(table, cookies)
     for label, path, role in table:
         client = _client(cookies[role])
         client.get(path)
-        best = min(_cpu_batch(client, path, 10) for _ in range(3))
-        print(f"{label:<32} {best * 1000:6.1f} CPU ms/request in process", flush=True)
         if wanted != "all" and wanted in label:
             profiler = cProfile.Profile(time.process_time)
             profiler.enable()
@@ -368,6 +369,176 @@ def profile_pages(table, cookies, wanted: str) -> None:
             stats = pstats.Stats(profiler)
             stats.sort_stats("cumulative").print_stats(60)
             stats.sort_stats("tottime").print_stats(30)
+
+
+def decompose(table, cookies) -> None:
+    """In process, DEBUG off: each page's CPU a request (best of 3 batches of 10) split into the middleware frame,
+    the view's reads and work, and its template; what it renders and reads (template values, model instances,
+    queries); and what that content costs at Django's own unit costs measured here (`_django_rates`): the least
+    any Django page showing it could cost. `÷ref` is that least cost over the 50-row reference's view (its query
+    and template, bench/floor/app.py /rows/), `page÷least` the page's view over it: what the portal adds to
+    Django for this content (the frame's lazily read session and user fall in its data or template)."""
+    from django.conf import settings
+
+    settings.DEBUG = False
+    rates = _django_rates()
+    print(
+        f"in process: the floor's view {rates['floor'] * 1e3:.2f} ms CPU, the 50-row reference's "
+        f"{rates['reference'] * 1e3:.2f} ms (each its query and template, bench/floor/app.py); Django's unit "
+        f"costs: a template value {rates['value'] * 1e6:.1f} us (the 50-row reference's texts, no filter), an ORM "
+        f"read of one row {rates['query'] * 1e3:.2f} ms, each further model instance {rates['instance'] * 1e6:.1f} us "
+        "(the reference's 50 plans through the ORM, 4 tables)"
+    )
+    header = (
+        f"{'page (CPU ms a request)':<30} {'total':>6} {'frame':>6} {'data':>6} {'templ.':>6} {'values':>6} "
+        f"{'objects':>7} {'queries':>7} {'least':>6} {'÷ref':>5} {'page÷least':>10}"
+    )
+    print(header)
+    print("-" * len(header))
+    for label, path, role in table:
+        best = min((_cpu_parts(cookies[role], path, 10) for _ in range(3)), key=lambda parts: parts[0])
+        total, view, template = (1000 * part for part in best)
+        values, objects, queries = _content(_client(cookies[role]), path)
+        least = 1000 * (
+            values * rates["value"] + queries * rates["query"] + max(objects - queries, 0) * rates["instance"]
+        )
+        print(
+            f"{label:<30} {total:6.1f} {total - view:6.1f} {view - template:6.1f} {template:6.1f} {values:>6} "
+            f"{objects:>7} {queries:>7} {least:6.1f} {least / (1000 * rates['reference']):>4.1f}x {view / least:>9.1f}x",
+            flush=True,
+        )
+
+
+def _cpu_parts(cookie: str, path: str, n: int) -> tuple[float, float, float]:
+    """CPU seconds a request: in all, in the view (what the middleware frame does not spend: the page's reads and
+    its template), and in its outermost template render."""
+    from django.core.handlers.base import BaseHandler
+    from django.template.backends.django import Template
+
+    spent = {"view": 0.0, "template": 0.0}
+    originals = {"view": BaseHandler._get_response, "template": Template.render}
+    depth = {"template": 0}
+
+    def timed_view(self, request):
+        started = time.process_time()
+        try:
+            return originals["view"](self, request)
+        finally:
+            spent["view"] += time.process_time() - started
+
+    def timed_template(self, *args, **kwargs):
+        depth["template"] += 1
+        started = time.process_time()
+        try:
+            return originals["template"](self, *args, **kwargs)
+        finally:
+            depth["template"] -= 1
+            if depth["template"] == 0:
+                spent["template"] += time.process_time() - started
+
+    BaseHandler._get_response, Template.render = timed_view, timed_template
+    try:
+        client = _client(cookie)  # its handler binds the timed view when it loads the middleware
+        client.get(path)
+        spent.update(view=0.0, template=0.0)
+        total = _cpu_batch(client, path, n)
+    finally:
+        BaseHandler._get_response, Template.render = originals["view"], originals["template"]
+    return total, spent["view"] / n, spent["template"] / n
+
+
+@contextlib.contextmanager
+def _counting():
+    """Counts, while open, the template values written ({{ }}) and the model instances built."""
+    from django.db.models import Model
+    from django.template.base import VariableNode
+
+    counts = {"values": 0, "objects": 0}
+    render, from_db = VariableNode.render, Model.from_db.__func__
+
+    def counted_render(self, context):
+        counts["values"] += 1
+        return render(self, context)
+
+    def counted_from_db(cls, *args, **kwargs):
+        counts["objects"] += 1
+        return from_db(cls, *args, **kwargs)
+
+    VariableNode.render, Model.from_db = counted_render, classmethod(counted_from_db)
+    try:
+        yield counts
+    finally:
+        VariableNode.render, Model.from_db = render, classmethod(from_db)
+
+
+def _content(client, path: str) -> tuple[int, int, int]:
+    """What one request of the page renders and reads: template values written, model instances built, queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with _counting() as counts, CaptureQueriesContext(connection) as captured:
+        client.get(path)
+    return counts["values"], counts["objects"], len(captured.captured_queries)
+
+
+def _django_rates() -> dict[str, float]:
+    """CPU seconds Django itself takes here, in process, to write one template value (the rows of the bare-Django
+    50-row reference, bench/floor/app.py, each text in a cell with no filter), to read one row through
+    the ORM (a plan by its key), and for each further model instance of a read (that reference's 50 plans with
+    their organisation, field and call, 200 instances in one query): the yardsticks of `profile_pages`."""
+    from django.db import connection
+    from django.template import Context, Engine
+
+    from applications.models import Application
+    from bench.floor.app import FLOOR_SQL, ROWS_SQL
+
+    def best(function, n: int = 20) -> float:
+        function()
+        timings = []
+        for _ in range(5):
+            started = time.process_time()
+            for _ in range(n):
+                function()
+            timings.append((time.process_time() - started) / n)
+        return min(timings)
+
+    with connection.cursor() as cursor:
+        cursor.execute(ROWS_SQL)
+        rows = cursor.fetchall()
+    # The reference's rows, each text written plainly (no filter): the least a template value costs. The time
+    # column is left out: Django localises a datetime value for ~30 us, ten times a text (the portal's pages
+    # write times their presenters formatted, as texts).
+    rows = [row[:-1] for row in rows]
+    template = Engine().from_string(
+        "<table>{% for row in rows %}<tr>{% for value in row %}<td>{{ value }}</td>{% endfor %}</tr>{% endfor %}</table>"
+    )
+    with _counting() as counts:
+        template.render(Context({"rows": rows}))
+    per_value = best(lambda: template.render(Context({"rows": rows}))) / counts["values"]
+    floor_engine = Engine(dirs=[str(ROOT / "bench/floor/templates")])
+
+    def work(sql: str, name: str):
+        """What the floor app's view does (bench/floor/app.py): one query, its template."""
+        template = floor_engine.get_template(name)
+
+        def view():
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                template.render(Context({"rows": cursor.fetchall()}))
+
+        return view
+
+    first = Application.objects.order_by("pk").values_list("pk", flat=True).first()
+    one = best(lambda: Application.objects.filter(pk=first).first())
+    plans = Application.objects.select_related("organization", "field", "call").order_by("-updated_at", "-pk")
+    fifty = best(lambda: list(plans[:50]))
+    return {
+        "floor": best(work(FLOOR_SQL, "floor.html")),
+        "reference": best(work(ROWS_SQL, "rows.html")),
+        "value": per_value,
+        "query": one,
+        "instance": (fifty - one) / (4 * 50 - 1),
+    }
 
 
 def _cpu_batch(client, path: str, n: int) -> float:

@@ -30,12 +30,15 @@ USE_TZ = True
 TIME_ZONE = "Asia/Seoul"
 
 
+FLOOR_SQL = "SELECT code, name_ko FROM applications_field ORDER BY sort_order, id"
+
+
 def floor(request):
     from django.db import connection
     from django.shortcuts import render
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT code, name_ko FROM applications_field ORDER BY sort_order, id")
+        cursor.execute(FLOOR_SQL)
         rows = cursor.fetchall()
     return render(request, "floor.html", {"rows": rows})
 
