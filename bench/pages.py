@@ -272,12 +272,14 @@ def main() -> None:
         )
         print(header)
         print("-" * len(header))
+        measured = {}  # label -> (web CPU ms a request under gunicorn, p95 ratio)
         for label, path, role in table:
             cookie = cookies[role]
             size = _size(PORTAL_PORT, path, cookie)
             page_times, floor_times, errors, (page_cpu, floor_cpu) = _interleaved(PORTAL_PORT, path, cookie)
             page95, floor95 = load.percentile(page_times, 0.95), load.percentile(floor_times, 0.95)
             ratio = page95 / floor95
+            measured[label] = (page_cpu, ratio)
             web = f"{page_cpu:.1f}/{floor_cpu:.1f} ms"
             print(
                 f"{label:<30} {at_one[label]:>4} {at_n[label]:>6} {size / 1024:>6.0f} {load.p50(page_times):>8.0f} "
@@ -293,8 +295,9 @@ def main() -> None:
                 f"<= {GOAL:.0f}x, no errors",
                 ratio <= GOAL and not errors,
             )
+        _cpu_at_goal(list(measured.values()))
         print("where each page's CPU goes, and the least Django could spend on what it shows:")
-        decompose(table, cookies)
+        decompose(table, cookies, {label: cpu for label, (cpu, _ratio) in measured.items()})
         measure_exports(world)
     finally:
         for process in servers:
@@ -351,6 +354,25 @@ def _interleaved(port: int, path: str, cookie: str):
     return page_times, floor_times, errors, per_request
 
 
+def _cpu_at_goal(measured: list[tuple[float, float]]) -> None:
+    """The p95 ratio against the web CPU a request, fitted over the pages of this run (least squares): how much
+    CPU a page may spend here and still be at the goal's ratio."""
+    import statistics
+
+    if len(measured) < 3:
+        return
+    cpus, ratios = zip(*measured, strict=True)
+    slope, intercept = statistics.linear_regression(cpus, ratios)
+    print(
+        f"p95 ratio = {intercept:.2f} + {slope:.3f} x web CPU ms over these {len(measured)} pages (r = "
+        f"{statistics.correlation(cpus, ratios):.2f}): at {GOAL:.0f}x a page spends about "
+        f"{(GOAL - intercept) / slope:.1f} ms of web CPU a request (these pages spent {min(cpus):.1f}-"
+        f"{max(cpus):.1f} ms)"
+        if slope > 0
+        else "p95 ratio does not rise with web CPU in this run"
+    )
+
+
 def profile_pages(table, cookies, wanted: str) -> None:
     """In process, DEBUG off: where each page's CPU goes (`decompose`), then a cProfile (CPU time) of the pages
     whose label contains `wanted` ("all" for none), by cumulative and by own time."""
@@ -371,13 +393,14 @@ def profile_pages(table, cookies, wanted: str) -> None:
             stats.sort_stats("tottime").print_stats(30)
 
 
-def decompose(table, cookies) -> None:
+def decompose(table, cookies, web: dict[str, float] | None = None) -> None:
     """In process, DEBUG off: each page's CPU a request (best of 3 batches of 10) split into the middleware frame,
     the view's reads and work, and its template; what it renders and reads (template values, model instances,
     queries); and what that content costs at Django's own unit costs measured here (`_django_rates`): the least
     any Django page showing it could cost. `÷ref` is that least cost over the 50-row reference's view (its query
     and template, bench/floor/app.py /rows/), `page÷least` the page's view over it: what the portal adds to
-    Django for this content (the frame's lazily read session and user fall in its data or template)."""
+    Django for this content (the frame's lazily read session and user fall in its data or template). `web`: each
+    page's web CPU a request under gunicorn, measured before, printed beside (what serving it over HTTP adds)."""
     from django.conf import settings
 
     settings.DEBUG = False
@@ -390,7 +413,7 @@ def decompose(table, cookies) -> None:
         "(the reference's 50 plans through the ORM, 4 tables)"
     )
     header = (
-        f"{'page (CPU ms a request)':<30} {'total':>6} {'frame':>6} {'data':>6} {'templ.':>6} {'values':>6} "
+        f"{'page (CPU ms a request)':<30} {'web':>5} {'total':>6} {'frame':>6} {'data':>6} {'templ.':>6} {'values':>6} "
         f"{'objects':>7} {'queries':>7} {'least':>6} {'÷ref':>5} {'page÷least':>10}"
     )
     print(header)
@@ -403,7 +426,7 @@ def decompose(table, cookies) -> None:
             values * rates["value"] + queries * rates["query"] + max(objects - queries, 0) * rates["instance"]
         )
         print(
-            f"{label:<30} {total:6.1f} {total - view:6.1f} {view - template:6.1f} {template:6.1f} {values:>6} "
+            f"{label:<30} {f'{web[label]:.1f}' if web and label in web else '—':>5} {total:6.1f} {total - view:6.1f} {view - template:6.1f} {template:6.1f} {values:>6} "
             f"{objects:>7} {queries:>7} {least:6.1f} {least / (1000 * rates['reference']):>4.1f}x {view / least:>9.1f}x",
             flush=True,
         )
