@@ -100,10 +100,20 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """A database kept with --reuse-db (the mutation runs, `make mutate`) may come from a run whose last
-    transactional test flushed it: put the reference data back once per session (a no-op when it is there)."""
+    transactional test flushed it: put the reference data back once per session (a no-op when it is there).
+
+    At the end it closes this thread's connections before pytest-django drops the test databases: pytest-django
+    closes the connection object it set up with, but by then `connections["default"]` here can be another object
+    (Django keeps connections in context-local storage), still open on the test database, and the DROP failed
+    ("being accessed by other users": a warning in three CI runs out of three, the database left behind). Seen in
+    the first `make test` process: a different wrapper, open, at the end of the session."""
+    from django.db import connections
+
     with django_db_blocker.unblock():
         migration = importlib.import_module("accounts.migrations.0002_regions_and_roles")
         migration.forwards(django_apps, None)
+    yield
+    connections.close_all()
 
 
 @pytest.fixture(scope="session", autouse=True)
