@@ -399,8 +399,10 @@ def decompose(table, cookies, web: dict[str, float] | None = None) -> None:
     queries); and what that content costs at Django's own unit costs measured here (`_django_rates`): the least
     any Django page showing it could cost. `÷ref` is that least cost over the 50-row reference's view (its query
     and template, bench/floor/app.py /rows/), `page÷least` the page's view over it: what the portal adds to
-    Django for this content (the frame's lazily read session and user fall in its data or template). `web`: each
-    page's web CPU a request under gunicorn, measured before, printed beside (what serving it over HTTP adds)."""
+    Django for this content (the frame's lazily read session and user fall in its data or template). `bound` is a
+    stricter least: the page's frame, its template values and one query, as if written in raw SQL with no model
+    instance. `web`: each page's web CPU a request under gunicorn, measured before, printed beside (what serving
+    it over HTTP adds)."""
     from django.conf import settings
 
     settings.DEBUG = False
@@ -414,7 +416,7 @@ def decompose(table, cookies, web: dict[str, float] | None = None) -> None:
     )
     header = (
         f"{'page (CPU ms a request)':<30} {'web':>5} {'total':>6} {'frame':>6} {'data':>6} {'templ.':>6} {'values':>6} "
-        f"{'objects':>7} {'queries':>7} {'least':>6} {'÷ref':>5} {'page÷least':>10}"
+        f"{'objects':>7} {'queries':>7} {'least':>6} {'÷ref':>5} {'page÷least':>10} {'bound':>6}"
     )
     print(header)
     print("-" * len(header))
@@ -425,9 +427,12 @@ def decompose(table, cookies, web: dict[str, float] | None = None) -> None:
         least = 1000 * (
             values * rates["value"] + queries * rates["query"] + max(objects - queries, 0) * rates["instance"]
         )
+        bound = total - view + 1000 * (values * rates["value"] + rates["query"])
+        served = f"{web[label]:.1f}" if web and label in web else "—"
         print(
-            f"{label:<30} {f'{web[label]:.1f}' if web and label in web else '—':>5} {total:6.1f} {total - view:6.1f} {view - template:6.1f} {template:6.1f} {values:>6} "
-            f"{objects:>7} {queries:>7} {least:6.1f} {least / (1000 * rates['reference']):>4.1f}x {view / least:>9.1f}x",
+            f"{label:<30} {served:>5} {total:6.1f} {total - view:6.1f} {view - template:6.1f} {template:6.1f} "
+            f"{values:>6} {objects:>7} {queries:>7} {least:6.1f} {least / (1000 * rates['reference']):>4.1f}x "
+            f"{view / least:>9.1f}x {bound:6.1f}",
             flush=True,
         )
 
@@ -508,7 +513,7 @@ def _django_rates() -> dict[str, float]:
     """CPU seconds Django itself takes here, in process, to write one template value (the rows of the bare-Django
     50-row reference, bench/floor/app.py, each text in a cell with no filter), to read one row through
     the ORM (a plan by its key), and for each further model instance of a read (that reference's 50 plans with
-    their organisation, field and call, 200 instances in one query): the yardsticks of `profile_pages`."""
+    their organisation, field and call, 200 instances in one query): the yardsticks of `decompose`."""
     from django.db import connection
     from django.template import Context, Engine
 
@@ -528,12 +533,13 @@ def _django_rates() -> dict[str, float]:
     with connection.cursor() as cursor:
         cursor.execute(ROWS_SQL)
         rows = cursor.fetchall()
-    # The reference's rows, each text written plainly (no filter): the least a template value costs. The time
-    # column is left out: Django localises a datetime value for ~30 us, ten times a text (the portal's pages
-    # write times their presenters formatted, as texts).
+    # The reference's rows, each text written plainly in its own cell (no filter, no inner loop, which would add
+    # half again): the least a template value costs. The time column is left out: Django localises a datetime
+    # value for ~30 us, ten times a text (the portal's pages write times their presenters formatted, as texts).
     rows = [row[:-1] for row in rows]
+    cells = "".join(f"<td>{{{{ {name} }}}}</td>" for name in "abcdef")
     template = Engine().from_string(
-        "<table>{% for row in rows %}<tr>{% for value in row %}<td>{{ value }}</td>{% endfor %}</tr>{% endfor %}</table>"
+        f"<table>{{% for a, b, c, d, e, f in rows %}}<tr>{cells}</tr>{{% endfor %}}</table>"
     )
     with _counting() as counts:
         template.render(Context({"rows": rows}))
