@@ -3,9 +3,12 @@ the PDF carries the frozen plan and the SHA-256 of each attached file."""
 
 import hashlib
 import io
+import threading
 import time
+import uuid
 
 import pytest
+from celery.signals import task_postrun
 from pypdf import PdfReader
 
 from reviews import packets
@@ -56,12 +59,22 @@ def test_the_packet_is_produced_once_on_a_real_worker(celery_worker):
     assert FILE_HASH in compact
     assert version.sha256 in compact
 
-    # a second delivery of the task changes nothing; the solo worker runs tasks in order, so once a packet
-    # queued after the duplicate is ready, the duplicate has been handled
-    generate_review_packet.delay(packet.pk)
-    _other_plan, other_version = _plan_version()
-    marker, _queued = packets.request_packet(UserFactory(), other_version)
-    _wait_ready(marker.pk)
+    # a second delivery of the task changes nothing. The test waits for the worker to have handled it (its
+    # task_postrun) and writes nothing meanwhile: on SQLite (make test without DATABASE_URL) the worker thread's
+    # read holds a shared-cache table lock, and a write of this thread's during it failed with "database table is
+    # locked" (it queued a second plan's packet as a marker, 4 runs out of 6).
+    duplicate, handled = str(uuid.uuid4()), threading.Event()
+
+    def finished(task_id=None, **_kwargs):
+        if task_id == duplicate:
+            handled.set()
+
+    task_postrun.connect(finished, weak=False)
+    try:
+        generate_review_packet.apply_async((packet.pk,), task_id=duplicate)
+        assert handled.wait(60), "the worker did not handle the second delivery within 60 s"
+    finally:
+        task_postrun.disconnect(finished)
     again = ReviewPacket.objects.get(pk=packet.pk)
     assert (again.pdf.name, again.sha256, again.generated_at) == first
     _again, queued = packets.request_packet(UserFactory(), version)
