@@ -105,8 +105,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     At the end it closes this thread's connections before pytest-django drops the test databases: pytest-django
     closes the connection object it set up with, but by then `connections["default"]` here can be another object
     (Django keeps connections in context-local storage), still open on the test database, and the DROP failed
-    ("being accessed by other users": a warning in three CI runs out of three, the database left behind). Seen in
-    the first `make test` process: a different wrapper, open, at the end of the session."""
+    ("being accessed by other users": a warning at the end of three full runs out of three, two of them CI, the
+    database left behind). Seen in the first `make test` process: a different wrapper, open, at the session's end."""
     from django.db import connections
 
     with django_db_blocker.unblock():
