@@ -1,14 +1,14 @@
 """The decision notice PDF (rendered in-process here; test_notice_worker.py runs it on a real worker)."""
 
-import base64
 import hashlib
 import subprocess
+from unittest import mock
 
 import pytest
 
 from committee import services
 from committee.models import DecisionNotice
-from committee.models.notices import CODE_BYTES, _check, format_code, new_verification_code, normalise_code
+from committee.models.notices import CODE_BYTES, format_code, new_verification_code, normalise_code
 from committee.tasks import generate_notice
 
 from .conftest import MEETING_DAY, minutes_pdf, resolution_data
@@ -86,9 +86,10 @@ def test_verification_codes_are_random_and_checked():
         assert normalise_code(malformed) is None
 
 
-def code_from(body_bytes: bytes) -> str:
-    body = base64.b32encode(body_bytes).decode()
-    return body + _check(body)
+def code_from(random_bytes: bytes) -> str:
+    """The code `new_verification_code` makes when the random source gives these bytes."""
+    with mock.patch("committee.models.notices.secrets.token_bytes", return_value=random_bytes):
+        return new_verification_code()
 
 
 def one_character_changes(code: str):
